@@ -1,0 +1,91 @@
+/** The I/O edge of the spec: find the project, read its spec files, and a ProjectFs over the real disk. */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { DevupError } from "@devup/errors";
+import { execaSync } from "execa";
+import { parse } from "yaml";
+import type { ValidationResult } from "./diagnostics.ts";
+import type { ProjectFs } from "./fs.ts";
+import type { ResolvedProject } from "./model.ts";
+import { validateProject, type ProjectSources, type ValidateOptions } from "./validate.ts";
+
+export const DEV_FILE = "dev.yaml";
+export const SERVICE_FILE = "service.yaml";
+
+/** The nearest folder at or above `start` that holds dev.yaml. */
+export function findProjectRoot(start: string): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, DEV_FILE))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new DevupError("specNotFound", `no ${DEV_FILE} in ${resolve(start)} or any folder above it`, {
+        hint: "run `dev init` to create one (it imports a docker-compose.yml if there is one), or cd into your project",
+      });
+    }
+    dir = parent;
+  }
+}
+
+function toPosix(p: string): string {
+  return sep === "/" ? p : p.split(sep).join("/");
+}
+
+export function readProjectSources(root: string): ProjectSources {
+  const devPath = join(root, DEV_FILE);
+  const devText = readFileSync(devPath, "utf8");
+  let servicesDir = "services";
+  try {
+    const doc = parse(devText) as { servicesDir?: unknown } | null;
+    if (doc && typeof doc.servicesDir === "string") servicesDir = doc.servicesDir;
+  } catch {
+    // Syntax errors are reported by validation, with their position.
+  }
+  const serviceFiles = [];
+  const dir = join(root, servicesDir);
+  if (existsSync(dir) && statSync(dir).isDirectory()) {
+    for (const name of readdirSync(dir).sort()) {
+      const file = join(dir, name, SERVICE_FILE);
+      if (existsSync(file)) serviceFiles.push({ path: toPosix(relative(root, file)), text: readFileSync(file, "utf8") });
+    }
+  }
+  return { root, devFile: { path: DEV_FILE, text: devText }, serviceFiles };
+}
+
+/** ProjectFs over the real disk, paths relative to `root`. Git-tracked files are listed once. */
+export function nodeProjectFs(root: string): ProjectFs {
+  let tracked: Set<string> | undefined;
+  const abs = (p: string) => resolve(root, p);
+  return {
+    readFile(p) {
+      try {
+        return readFileSync(abs(p), "utf8");
+      } catch {
+        return undefined;
+      }
+    },
+    exists: (p) => existsSync(abs(p)),
+    isTracked(p) {
+      if (!tracked) {
+        const result = execaSync("git", ["ls-files", "-z"], { cwd: root, reject: false, stripFinalNewline: false });
+        // Paths come relative to cwd (the project root), as ProjectFs paths are.
+        tracked = new Set(result.exitCode === 0 ? result.stdout.split("\0").filter(Boolean) : []);
+      }
+      return tracked.has(toPosix(relative(root, abs(p))));
+    },
+  };
+}
+
+export interface LoadedProject extends ValidationResult<ResolvedProject> {
+  root: string;
+  sources: ProjectSources;
+  fs: ProjectFs;
+}
+
+/** Find, read and validate the project that holds `cwd`. */
+export function loadProject(cwd: string, options: ValidateOptions = {}): LoadedProject {
+  const root = findProjectRoot(cwd);
+  const sources = readProjectSources(root);
+  const fs = nodeProjectFs(root);
+  return { ...validateProject(sources, fs, options), root, sources, fs };
+}

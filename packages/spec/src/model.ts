@@ -1,0 +1,124 @@
+/** The resolved spec: defaults applied, references checked, one environment chosen. What plans are made from. */
+
+export interface ResolvedPort {
+  name: string;
+  port: number;
+  protocol: "TCP" | "UDP";
+  forward?: number | undefined;
+}
+
+export type ResolvedEnvValue = { value: string } | { config: string } | { secret: string };
+
+export type HealthCheck =
+  | { kind: "http"; path: string; port: string }
+  | { kind: "tcp"; port: string }
+  | { kind: "command"; command: string[] };
+
+export interface ResolvedHealth {
+  check: HealthCheck;
+  startupGraceSeconds: number;
+  periodSeconds: number;
+  timeoutSeconds: number;
+  failureThreshold: number;
+  liveness: boolean;
+}
+
+export interface FileContent {
+  /** Source file, relative to the project root. */
+  source: string;
+  content: string;
+}
+
+export interface ResolvedSecrets {
+  /** Values from the env file (or its example). Never print these. */
+  values: Record<string, string>;
+  files: Record<string, FileContent>;
+  mountPath: string;
+  asEnv: boolean;
+  /** The env file the values came from, relative to the project root. */
+  source: string | undefined;
+  fromExample: boolean;
+}
+
+export interface ResolvedResources {
+  requests?: { cpu?: string | undefined; memory?: string | undefined } | undefined;
+  limits?: { cpu?: string | undefined; memory?: string | undefined } | undefined;
+}
+
+export type SyncAction = "restart" | "none" | { run: string[] };
+
+export interface ResolvedSync {
+  /** Local path relative to the project root. */
+  from: string;
+  /** The same path relative to the build context (where it sits in the image's sources). */
+  fromInContext: string;
+  to: string;
+  then: SyncAction;
+}
+
+export interface ResolvedService {
+  name: string;
+  /** The service's folder, relative to the project root ("." for inline services). */
+  dir: string;
+  /** The file that declares the service. */
+  specFile: string;
+  description?: string | undefined;
+  build?: { context: string; dockerfile: string; args: Record<string, string>; target?: string | undefined } | undefined;
+  image?: string | undefined;
+  command?: string[] | undefined;
+  args?: string[] | undefined;
+  workingDir?: string | undefined;
+  ports: ResolvedPort[];
+  env: Array<[string, ResolvedEnvValue]>;
+  config?: { values: Record<string, string>; files: Record<string, FileContent>; mountPath: string } | undefined;
+  secrets?: ResolvedSecrets | undefined;
+  replicas: number;
+  resources?: ResolvedResources | undefined;
+  health?: ResolvedHealth | undefined;
+  dependsOn: string[];
+  ingress: Array<{ host: string; path: string; port: string }>;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  metrics?: { port: string; portNumber: number; path: string } | undefined;
+  sync: ResolvedSync[];
+  test?: { command: string[] } | undefined;
+}
+
+export interface ResolvedCluster {
+  provider: "kind" | "context";
+  name: string;
+  context?: string | undefined;
+  nodeImage?: string | undefined;
+  workers: number;
+  registry?: string | undefined;
+  ingress: { className: string; httpPort: number };
+}
+
+export interface ResolvedProject {
+  name: string;
+  /** Absolute path of the project root (the folder holding dev.yaml). */
+  root: string;
+  environment: string;
+  environments: string[];
+  namespace: string;
+  cluster: ResolvedCluster;
+  /** Sorted by name. */
+  services: ResolvedService[];
+}
+
+/** Services in dependency layers: each layer depends only on earlier ones. Assumes no cycles. */
+export function dependencyLayers(services: readonly ResolvedService[]): string[][] {
+  const remaining = new Map(services.map((s) => [s.name, new Set(s.dependsOn)]));
+  const layers: string[][] = [];
+  const done = new Set<string>();
+  while (remaining.size > 0) {
+    const layer = [...remaining].filter(([, deps]) => [...deps].every((d) => done.has(d))).map(([n]) => n).sort();
+    if (layer.length === 0) throw new Error(`dependency cycle among ${[...remaining.keys()].join(", ")}`);
+    for (const n of layer) {
+      remaining.delete(n);
+      done.add(n);
+    }
+    layers.push(layer);
+  }
+  return layers;
+}

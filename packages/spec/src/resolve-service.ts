@@ -1,0 +1,251 @@
+/** One service: defaults and the environment overlay applied, references resolved and checked. */
+import { posix } from "node:path";
+import { parseEnv } from "node:util";
+import type { Diagnostic, PathSegment } from "./diagnostics.ts";
+import type { ProjectFs } from "./fs.ts";
+import type { FileContent, ResolvedEnvValue, ResolvedHealth, ResolvedPort, ResolvedResources, ResolvedService, ResolvedSync } from "./model.ts";
+import { diagnosticAt, type Origin } from "./origin.ts";
+import type { EnvValue, Resources, ServiceFields } from "./schema.ts";
+import { didYouMean } from "./suggest.ts";
+import { durationSeconds } from "./duration.ts";
+
+export interface ServiceEntry {
+  name: string;
+  fields: ServiceFields;
+  origin: Origin;
+  /** Folder the service's relative paths start from, relative to the project root. */
+  dir: string;
+}
+
+export interface EnvLayer {
+  values: Record<string, EnvValue>;
+  origin: Origin;
+  path: PathSegment[];
+}
+
+export interface Overlay {
+  /** Environment variable layers in precedence order, the service's own env among them. */
+  env: EnvLayer[];
+  replicas?: number | undefined;
+  resources?: Resources | undefined;
+}
+
+/** `a/b` + `../c` → `a/c`; never leaves a leading "./". */
+export function joinPath(dir: string, rel: string): string {
+  return posix.normalize(posix.join(dir, rel)).replace(/\/$/, "") || ".";
+}
+
+function isInside(child: string, parent: string): boolean {
+  if (parent === ".") return !child.startsWith("../") && child !== "..";
+  return child === parent || child.startsWith(`${parent}/`);
+}
+
+function quantity(q: string | number | undefined): string | undefined {
+  return q === undefined ? undefined : String(q);
+}
+
+function resolveResources(r: Resources | undefined): ResolvedResources | undefined {
+  if (!r) return undefined;
+  const amounts = (a: { cpu?: string | number | undefined; memory?: string | number | undefined } | undefined) =>
+    a ? { cpu: quantity(a.cpu), memory: quantity(a.memory) } : undefined;
+  return { requests: amounts(r.requests), limits: amounts(r.limits) };
+}
+
+export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: ProjectFs, diags: Diagnostic[]): ResolvedService {
+  const { fields: f, origin, dir } = entry;
+  const error = (path: PathSegment[], message: string, key = false) => diags.push(diagnosticAt(origin, path, message, { key }));
+  const warn = (path: PathSegment[], message: string) => diags.push(diagnosticAt(origin, path, message, { severity: "warning" }));
+
+  // Image source.
+  let build: ResolvedService["build"];
+  if (f.build && f.image) error(["image"], "give either build or image, not both (image is for a prebuilt image)");
+  if (!f.build && !f.image) error([], "the service has neither build nor image: add build (a Dockerfile to build) or image (a prebuilt image)");
+  if (f.build) {
+    const context = joinPath(dir, f.build.context);
+    const dockerfile = joinPath(context, f.build.dockerfile);
+    if (!fs.exists(context)) error(["build", "context"], `build context ${JSON.stringify(context)} does not exist; point it at the folder with the service's sources`);
+    else if (fs.readFile(dockerfile) === undefined) error(["build", "dockerfile"], `Dockerfile ${JSON.stringify(dockerfile)} not found; create it or set build.dockerfile`);
+    build = { context, dockerfile, args: f.build.args, target: f.build.target };
+  }
+
+  // Ports: default names, no duplicates.
+  const ports: ResolvedPort[] = [];
+  f.ports.forEach((p, i) => {
+    const name = p.name ?? (i === 0 ? "http" : `port-${p.port}`);
+    const sameName = ports.findIndex((q) => q.name === name);
+    if (sameName >= 0) error(["ports", i, "name"], `port name ${JSON.stringify(name)} is also used by ports[${sameName}]; give each port its own name`);
+    const samePort = ports.findIndex((q) => q.port === p.port && q.protocol === p.protocol);
+    if (samePort >= 0) error(["ports", i, "port"], `container port ${p.port} is also declared by ports[${samePort}]`);
+    ports.push({ name, port: p.port, protocol: p.protocol, forward: p.forward });
+  });
+  const portRef = (ref: string | number | undefined, path: PathSegment[], what: string): ResolvedPort | undefined => {
+    if (ports.length === 0) {
+      error(path.length ? path : [], `${what} needs a port, but the service declares no ports; add one under ports`);
+      return undefined;
+    }
+    if (ref === undefined) return ports[0];
+    const found = ports.find((p) => (typeof ref === "number" ? p.port === ref : p.name === ref));
+    if (!found) {
+      const names = ports.map((p) => p.name);
+      const guess = typeof ref === "string" ? didYouMean(ref, names) : undefined;
+      error(path, `${what} uses port ${JSON.stringify(ref)}, which the service does not declare${guess ? `; did you mean ${JSON.stringify(guess)}?` : `; declared ports: ${names.join(", ")}`}`);
+    }
+    return found;
+  };
+
+  // Config.
+  let config: ResolvedService["config"];
+  if (f.config) {
+    const files: Record<string, FileContent> = {};
+    for (const [name, rel] of Object.entries(f.config.files)) {
+      const source = joinPath(dir, rel);
+      const content = fs.readFile(source);
+      if (content === undefined) error(["config", "files", name], `config file ${JSON.stringify(source)} not found`);
+      else files[name] = { source, content };
+    }
+    config = { values: f.config.values, files, mountPath: f.config.mountPath ?? `/etc/${entry.name}` };
+  }
+
+  // Secrets.
+  let secrets: ResolvedService["secrets"];
+  if (f.secrets) {
+    const s = f.secrets;
+    let values: Record<string, string> = {};
+    let source: string | undefined;
+    let fromExample = false;
+    if (s.envFile) {
+      const envPath = joinPath(dir, s.envFile);
+      let text = fs.readFile(envPath);
+      source = envPath;
+      if (text === undefined && s.example) {
+        const examplePath = joinPath(dir, s.example);
+        text = fs.readFile(examplePath);
+        if (text !== undefined) {
+          fromExample = true;
+          source = examplePath;
+          warn(["secrets", "envFile"], `secret file ${JSON.stringify(envPath)} is missing; using the example ${JSON.stringify(examplePath)}. Copy it to ${posix.basename(envPath)} and put the real values there`);
+        }
+      }
+      if (text === undefined) {
+        error(["secrets", "envFile"], `secret file ${JSON.stringify(envPath)} not found; create it (KEY=value lines) and keep it out of git`);
+      } else {
+        values = parseEnv(text) as Record<string, string>;
+        if (!fromExample && fs.isTracked(envPath)) {
+          warn(["secrets", "envFile"], `secret file ${JSON.stringify(envPath)} is tracked by git; add it to .gitignore and run: git rm --cached ${envPath}`);
+        }
+      }
+    }
+    const files: Record<string, FileContent> = {};
+    for (const [name, rel] of Object.entries(s.files)) {
+      const fileSource = joinPath(dir, rel);
+      const content = fs.readFile(fileSource);
+      if (content === undefined) error(["secrets", "files", name], `secret file ${JSON.stringify(fileSource)} not found`);
+      else {
+        files[name] = { source: fileSource, content };
+        if (fs.isTracked(fileSource)) warn(["secrets", "files", name], `secret file ${JSON.stringify(fileSource)} is tracked by git; add it to .gitignore and run: git rm --cached ${fileSource}`);
+      }
+    }
+    secrets = { values, files, mountPath: s.mountPath, asEnv: s.asEnv, source, fromExample };
+  }
+
+  // Environment: layers in precedence order (defaults, the service's own, the environment's), later wins.
+  const env = new Map<string, ResolvedEnvValue>();
+  for (const layer of overlay.env) {
+    for (const [name, v] of Object.entries(layer.values)) {
+      const at = (message: string) => diags.push(diagnosticAt(layer.origin, [...layer.path, name], message));
+      if (typeof v !== "object") {
+        env.set(name, { value: String(v) });
+        continue;
+      }
+      if ("config" in v && !(config && v.config in config.values)) {
+        const guess = config ? didYouMean(v.config, Object.keys(config.values)) : undefined;
+        at(`refers to config value ${JSON.stringify(v.config)}, which config.values does not define${guess ? `; did you mean ${JSON.stringify(guess)}?` : ""}`);
+      } else if ("secret" in v && !(secrets && v.secret in secrets.values)) {
+        at(secrets?.source ? `refers to secret ${JSON.stringify(v.secret)}, which ${secrets.source} does not define` : `refers to secret ${JSON.stringify(v.secret)}, but the service has no secrets.envFile`);
+      }
+      env.set(name, v);
+    }
+  }
+
+  // Health.
+  let health: ResolvedHealth | undefined;
+  if (f.health) {
+    const h = f.health;
+    const kinds = (["http", "tcp", "command"] as const).filter((k) => h[k] !== undefined);
+    if (kinds.length !== 1) {
+      error(["health"], kinds.length === 0 ? "give one of http, tcp or command" : `give only one of http, tcp or command (found ${kinds.join(" and ")})`);
+    } else {
+      let check: ResolvedHealth["check"] | undefined;
+      if (h.http) {
+        const p = portRef(h.http.port, ["health", "http", "port"], "health.http");
+        if (p) check = { kind: "http", path: h.http.path, port: p.name };
+      } else if (h.tcp) {
+        const p = portRef(h.tcp.port, ["health", "tcp", "port"], "health.tcp");
+        if (p) check = { kind: "tcp", port: p.name };
+      } else if (h.command) {
+        check = { kind: "command", command: h.command };
+      }
+      if (check) {
+        health = {
+          check,
+          startupGraceSeconds: durationSeconds(h.startupGrace),
+          periodSeconds: Math.max(1, durationSeconds(h.period)),
+          timeoutSeconds: Math.max(1, durationSeconds(h.timeout)),
+          failureThreshold: h.failureThreshold,
+          liveness: h.liveness,
+        };
+      }
+    }
+  }
+
+  // Ingress routes and metrics point at declared ports.
+  const ingress: ResolvedService["ingress"] = [];
+  f.ingress.forEach((r, i) => {
+    const p = portRef(r.port, ["ingress", i, "port"], `ingress[${i}]`);
+    if (p) ingress.push({ host: r.host, path: r.path, port: p.name });
+  });
+  let metrics: ResolvedService["metrics"];
+  if (f.metrics) {
+    const p = portRef(f.metrics.port, ["metrics", "port"], "metrics");
+    if (p) metrics = { port: p.name, portNumber: p.port, path: f.metrics.path };
+  }
+
+  // Sync rules copy from inside the build context.
+  const sync: ResolvedSync[] = [];
+  f.sync.forEach((rule, i) => {
+    const from = joinPath(dir, rule.from);
+    if (!build) {
+      error(["sync", i, "from"], "sync needs a build: files are synced from the build context, and this service uses a prebuilt image");
+    } else if (!isInside(from, build.context)) {
+      error(["sync", i, "from"], `sync path ${JSON.stringify(from)} is outside the build context ${JSON.stringify(build.context)}; only files in the image's build context can be synced`);
+    } else {
+      sync.push({ from, fromInContext: posix.relative(build.context, from) || ".", to: rule.to, then: rule.then });
+    }
+  });
+
+  return {
+    name: entry.name,
+    dir,
+    specFile: origin.parsed.file.path,
+    description: f.description,
+    build,
+    image: f.image,
+    command: f.command,
+    args: f.args,
+    workingDir: f.workingDir,
+    ports,
+    env: [...env],
+    config,
+    secrets,
+    replicas: overlay.replicas ?? f.replicas,
+    resources: resolveResources(overlay.resources ?? f.resources),
+    health,
+    dependsOn: f.dependsOn,
+    ingress,
+    labels: f.labels,
+    annotations: f.annotations,
+    metrics,
+    sync,
+    test: f.test,
+  };
+}

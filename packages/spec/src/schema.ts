@@ -1,0 +1,240 @@
+/**
+ * The devup spec: one zod schema with descriptions and defaults. The JSON Schema that editors use
+ * is generated from it (`pnpm gen`, checked in under schema/ and checked by a test).
+ */
+import { z } from "zod";
+
+const dnsLabel = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_HINT = 'a lowercase DNS label: a-z, 0-9 and "-", starting with a letter, at most 63 characters (e.g. "users")';
+
+export const Name = z
+  .string()
+  .max(63, { error: `must be ${LABEL_HINT}` })
+  .regex(dnsLabel, { error: `must be ${LABEL_HINT}` });
+
+const PortName = z
+  .string()
+  .max(15, { error: "a port name must be at most 15 characters (Kubernetes' limit)" })
+  .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, { error: 'a port name must be a lowercase DNS label, e.g. "http" or "metrics"' });
+
+const PortNumber = z
+  .number({ error: "expected a port number from 1 to 65535" })
+  .int({ error: "expected a whole port number" })
+  .min(1, { error: "a port number must be from 1 to 65535" })
+  .max(65535, { error: "a port number must be from 1 to 65535" });
+
+/** A port of the service, by name ("http") or container port number (8080). */
+const PortRef = z
+  .union([z.string(), z.number().int()], { error: 'expected a port name (e.g. "http") or a container port number' })
+  .describe('A port of this service: its name (e.g. "http") or its container port number.');
+
+export const Duration = z
+  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/)], {
+    error: 'expected a duration: a number of seconds or a string like "500ms", "10s", "2m"',
+  })
+  .describe('Seconds, or a duration string like "500ms", "10s", "2m".');
+
+const Quantity = z
+  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/)], {
+    error: 'expected a Kubernetes quantity, e.g. cpu "250m" or memory "128Mi"',
+  })
+  .describe('A Kubernetes quantity: cpu like "250m" or 0.5, memory like "128Mi".');
+
+const ResourceAmounts = z.strictObject({
+  cpu: Quantity.optional(),
+  memory: Quantity.optional(),
+});
+
+export const Resources = z
+  .strictObject({
+    requests: ResourceAmounts.optional().describe("What the scheduler reserves for each replica."),
+    limits: ResourceAmounts.optional().describe("The most each replica may use."),
+  })
+  .describe("CPU and memory per replica.");
+
+const StringMap = z.record(z.string(), z.string({ error: "expected a string (quote numbers and booleans)" }));
+
+export const Port = z.strictObject({
+  name: PortName.optional().describe('Port name, used by ingress, health and metrics. Default: "http" for the first port, else "port-<number>".'),
+  port: PortNumber.describe("The port the container listens on."),
+  protocol: z.enum(["TCP", "UDP"]).default("TCP"),
+  forward: PortNumber.optional().describe("Forward this port to 127.0.0.1:<forward> during `dev up`."),
+});
+
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, { error: "an environment variable name must start with a letter or _" });
+
+export const EnvValue = z
+  .union(
+    [
+      z.string(),
+      z.number(),
+      z.boolean(),
+      z.strictObject({ config: z.string().describe("A key of this service's config.values.") }),
+      z.strictObject({ secret: z.string().describe("A key of this service's secrets env file.") }),
+    ],
+    { error: "expected a string, a number, a boolean, { config: KEY } or { secret: KEY }" },
+  )
+  .describe("A literal value, or a reference to a config value or a secret.");
+
+export const Build = z
+  .strictObject({
+    context: z.string().default(".").describe("Build context, relative to the service's folder."),
+    dockerfile: z.string().default("Dockerfile").describe("Dockerfile, relative to the build context."),
+    args: StringMap.default({}).describe("Build arguments (ARG)."),
+    target: z.string().optional().describe("Multi-stage build target."),
+  })
+  .describe("Build the image from a Dockerfile.");
+
+const HttpCheck = z.strictObject({
+  path: z.string().startsWith("/", { error: 'an HTTP path must start with "/"' }).default("/health"),
+  port: PortRef.optional().describe("Default: the service's first port."),
+});
+
+export const Health = z
+  .strictObject({
+    http: HttpCheck.optional().describe("Ready when GET <path> answers 2xx/3xx."),
+    tcp: z.strictObject({ port: PortRef.optional() }).optional().describe("Ready when the port accepts a connection."),
+    command: z.array(z.string()).min(1).optional().describe("Ready when this command exits 0 inside the container."),
+    startupGrace: Duration.default("60s").describe("How long a starting container may take before liveness checks count."),
+    period: Duration.default("5s"),
+    timeout: Duration.default("2s"),
+    failureThreshold: z.number().int().min(1).default(3),
+    liveness: z.boolean().default(true).describe("Also restart the container when the check keeps failing."),
+  })
+  .describe("Health check: readiness, liveness and startup probes. Give one of http, tcp or command.");
+
+export const Config = z
+  .strictObject({
+    values: StringMap.default({}).describe("Literal config values (ConfigMap keys)."),
+    files: StringMap.default({}).describe("Files to mount: file name in the container → path relative to the service folder."),
+    mountPath: z.string().optional().describe("Where config files are mounted. Default: /etc/<service>."),
+  })
+  .describe("Configuration, rendered as a ConfigMap.");
+
+export const Secrets = z
+  .strictObject({
+    envFile: z.string().optional().describe("A git-ignored KEY=value file, relative to the service folder."),
+    example: z.string().optional().describe("A committed example of envFile, used (with a warning) when envFile is missing."),
+    files: StringMap.default({}).describe("Secret files to mount: file name → path relative to the service folder."),
+    mountPath: z.string().default("/run/secrets"),
+    asEnv: z.boolean().default(true).describe("Expose every key of envFile as an environment variable."),
+  })
+  .describe("Secrets, rendered as a Secret. Values never appear in logs or rendered output unless asked for.");
+
+export const IngressRoute = z.strictObject({
+  host: z.string().default("localhost").describe('Host name, e.g. "api.localhost".'),
+  path: z.string().startsWith("/", { error: 'a route path must start with "/"' }).default("/"),
+  port: PortRef.optional().describe("Default: the service's first port."),
+});
+
+export const SyncRule = z
+  .strictObject({
+    from: z.string().describe("Local path, relative to the service folder (inside the build context)."),
+    to: z.string().startsWith("/", { error: "the container path must be absolute" }).describe("Path in the container."),
+    then: z
+      .union([z.enum(["restart", "none"]), z.strictObject({ run: z.array(z.string()).min(1) })], {
+        error: 'expected "restart", "none" or { run: [command, ...] }',
+      })
+      .default("restart")
+      .describe("After copying: restart the process, run a command, or nothing."),
+  })
+  .describe("Live update: copy changed files into the running container instead of rebuilding.");
+
+const Metrics = z
+  .strictObject({
+    port: PortRef.optional().describe("Default: the service's first port."),
+    path: z.string().default("/metrics"),
+  })
+  .describe("Prometheus scrape annotations for the pods.");
+
+const serviceFields = {
+  description: z.string().optional(),
+  build: Build.optional(),
+  image: z.string().optional().describe("A prebuilt image, instead of build."),
+  command: z.array(z.string()).optional().describe("Overrides the image's ENTRYPOINT."),
+  args: z.array(z.string()).optional().describe("Overrides the image's CMD."),
+  workingDir: z.string().optional(),
+  ports: z.array(Port).default([]),
+  env: z.record(EnvName, EnvValue).default({}),
+  config: Config.optional(),
+  secrets: Secrets.optional(),
+  replicas: z.number().int().min(0).default(1).describe("Replicas; more than one are spread across nodes."),
+  resources: Resources.optional(),
+  health: Health.optional(),
+  dependsOn: z.array(z.string()).default([]).describe("Services that must be ready before this one starts."),
+  ingress: z.array(IngressRoute).default([]).describe("Routes from the cluster's ingress to this service."),
+  labels: StringMap.default({}),
+  annotations: StringMap.default({}),
+  metrics: Metrics.optional(),
+  sync: z.array(SyncRule).default([]),
+  test: z.strictObject({ command: z.array(z.string()).min(1) }).optional().describe("Command that `dev ci` runs as a Job."),
+};
+
+/** services/<name>/service.yaml */
+export const ServiceFile = z
+  .strictObject({
+    name: Name.optional().describe("Service name. Default: the folder's name."),
+    ...serviceFields,
+  })
+  .describe("A devup service.");
+
+/** A service listed inline in dev.yaml under services.<name>. */
+const InlineService = z.strictObject(serviceFields);
+
+const Cluster = z.strictObject({
+  provider: z.enum(["kind", "context"]).default("kind").describe("kind: a local cluster devup manages; context: an existing kubeconfig context."),
+  name: Name.optional().describe("kind cluster name. Default: devup."),
+  context: z.string().optional().describe("kubeconfig context (provider: context)."),
+  nodeImage: z.string().optional().describe("kind node image (also DEVUP_KIND_NODE_IMAGE)."),
+  workers: z.number().int().min(0).max(8).default(0).describe("kind worker nodes besides the control plane."),
+  registry: z.string().optional().describe("Registry to push images to (provider: context), e.g. registry.example.com/team."),
+  ingress: z
+    .strictObject({
+      className: z.string().default("traefik"),
+      httpPort: PortNumber.default(8080).describe("Host port where ingress answers on 127.0.0.1."),
+    })
+    .prefault({}),
+});
+
+const ServiceOverlay = z
+  .strictObject({
+    replicas: z.number().int().min(0).optional(),
+    env: z.record(EnvName, EnvValue).optional(),
+    resources: Resources.optional(),
+  })
+  .describe("Per-service changes in this environment.");
+
+export const Environment = z
+  .strictObject({
+    namespace: Name.optional().describe("Namespace. Default: the project name, suffixed with -<env> except for local."),
+    cluster: Cluster.partial().optional().describe("Cluster settings for this environment (merged over the top-level cluster)."),
+    env: z.record(EnvName, EnvValue).optional().describe("Environment variables added to every service."),
+    services: z.record(z.string(), ServiceOverlay).default({}),
+  })
+  .describe("An overlay: what changes in this environment.");
+
+/** dev.yaml */
+export const DevFile = z
+  .strictObject({
+    name: Name.describe("Project name: part of labels, image names and the default namespace."),
+    cluster: Cluster.prefault({}),
+    defaults: z
+      .strictObject({
+        resources: Resources.optional(),
+        env: z.record(EnvName, EnvValue).optional(),
+      })
+      .prefault({})
+      .describe("Defaults for every service."),
+    servicesDir: z.string().default("services").describe("Folder whose */service.yaml files are the services."),
+    services: z.record(z.string(), InlineService).default({}).describe("Services listed inline (besides services/*/service.yaml)."),
+    environments: z.record(Name, Environment).default({}).describe('Environment overlays. "local" always exists.'),
+  })
+  .describe("A devup project.");
+
+export type DevFile = z.output<typeof DevFile>;
+export type ServiceFile = z.output<typeof ServiceFile>;
+export type ServiceFields = z.output<typeof InlineService>;
+export type EnvValue = z.output<typeof EnvValue>;
+export type Resources = z.output<typeof Resources>;
+export type Environment = z.output<typeof Environment>;
+export type ClusterSettings = z.output<typeof Cluster>;

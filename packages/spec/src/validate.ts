@@ -1,0 +1,153 @@
+/**
+ * Validation: parse the spec's YAML files, check them against the schema and against each other,
+ * apply the chosen environment. Returns every problem at once; reads files only through ProjectFs.
+ */
+import { posix } from "node:path";
+import { sortDiagnostics, type Diagnostic, type ValidationResult } from "./diagnostics.ts";
+import type { ProjectFs } from "./fs.ts";
+import { friendlyErrors, issuesToDiagnostics } from "./issues.ts";
+import type { ResolvedCluster, ResolvedProject, ResolvedService } from "./model.ts";
+import { diagnosticAt, type Origin } from "./origin.ts";
+import { checkProject } from "./project-checks.ts";
+import { resolveService, type EnvLayer, type ServiceEntry } from "./resolve-service.ts";
+import { DevFile, Name, ServiceFile } from "./schema.ts";
+import { parseYaml, type ParsedFile, type SourceFile } from "./source.ts";
+import { didYouMean, quoteList } from "./suggest.ts";
+
+export interface ProjectSources {
+  /** Absolute path of the project root. */
+  root: string;
+  devFile: SourceFile;
+  serviceFiles: SourceFile[];
+}
+
+export interface ValidateOptions {
+  /** Environment to resolve. Default: "local". */
+  environment?: string | undefined;
+}
+
+export const DEFAULT_ENVIRONMENT = "local";
+export const DEFAULT_CLUSTER_NAME = "devup";
+
+export function validateProject(sources: ProjectSources, fs: ProjectFs, options: ValidateOptions = {}): ValidationResult<ResolvedProject> {
+  const diags: Diagnostic[] = [];
+  const done = (value: ResolvedProject | undefined): ValidationResult<ResolvedProject> => {
+    const sorted = sortDiagnostics(diags);
+    const errors = sorted.filter((d) => d.severity === "error");
+    return { value: errors.length === 0 ? value : undefined, errors, warnings: sorted.filter((d) => d.severity === "warning") };
+  };
+
+  const devYaml = parseYaml(sources.devFile);
+  diags.push(...devYaml.errors);
+  const devParsed = devYaml.parsed;
+  const devOrigin: Origin | undefined = devParsed && { parsed: devParsed, docPath: [], displayPath: [] };
+  let dev: DevFile | undefined;
+  if (devParsed && devOrigin) {
+    const result = DevFile.safeParse(devParsed.value, { error: friendlyErrors });
+    if (result.success) dev = result.data;
+    else diags.push(...issuesToDiagnostics(result.error.issues, devOrigin, devParsed.value, DevFile));
+  }
+
+  const entries = [...serviceFileEntries(sources.serviceFiles, diags), ...(dev && devParsed ? inlineEntries(dev, devParsed, diags) : [])];
+  const byName = new Map<string, ServiceEntry>();
+  for (const e of entries) {
+    const first = byName.get(e.name);
+    if (first) {
+      const where = first.origin.parsed.file.path === e.origin.parsed.file.path ? "above" : `in ${first.origin.parsed.file.path}`;
+      diags.push(diagnosticAt(e.origin, e.origin.docPath.length ? [] : ["name"], `duplicate service name ${JSON.stringify(e.name)}: it is also defined ${where}; rename one of them`));
+    } else byName.set(e.name, e);
+  }
+  if (!dev || !devOrigin) return done(undefined);
+
+  const environment = options.environment ?? DEFAULT_ENVIRONMENT;
+  const environments = [...new Set([DEFAULT_ENVIRONMENT, ...Object.keys(dev.environments)])].sort();
+  if (!environments.includes(environment)) {
+    const guess = didYouMean(environment, environments);
+    diags.push(
+      diagnosticAt(devOrigin, ["environments"], `environment ${JSON.stringify(environment)} is not defined${guess ? `; did you mean ${JSON.stringify(guess)}?` : ""} (defined: ${quoteList(environments)})`),
+    );
+    return done(undefined);
+  }
+  for (const [envName, overlay] of Object.entries(dev.environments)) {
+    for (const svc of Object.keys(overlay.services)) {
+      if (byName.has(svc)) continue;
+      const guess = didYouMean(svc, byName.keys());
+      diags.push(diagnosticAt(devOrigin, ["environments", envName, "services", svc], `no service is named ${JSON.stringify(svc)}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ""}`, { key: true }));
+    }
+  }
+
+  const overlay = dev.environments[environment];
+  const services: ResolvedService[] = [];
+  for (const entry of [...byName.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    const own = overlay?.services[entry.name];
+    const env: EnvLayer[] = [];
+    if (dev.defaults.env) env.push({ values: dev.defaults.env, origin: devOrigin, path: ["defaults", "env"] });
+    env.push({ values: entry.fields.env, origin: entry.origin, path: ["env"] });
+    if (overlay?.env) env.push({ values: overlay.env, origin: devOrigin, path: ["environments", environment, "env"] });
+    if (own?.env) env.push({ values: own.env, origin: devOrigin, path: ["environments", environment, "services", entry.name, "env"] });
+    services.push(
+      resolveService(entry, { env, replicas: own?.replicas, resources: own?.resources ?? entry.fields.resources ?? dev.defaults.resources }, fs, diags),
+    );
+  }
+  checkProject(services, byName, diags);
+
+  const clusterSettings = { ...dev.cluster, ...overlay?.cluster };
+  const cluster: ResolvedCluster = {
+    provider: clusterSettings.provider ?? "kind",
+    name: clusterSettings.name ?? DEFAULT_CLUSTER_NAME,
+    context: clusterSettings.context,
+    nodeImage: clusterSettings.nodeImage,
+    workers: clusterSettings.workers ?? 0,
+    registry: clusterSettings.registry,
+    ingress: { ...dev.cluster.ingress, ...overlay?.cluster?.ingress },
+  };
+  if (cluster.provider === "context" && !cluster.context) {
+    diags.push(diagnosticAt(devOrigin, overlay?.cluster ? ["environments", environment, "cluster"] : ["cluster"], "provider: context needs context: the name of a kubeconfig context"));
+  }
+  return done({
+    name: dev.name,
+    root: sources.root,
+    environment,
+    environments,
+    namespace: overlay?.namespace ?? (environment === DEFAULT_ENVIRONMENT ? dev.name : `${dev.name}-${environment}`),
+    cluster,
+    services,
+  });
+}
+
+function serviceFileEntries(files: readonly SourceFile[], diags: Diagnostic[]): ServiceEntry[] {
+  const entries: ServiceEntry[] = [];
+  for (const file of files) {
+    const { parsed, errors } = parseYaml(file);
+    diags.push(...errors);
+    if (!parsed) continue;
+    const dir = posix.dirname(file.path);
+    const raw = parsed.value as { name?: unknown } | null;
+    const name = raw && typeof raw === "object" && typeof raw.name === "string" ? raw.name : posix.basename(dir);
+    const origin: Origin = { parsed, docPath: [], displayPath: ["services", name] };
+    const result = ServiceFile.safeParse(parsed.value, { error: friendlyErrors });
+    if (!result.success) {
+      diags.push(...issuesToDiagnostics(result.error.issues, origin, parsed.value, ServiceFile));
+      continue;
+    }
+    if (!result.data.name && !Name.safeParse(name).success) {
+      diags.push(diagnosticAt(origin, [], `the folder name ${JSON.stringify(name)} is not a valid service name: add name: with a lowercase DNS label (a-z, 0-9, "-")`));
+      continue;
+    }
+    entries.push({ name, fields: result.data, origin, dir });
+  }
+  return entries;
+}
+
+function inlineEntries(dev: DevFile, parsed: ParsedFile, diags: Diagnostic[]): ServiceEntry[] {
+  const entries: ServiceEntry[] = [];
+  for (const [name, fields] of Object.entries(dev.services)) {
+    const origin: Origin = { parsed, docPath: ["services", name], displayPath: ["services", name] };
+    if (!Name.safeParse(name).success) {
+      diags.push(diagnosticAt({ ...origin, docPath: [], displayPath: [] }, ["services", name], `service name ${JSON.stringify(name)} must be a lowercase DNS label: a-z, 0-9 and "-", starting with a letter`, { key: true }));
+      continue;
+    }
+    entries.push({ name, fields, origin, dir: "." });
+  }
+  return entries;
+}

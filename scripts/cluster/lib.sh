@@ -1,0 +1,91 @@
+# shellcheck shell=bash
+# Common helpers and pinned versions for the offline cluster harness.
+# Sourced by every script in scripts/cluster/. Not executable on its own.
+
+set -euo pipefail
+
+CLUSTER_SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+DEVUP_CACHE_DIR="${DEVUP_CACHE_DIR:-$HOME/.cache/devup}"
+export DEVUP_CACHE_DIR
+
+# ---- pinned versions -------------------------------------------------------
+KIND_VERSION="${KIND_VERSION:-v0.30.0}"
+K8S_VERSION="${K8S_VERSION:-v1.34.4}"             # newest 1.34 patch on the Go proxy
+# What kubeadm ${K8S_VERSION} asks for (cmd/kubeadm/app/constants/constants.go);
+# checked against `kubeadm config images list` by node-image.
+ETCD_VERSION="${ETCD_VERSION:-3.6.5}"
+ETCD_IMAGE_TAG="${ETCD_IMAGE_TAG:-3.6.5-0}"
+COREDNS_VERSION="${COREDNS_VERSION:-v1.12.1}"
+PAUSE_VERSION="${PAUSE_VERSION:-3.10.1}"
+NODE_JS_MAJOR="${NODE_JS_MAJOR:-24}"
+DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}"
+REGISTRY_NAME="${REGISTRY_NAME:-devup-registry}"
+REGISTRY_PORT="${REGISTRY_PORT:-5001}"
+NODE_IMAGE_REPO="${NODE_IMAGE_REPO:-devup.local/kind-node}"
+
+BIN_DIR="$DEVUP_CACHE_DIR/bin"
+STAMP_DIR="$DEVUP_CACHE_DIR/stamps"
+LOG_DIR="$DEVUP_CACHE_DIR/logs"
+mkdir -p "$BIN_DIR" "$STAMP_DIR" "$LOG_DIR"
+
+# ---- logging ---------------------------------------------------------------
+# Progress goes to stderr so that stdout carries only KEY=VALUE results.
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { printf '[%(%H:%M:%S)T] ERROR: %s\n' -1 "$*" >&2; exit 1; }
+
+# run_timed LABEL CMD... : run a command and log how long it took.
+run_timed() {
+  local label="$1"; shift
+  local start=$SECONDS
+  log "$label ..."
+  "$@"
+  log "$label done in $((SECONDS - start))s"
+}
+
+# ---- version/recipe stamps -------------------------------------------------
+# recipe_hash FILE... : short hash of the files that define how an artifact is built.
+recipe_hash() {
+  cat "$@" | sha256sum | cut -c1-12
+}
+
+# stamp_ok NAME VALUE : true if the stamp NAME holds exactly VALUE.
+stamp_ok() {
+  [[ -f "$STAMP_DIR/$1" ]] && [[ "$(cat "$STAMP_DIR/$1")" == "$2" ]]
+}
+stamp_write() { printf '%s' "$2" >"$STAMP_DIR/$1"; }
+
+# image_label IMAGE LABEL : print a label of a local docker image (empty if absent).
+image_label() {
+  docker image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true
+}
+
+# ---- host helpers ----------------------------------------------------------
+APT_UPDATED=""
+apt_install() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ -z "$APT_UPDATED" ]]; then
+    log "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    APT_UPDATED=1
+  fi
+  log "apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+need_go() {
+  command -v go >/dev/null || die "go is required (Go toolchain not found on PATH)"
+}
+
+# Lock so that concurrent runs of the same step do not trample each other.
+with_lock() {
+  local name="$1"; shift
+  exec {lockfd}>"$DEVUP_CACHE_DIR/.$name.lock"
+  flock "$lockfd"
+  "$@"
+  exec {lockfd}>&-
+}
