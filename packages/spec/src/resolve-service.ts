@@ -60,7 +60,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
   let build: ResolvedService["build"];
   if (f.build && f.image) error(["image"], "give either build or image, not both (image is for a prebuilt image)");
   if (!f.build && !f.image) error([], "the service has neither build nor image: add build (a Dockerfile to build) or image (a prebuilt image)");
-  if (f.build) {
+  if (f.build && !f.image) {
     const context = joinPath(dir, f.build.context);
     const dockerfile = joinPath(context, f.build.dockerfile);
     if (!fs.exists(context)) error(["build", "context"], `build context ${JSON.stringify(context)} does not exist; point it at the folder with the service's sources`);

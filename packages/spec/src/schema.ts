@@ -28,16 +28,14 @@ const PortRef = z
   .union([z.string(), z.number().int()], { error: 'expected a port name (e.g. "http") or a container port number' })
   .describe('A port of this service: its name (e.g. "http") or its container port number.');
 
+const DURATION_ERROR = 'expected a duration: a number of seconds or a string like "500ms", "10s", "2m"';
 export const Duration = z
-  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/)], {
-    error: 'expected a duration: a number of seconds or a string like "500ms", "10s", "2m"',
-  })
+  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, { error: DURATION_ERROR })], { error: DURATION_ERROR })
   .describe('Seconds, or a duration string like "500ms", "10s", "2m".');
 
+const QUANTITY_ERROR = 'expected a Kubernetes quantity, e.g. cpu "250m" or memory "128Mi"';
 const Quantity = z
-  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/)], {
-    error: 'expected a Kubernetes quantity, e.g. cpu "250m" or memory "128Mi"',
-  })
+  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, { error: QUANTITY_ERROR })], { error: QUANTITY_ERROR })
   .describe('A Kubernetes quantity: cpu like "250m" or 0.5, memory like "128Mi".');
 
 const ResourceAmounts = z.strictObject({

@@ -28,7 +28,7 @@ export function parseYaml(file: SourceFile): { parsed: ParsedFile | undefined; e
         line: pos.line,
         column: pos.col,
         path: "",
-        message: `YAML syntax: ${e.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`,
+        message: `YAML syntax: ${e.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")} (check the indentation and the ": " after each key)`,
       };
     });
     return { parsed: undefined, errors };

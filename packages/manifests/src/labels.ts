@@ -1,0 +1,21 @@
+import type { ResolvedProject } from "@devup/spec";
+import { LABELS, MANAGED_BY } from "./types.ts";
+
+/** Labels on every object devup creates for a project; `dev down` and pruning select on them. */
+export function projectLabels(project: ResolvedProject): Record<string, string> {
+  return {
+    [LABELS.partOf]: project.name,
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.project]: project.name,
+    [LABELS.environment]: project.environment,
+  };
+}
+
+/** The stable selector of a service's pods (never changes across deploys: selectors are immutable). */
+export function selectorLabels(project: ResolvedProject, service: string): Record<string, string> {
+  return { [LABELS.name]: service, [LABELS.project]: project.name };
+}
+
+export function serviceLabels(project: ResolvedProject, service: string): Record<string, string> {
+  return { [LABELS.name]: service, ...projectLabels(project) };
+}

@@ -1,0 +1,100 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { nodeProjectFs, readProjectSources, validateProject, type ProjectFs, type ResolvedProject } from "@devup/spec";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Secret } from "kubernetes-models/v1/Secret";
+import { Service } from "kubernetes-models/v1/Service";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import { describe, expect, it } from "vitest";
+import { buildObjects, redactSecrets } from "./objects.ts";
+import { renderFiles } from "./render.ts";
+import type { KubeObject } from "./types.ts";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const goldenDir = fileURLToPath(new URL("../../../test/golden/", import.meta.url));
+
+/** The samples as a fresh clone sees them: local secret.env files (git-ignored) are ignored. */
+function sampleProject(environment: string): ResolvedProject {
+  const real = nodeProjectFs(repoRoot);
+  const fs: ProjectFs = { ...real, readFile: (p) => (p.endsWith("/secret.env") ? undefined : real.readFile(p)) };
+  const result = validateProject(readProjectSources(repoRoot), fs, { environment });
+  expect(result.errors).toEqual([]);
+  return result.value!;
+}
+
+const images = { accounts: "devup.local/shop-accounts:0123456789ab", users: "devup.local/shop-users:0123456789ab", website: "devup.local/shop-website:0123456789ab" };
+
+const models: Record<string, new (data: never) => { validate(): void }> = { Deployment, ConfigMap, Namespace, Secret, Service, Ingress };
+
+function validateAgainstOpenApi(o: KubeObject): void {
+  const Model = models[o.kind];
+  if (!Model) throw new Error(`no schema model for kind ${o.kind}`);
+  new Model(o as never).validate();
+}
+
+describe("manifests for the samples", () => {
+  for (const env of ["local", "staging"]) {
+    it(`are valid Kubernetes objects (${env})`, () => {
+      const objects = buildObjects(sampleProject(env), images);
+      expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+        `Namespace/${env === "local" ? "shop" : "shop-staging"}`,
+        "ConfigMap/accounts-config", "ConfigMap/users-config", "ConfigMap/website-config",
+        "Secret/accounts-secrets", "Secret/users-secrets", "Secret/website-secrets",
+        "Service/accounts", "Service/users", "Service/website",
+        "Deployment/accounts", "Deployment/users", "Deployment/website",
+        "Ingress/accounts", "Ingress/users", "Ingress/website",
+      ]);
+      for (const o of [...objects, ...redactSecrets(objects)]) validateAgainstOpenApi(o);
+    });
+  }
+
+  it("the OpenAPI check rejects a broken object (so the check above can fail)", () => {
+    const [deploymentObject] = buildObjects(sampleProject("local"), images).filter((o) => o.kind === "Deployment");
+    const broken = { ...deploymentObject!, spec: { ...(deploymentObject!.spec as object), replicas: "two" } };
+    expect(() => validateAgainstOpenApi(broken)).toThrow(/replicas/);
+  });
+
+  it("match the golden files (UPDATE_GOLDEN=1 rewrites them)", () => {
+    const files = renderFiles(redactSecrets(buildObjects(sampleProject("local"), images)), "dev.yaml (environment local)");
+    const dir = `${goldenDir}samples-local/`;
+    if (process.env.UPDATE_GOLDEN) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      for (const f of files) writeFileSync(dir + f.name, f.content);
+    }
+    expect(files.map((f) => f.name)).toEqual(readdirSync(dir).sort());
+    for (const f of files) expect(f.content, f.name).toBe(readFileSync(dir + f.name, "utf8"));
+  });
+
+  it("roll pods when config or secrets change, and never leak secrets when redacted", () => {
+    const project = sampleProject("local");
+    const before = buildObjects(project, images);
+    const users = project.services.find((s) => s.name === "users")!;
+    users.secrets!.values.API_TOKEN = "rotated";
+    const after = buildObjects(project, images);
+    const hash = (objects: KubeObject[]) =>
+      (objects.find((o) => o.kind === "Deployment" && o.metadata.name === "users") as { spec: { template: { metadata: { annotations: Record<string, string> } } } })
+        .spec.template.metadata.annotations["devup.dev/config-hash"];
+    expect(hash(after)).not.toBe(hash(before));
+    const text = JSON.stringify(redactSecrets(after));
+    expect(text).not.toContain("rotated");
+    expect(text).not.toContain(Buffer.from("rotated").toString("base64"));
+    expect(JSON.stringify(after)).toContain(Buffer.from("rotated").toString("base64"));
+  });
+
+  it("spread replicas across nodes and wire probes, env and mounts", () => {
+    const objects = buildObjects(sampleProject("local"), images);
+    const website = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "website") as unknown as {
+      spec: { replicas: number; template: { spec: { topologySpreadConstraints: unknown[]; containers: Array<Record<string, unknown>> } } };
+    };
+    expect(website.spec.replicas).toBe(2);
+    expect(website.spec.template.spec.topologySpreadConstraints).toHaveLength(1);
+    const c = website.spec.template.spec.containers[0]!;
+    expect(c.image).toBe(images.website);
+    expect(c.readinessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 });
+    expect(c.volumeMounts).toEqual([{ name: "config", mountPath: "/etc/website", readOnly: true }]);
+    expect(c.envFrom).toEqual([{ secretRef: { name: "website-secrets" } }]);
+  });
+});

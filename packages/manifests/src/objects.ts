@@ -1,0 +1,99 @@
+/** Spec + environment + image references → every Kubernetes object devup applies, in apply order. */
+import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import { projectLabels, selectorLabels, serviceLabels } from "./labels.ts";
+import { ANNOTATIONS, type KubeObject } from "./types.ts";
+import { configMapName, deployment, secretName } from "./workload.ts";
+
+/** Image reference per service name (content-tagged for built services). */
+export type ImageRefs = Readonly<Record<string, string>>;
+
+const KIND_ORDER = ["Namespace", "ConfigMap", "Secret", "Service", "Deployment", "Ingress"];
+
+export function kindOrder(kind: string): number {
+  const i = KIND_ORDER.indexOf(kind);
+  return i === -1 ? KIND_ORDER.length : i;
+}
+
+function meta(project: ResolvedProject, service: string, name: string) {
+  return { name, namespace: project.namespace, labels: serviceLabels(project, service) };
+}
+
+function configMap(project: ResolvedProject, s: ResolvedService): KubeObject | undefined {
+  if (!s.config) return undefined;
+  const data: Record<string, string> = { ...s.config.values };
+  for (const [key, file] of Object.entries(s.config.files)) data[key] = file.content;
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: meta(project, s.name, configMapName(s.name)), data: sortKeys(data) };
+}
+
+function secret(project: ResolvedProject, s: ResolvedService): KubeObject | undefined {
+  if (!s.secrets) return undefined;
+  const data: Record<string, string> = {};
+  for (const [key, value] of Object.entries(s.secrets.values)) data[key] = Buffer.from(value, "utf8").toString("base64");
+  for (const [key, file] of Object.entries(s.secrets.files)) data[key] = Buffer.from(file.content, "utf8").toString("base64");
+  return { apiVersion: "v1", kind: "Secret", metadata: meta(project, s.name, secretName(s.name)), type: "Opaque", data: sortKeys(data) };
+}
+
+function service(project: ResolvedProject, s: ResolvedService): KubeObject | undefined {
+  if (s.ports.length === 0) return undefined;
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta(project, s.name, s.name),
+    spec: {
+      type: "ClusterIP",
+      selector: selectorLabels(project, s.name),
+      ports: s.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol })),
+    },
+  };
+}
+
+function ingress(project: ResolvedProject, s: ResolvedService): KubeObject | undefined {
+  if (s.ingress.length === 0) return undefined;
+  const hosts = [...new Set(s.ingress.map((r) => r.host))];
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: meta(project, s.name, s.name),
+    spec: {
+      ingressClassName: project.cluster.ingress.className,
+      rules: hosts.map((host) => ({
+        host,
+        http: {
+          paths: s.ingress
+            .filter((r) => r.host === host)
+            .map((r) => ({ path: r.path, pathType: "Prefix", backend: { service: { name: s.name, port: { name: r.port } } } })),
+        },
+      })),
+    },
+  };
+}
+
+export function buildObjects(project: ResolvedProject, images: ImageRefs): KubeObject[] {
+  const objects: KubeObject[] = [{ apiVersion: "v1", kind: "Namespace", metadata: { name: project.namespace, labels: projectLabels(project) } }];
+  for (const s of project.services) {
+    const image = images[s.name] ?? s.image;
+    if (!image) throw new Error(`no image reference for service ${s.name}`);
+    for (const o of [configMap(project, s), secret(project, s), service(project, s), deployment(project, s, image), ingress(project, s)]) {
+      if (o) objects.push(o);
+    }
+  }
+  return objects.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
+}
+
+/** A copy of the objects with secret values replaced, for output that people read. */
+export function redactSecrets(objects: readonly KubeObject[]): KubeObject[] {
+  return objects.map((o) => {
+    if (o.kind !== "Secret") return o;
+    const data = (o.data ?? {}) as Record<string, string>;
+    const { data: _data, ...rest } = o;
+    return {
+      ...rest,
+      metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [ANNOTATIONS.redacted]: "true" } },
+      stringData: Object.fromEntries(Object.keys(data).map((k) => [k, "<redacted>"])),
+    };
+  });
+}
+
+function sortKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,31 @@
+/** The minimal shape devup needs of a Kubernetes object; the full shape is validated in tests. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** Labels and annotations devup writes. Part of the contract with the cluster: never rename. */
+export const LABELS = {
+  name: "app.kubernetes.io/name",
+  partOf: "app.kubernetes.io/part-of",
+  managedBy: "app.kubernetes.io/managed-by",
+  project: "devup.dev/project",
+  environment: "devup.dev/environment",
+} as const;
+
+export const ANNOTATIONS = {
+  configHash: "devup.dev/config-hash",
+  redacted: "devup.dev/redacted",
+  specFile: "devup.dev/spec-file",
+} as const;
+
+export const MANAGED_BY = "devup";

@@ -1,0 +1,152 @@
+/** A service's Deployment: containers, env, probes, mounts, spread. */
+import { createHash } from "node:crypto";
+import type { HealthCheck, ResolvedHealth, ResolvedProject, ResolvedService } from "@devup/spec";
+import { selectorLabels, serviceLabels } from "./labels.ts";
+import { ANNOTATIONS, type KubeObject } from "./types.ts";
+
+export const configMapName = (service: string) => `${service}-config`;
+export const secretName = (service: string) => `${service}-secrets`;
+
+/** A short hash of everything mounted or injected from config and secrets: pods roll when it changes. */
+export function configHash(service: ResolvedService): string {
+  const h = createHash("sha256");
+  const feed = (label: string, entries: Array<[string, string]>) => {
+    for (const [k, v] of entries.sort(([a], [b]) => a.localeCompare(b))) h.update(`${label}\0${k}\0${v}\0`);
+  };
+  if (service.config) {
+    feed("config", Object.entries(service.config.values));
+    feed("config-file", Object.entries(service.config.files).map(([k, f]) => [k, f.content]));
+  }
+  if (service.secrets) {
+    feed("secret", Object.entries(service.secrets.values));
+    feed("secret-file", Object.entries(service.secrets.files).map(([k, f]) => [k, f.content]));
+  }
+  return h.digest("hex").slice(0, 16);
+}
+
+function probeAction(check: HealthCheck): Record<string, unknown> {
+  switch (check.kind) {
+    case "http":
+      return { httpGet: { path: check.path, port: check.port } };
+    case "tcp":
+      return { tcpSocket: { port: check.port } };
+    case "command":
+      return { exec: { command: check.command } };
+  }
+}
+
+function probes(service: ResolvedService): Record<string, unknown> {
+  const health: ResolvedHealth | undefined =
+    service.health ??
+    (service.ports[0]
+      ? // No health check in the spec: ready once the first port accepts connections.
+        { check: { kind: "tcp", port: service.ports[0].name }, startupGraceSeconds: 60, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, liveness: false }
+      : undefined);
+  if (!health) return {};
+  const action = probeAction(health.check);
+  const timing = { timeoutSeconds: health.timeoutSeconds, failureThreshold: health.failureThreshold };
+  return {
+    // Checked every second while starting, so a ready pod is noticed quickly; the grace bounds how long.
+    startupProbe: { ...action, periodSeconds: 1, timeoutSeconds: health.timeoutSeconds, failureThreshold: Math.max(1, Math.ceil(health.startupGraceSeconds)) },
+    readinessProbe: { ...action, periodSeconds: health.periodSeconds, ...timing },
+    ...(health.liveness ? { livenessProbe: { ...action, periodSeconds: Math.max(health.periodSeconds, 10), ...timing } } : {}),
+  };
+}
+
+function envVars(service: ResolvedService): Array<Record<string, unknown>> {
+  return service.env.map(([name, v]) => {
+    if ("value" in v) return { name, value: v.value };
+    if ("config" in v) return { name, valueFrom: { configMapKeyRef: { name: configMapName(service.name), key: v.config } } };
+    return { name, valueFrom: { secretKeyRef: { name: secretName(service.name), key: v.secret } } };
+  });
+}
+
+function resources(service: ResolvedService): Record<string, unknown> | undefined {
+  const r = service.resources;
+  if (!r) return undefined;
+  const clean = (a: { cpu?: string | undefined; memory?: string | undefined } | undefined) => {
+    if (!a) return undefined;
+    const out: Record<string, string> = {};
+    if (a.cpu !== undefined) out.cpu = a.cpu;
+    if (a.memory !== undefined) out.memory = a.memory;
+    return Object.keys(out).length ? out : undefined;
+  };
+  const out: Record<string, unknown> = {};
+  const requests = clean(r.requests);
+  const limits = clean(r.limits);
+  if (requests) out.requests = requests;
+  if (limits) out.limits = limits;
+  return Object.keys(out).length ? out : undefined;
+}
+
+export function deployment(project: ResolvedProject, service: ResolvedService, image: string): KubeObject {
+  const selector = selectorLabels(project, service.name);
+  const volumes: Array<Record<string, unknown>> = [];
+  const mounts: Array<Record<string, unknown>> = [];
+  const configFiles = Object.keys(service.config?.files ?? {}).sort();
+  if (service.config && configFiles.length) {
+    volumes.push({ name: "config", configMap: { name: configMapName(service.name), items: configFiles.map((key) => ({ key, path: key })) } });
+    mounts.push({ name: "config", mountPath: service.config.mountPath, readOnly: true });
+  }
+  const secretFiles = Object.keys(service.secrets?.files ?? {}).sort();
+  if (service.secrets && secretFiles.length) {
+    volumes.push({ name: "secrets", secret: { secretName: secretName(service.name), items: secretFiles.map((key) => ({ key, path: key })) } });
+    mounts.push({ name: "secrets", mountPath: service.secrets.mountPath, readOnly: true });
+  }
+  const envFromSecret = service.secrets?.asEnv && Object.keys(service.secrets.values).length > 0;
+  const container: Record<string, unknown> = {
+    name: service.name,
+    image,
+    imagePullPolicy: "IfNotPresent",
+    ...(service.command ? { command: service.command } : {}),
+    ...(service.args ? { args: service.args } : {}),
+    ...(service.workingDir ? { workingDir: service.workingDir } : {}),
+    ...(service.ports.length ? { ports: service.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) } : {}),
+    ...(service.env.length ? { env: envVars(service) } : {}),
+    ...(envFromSecret ? { envFrom: [{ secretRef: { name: secretName(service.name) } }] } : {}),
+    ...(mounts.length ? { volumeMounts: mounts } : {}),
+    ...(resources(service) ? { resources: resources(service) } : {}),
+    ...probes(service),
+  };
+  const podAnnotations: Record<string, string> = { ...service.annotations };
+  if (service.config || service.secrets) podAnnotations[ANNOTATIONS.configHash] = configHash(service);
+  if (service.metrics) {
+    podAnnotations["prometheus.io/scrape"] = "true";
+    podAnnotations["prometheus.io/port"] = String(service.metrics.portNumber);
+    podAnnotations["prometheus.io/path"] = service.metrics.path;
+  }
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: {
+      name: service.name,
+      namespace: project.namespace,
+      labels: { ...service.labels, ...serviceLabels(project, service.name) },
+      annotations: { [ANNOTATIONS.specFile]: service.specFile },
+    },
+    spec: {
+      replicas: service.replicas,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selector },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+      template: {
+        metadata: {
+          labels: { ...service.labels, ...serviceLabels(project, service.name) },
+          ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
+        },
+        spec: {
+          ...(service.replicas > 1
+            ? {
+                topologySpreadConstraints: [
+                  { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+                ],
+              }
+            : {}),
+          terminationGracePeriodSeconds: 10,
+          containers: [container],
+          ...(volumes.length ? { volumes } : {}),
+        },
+      },
+    },
+  };
+}

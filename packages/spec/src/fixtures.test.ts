@@ -1,0 +1,112 @@
+// One named fixture project per class of spec error (test/fixtures/*), each with its exact messages.
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { formatDiagnostic } from "./diagnostics.ts";
+import { loadProject } from "./load.ts";
+
+const fixtures = fileURLToPath(new URL("../../../test/fixtures/", import.meta.url));
+
+function messages(name: string): { errors: string[]; warnings: string[] } {
+  const result = loadProject(fixtures + name);
+  if (result.errors.length === 0) expect(result.value).toBeDefined();
+  else expect(result.value).toBeUndefined();
+  return { errors: result.errors.map(formatDiagnostic), warnings: result.warnings.map(formatDiagnostic) };
+}
+
+const cases: Record<string, { errors: string[]; warnings?: string[] }> = {
+  "invalid-yaml-syntax": {
+    errors: [
+      'dev.yaml:3:9: error: YAML syntax: Implicit keys need to be on a single line (check the indentation and the ": " after each key)',
+      'dev.yaml:3:9: error: YAML syntax: Nested mappings are not allowed in compact mappings (check the indentation and the ": " after each key)',
+    ],
+  },
+  "invalid-unknown-key": {
+    errors: [
+      'dev.yaml:2:1: error: clustr: unknown key "clustr"; did you mean "cluster"?',
+      'services/users/service.yaml:2:1: error: services.users.prots: unknown key "prots"; did you mean "ports"?',
+      'services/users/service.yaml:4:1: error: services.users.healthz: unknown key "healthz"; did you mean "health"?',
+    ],
+  },
+  "invalid-wrong-type": {
+    errors: [
+      'services/users/service.yaml:4:11: error: services.users.ports[0].port: expected a port number from 1 to 65535, got a string ("http")',
+      "services/users/service.yaml:5:11: error: services.users.ports[1].port: a port number must be from 1 to 65535, got a number (70000)",
+      'services/users/service.yaml:6:11: error: services.users.replicas: expected a number, got a string ("two")',
+    ],
+  },
+  "invalid-missing-required": {
+    errors: [
+      'dev.yaml:1:1: error: name: missing required key "name"',
+      'services/users/service.yaml:3:5: error: services.users.ports[0].port: missing required key "port"',
+    ],
+  },
+  "invalid-duplicate-service": {
+    errors: [
+      'dev.yaml:4:5: error: services.users: duplicate service name "users": it is also defined in services/users/service.yaml; rename one of them',
+    ],
+  },
+  "invalid-duplicate-forward-port": {
+    errors: [
+      "services/users/service.yaml:4:14: error: services.users.ports[0].forward: local port 9000 is also forwarded by services.accounts.ports[0]; pick another forward port",
+    ],
+  },
+  "invalid-unknown-dependency": {
+    errors: [
+      'services/users/service.yaml:2:13: error: services.users.dependsOn[0]: depends on "acounts", but no service has that name; did you mean "accounts"?',
+      'services/users/service.yaml:2:22: error: services.users.dependsOn[1]: depends on "billing", but no service has that name',
+    ],
+  },
+  "invalid-dependency-cycle": {
+    errors: [
+      "services/users/service.yaml:2:13: error: services.users.dependsOn[0]: dependency cycle: accounts → website → users → accounts; remove one of these dependsOn entries",
+    ],
+  },
+  "invalid-ingress-port": {
+    errors: [
+      'services/users/service.yaml:10:11: error: services.users.ingress[0].port: ingress[0] uses port "htp", which the service does not declare; did you mean "http"?',
+      "services/users/service.yaml:13:11: error: services.users.ingress[1].port: ingress[1] uses port 8081, which the service does not declare; declared ports: http, metrics",
+    ],
+  },
+  "invalid-sync-outside-context": {
+    errors: [
+      `services/users/service.yaml:5:11: error: services.users.sync[1].from: sync path "shared" is outside the build context "services/users"; only files in the image's build context can be synced`,
+    ],
+  },
+  "invalid-env-reference": {
+    errors: [
+      'services/users/service.yaml:3:13: error: services.users.env.GREETING: refers to config value "greting", which config.values does not define; did you mean "greeting"?',
+      'services/users/service.yaml:4:14: error: services.users.env.API_TOKEN: refers to secret "API_TOKEN", but the service has no secrets.envFile',
+    ],
+  },
+  "invalid-build-and-image": {
+    errors: [
+      "dev.yaml:4:5: error: services.cache: the service has neither build nor image: add build (a Dockerfile to build) or image (a prebuilt image)",
+      "dev.yaml:7:12: error: services.api.image: give either build or image, not both (image is for a prebuilt image)",
+    ],
+  },
+  "invalid-environment": {
+    errors: [
+      'dev.yaml:4:16: error: environments.staging.namespace: must be a lowercase DNS label: a-z, 0-9 and "-", starting with a letter, at most 63 characters (e.g. "users"), got a string ("Shop_Staging")',
+    ],
+  },
+  "invalid-health": {
+    errors: [
+      'services/users/service.yaml:5:17: error: services.users.health.http.path: an HTTP path must start with "/", got a string ("health")',
+      'services/users/service.yaml:6:17: error: services.users.health.startupGrace: expected a duration: a number of seconds or a string like "500ms", "10s", "2m", got a string ("soon")',
+    ],
+  },
+  "warn-secret-tracked": {
+    errors: [],
+    warnings: [
+      'services/users/service.yaml:5:12: warning: services.users.secrets.envFile: secret file "services/users/secret.env" is tracked by git; add it to .gitignore and run: git rm --cached services/users/secret.env',
+    ],
+  },
+};
+
+describe("spec error fixtures", () => {
+  for (const [name, expected] of Object.entries(cases)) {
+    it(name, () => {
+      expect(messages(name)).toEqual({ errors: expected.errors, warnings: expected.warnings ?? [] });
+    });
+  }
+});
