@@ -75,7 +75,7 @@ describe("manifests for the samples", () => {
     users.secrets!.values.API_TOKEN = "rotated";
     const after = buildObjects(project, images);
     const hash = (objects: KubeObject[]) =>
-      (objects.find((o) => o.kind === "Deployment" && o.metadata.name === "users") as { spec: { template: { metadata: { annotations: Record<string, string> } } } })
+      (objects.find((o) => o.kind === "Deployment" && o.metadata.name === "users") as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } })
         .spec.template.metadata.annotations["devup.dev/config-hash"];
     expect(hash(after)).not.toBe(hash(before));
     const text = JSON.stringify(redactSecrets(after));

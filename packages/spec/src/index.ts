@@ -8,3 +8,6 @@ export { loadProject, findProjectRoot, readProjectSources, nodeProjectFs, DEV_FI
 export { dependencyLayers } from "./model.ts";
 export type * from "./model.ts";
 export { devFileJsonSchema, serviceFileJsonSchema } from "./json-schema.ts";
+export { importCompose, type ComposeImport, type GeneratedFile } from "./compose/convert.ts";
+export { toDnsLabel } from "./compose/values.ts";
+export { scaffoldFromDockerfiles, exposedPorts, type FoundDockerfile } from "./scaffold.ts";

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// The `dev` binary. Kept tiny so `dev --version` starts fast: everything else loads on demand.
+import { createRequire } from "node:module";
+
+// A closed pipe (`dev render --out - | head`) ends the output; it is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+const args = process.argv.slice(2);
+if (args[0] === "--version" || args[0] === "-v") {
+  const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
+  process.stdout.write(`devup ${version}\n`);
+} else {
+  const { run } = await import("./run.ts");
+  process.exitCode = await run(args);
+}

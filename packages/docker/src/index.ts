@@ -1,0 +1,1 @@
+export { hashBuildInputs, listContextFiles, localImageRef, type BuildInputs } from "./context.ts";
