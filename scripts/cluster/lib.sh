@@ -81,6 +81,21 @@ need_go() {
   command -v go >/dev/null || die "go is required (Go toolchain not found on PATH)"
 }
 
+# spawn_detached LOGFILE CMD... : start a long-lived background process in its own session,
+# with no inherited file descriptors besides stdio (a lock fd leaking into e.g. dockerd would
+# hold our lock for the daemon's lifetime).
+spawn_detached() {
+  local logfile="$1"; shift
+  (
+    local fd n
+    for fd in /proc/$BASHPID/fd/*; do
+      n="${fd##*/}"
+      if [[ "$n" =~ ^[0-9]+$ ]] && (( n > 2 )); then eval "exec $n>&-" 2>/dev/null || true; fi
+    done
+    exec setsid nohup "$@" >>"$logfile" 2>&1 </dev/null
+  ) &
+}
+
 # Lock so that concurrent runs of the same step do not trample each other.
 with_lock() {
   local name="$1"; shift
