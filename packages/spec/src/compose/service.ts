@@ -96,7 +96,7 @@ export function convertService(svc: ComposeService, ctx: ServiceContext): Record
   } else if (svc.environment && typeof svc.environment === "object") {
     for (const [k, v] of Object.entries(svc.environment as Record<string, unknown>)) {
       if (v === null || v === undefined) ctx.note(["environment", k], `not carried: ${k} takes its value from your shell; set a value or move it to an env file`);
-      else env[k] = String(v);
+      else env[k] = scalar(v);
     }
   }
   for (const [k, v] of Object.entries(env)) if (v.includes("${")) ctx.note(["environment", k], `carried as written: ${k} uses variable interpolation, which devup does not expand`);
@@ -166,12 +166,17 @@ export function convertService(svc: ComposeService, ctx: ServiceContext): Record
   return spec;
 }
 
+/** A YAML scalar as the string compose would pass on (the schema rules out maps and lists here). */
+function scalar(v: unknown): string {
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+}
+
 function keyValues(value: Record<string, unknown> | string[] | undefined): Record<string, string> {
   if (!value) return {};
   if (Array.isArray(value)) {
     return Object.fromEntries(value.map((e) => (e.includes("=") ? [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] : [e, ""])));
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? "" : String(v)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? "" : scalar(v)]));
 }
 
 function ports(svc: ComposeService, ctx: ServiceContext): Array<Record<string, unknown>> {
