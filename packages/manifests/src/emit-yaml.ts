@@ -15,8 +15,12 @@ function scalarString(s: string): string {
 }
 
 /** A multi-line string as a literal block (`|`), when that keeps it byte-exact; else undefined. */
+// Control characters (other than newline), which a literal block cannot carry byte-exact.
+// eslint-disable-next-line no-control-regex
+const NOT_LITERAL = /[\r\t\0-\x08\x0b-\x1f\x7f\u2028\u2029\ufeff]/;
+
 function literalBlock(s: string, indent: string): string | undefined {
-  if (!s.includes("\n") || /[\r\t\0-\x08\x0b-\x1f\x7f\u2028\u2029\ufeff]/.test(s) || /^[ ]/.test(s) || /^\n/.test(s)) return undefined;
+  if (!s.includes("\n") || NOT_LITERAL.test(s) || /^[ ]/.test(s) || /^\n/.test(s)) return undefined;
   const trailing = /\n*$/.exec(s)![0].length;
   const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
   const body = trailing === 0 ? s : s.slice(0, -1);
