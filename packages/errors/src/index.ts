@@ -23,6 +23,14 @@ export const ErrorCodes = {
   fileExists: { code: "E_FILE_EXISTS", exit: ExitCode.failure },
   notFound: { code: "E_NOT_FOUND", exit: ExitCode.failure },
   command: { code: "E_COMMAND_FAILED", exit: ExitCode.failure },
+  docker: { code: "E_DOCKER", exit: ExitCode.failure },
+  build: { code: "E_BUILD_FAILED", exit: ExitCode.failure },
+  cluster: { code: "E_CLUSTER", exit: ExitCode.failure },
+  contextNotAllowed: { code: "E_CONTEXT_NOT_ALLOWED", exit: ExitCode.usage },
+  kube: { code: "E_KUBE", exit: ExitCode.failure },
+  rollout: { code: "E_ROLLOUT_FAILED", exit: ExitCode.failure },
+  portInUse: { code: "E_PORT_IN_USE", exit: ExitCode.failure },
+  timeout: { code: "E_TIMEOUT", exit: ExitCode.failure },
   internal: { code: "E_INTERNAL", exit: ExitCode.internal },
 } as const;
 export type ErrorKind = keyof typeof ErrorCodes;
