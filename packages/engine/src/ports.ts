@@ -1,0 +1,71 @@
+/**
+ * The engine's edges. The engine orchestrates; these ports do the I/O. The CLI wires the real
+ * adapters (Docker, kind, the Kubernetes API); unit tests wire small fakes of the other side.
+ */
+import type { KubeObject } from "@devup/manifests";
+
+export interface ImageRequest {
+  service: string;
+  /** Absolute paths. */
+  context: string;
+  dockerfile: string;
+  args: Readonly<Record<string, string>>;
+  target?: string | undefined;
+}
+
+export interface BuildResult {
+  service: string;
+  tag: string;
+  action: "built" | "skipped" | "failed";
+  durationMs: number;
+  error?: unknown;
+}
+
+export interface ImagesPort {
+  /** The content tag of a service's image (a hash of its build inputs). */
+  tag(request: ImageRequest): Promise<string>;
+  /** Builds what does not exist yet, a few at a time; one failure does not stop the others. */
+  ensure(requests: ReadonlyArray<ImageRequest & { tag: string }>, onLine: (service: string, line: string) => void): Promise<BuildResult[]>;
+}
+
+export interface DeliveryResult {
+  image: string;
+  /** The reference the cluster pulls (the same image, or its name in a registry). */
+  ref: string;
+  action: "delivered" | "skipped";
+  method?: string | undefined;
+  durationMs: number;
+}
+
+export interface ClusterPort {
+  /** Creates the cluster or reuses a healthy one; returns the kubeconfig context to use. */
+  ensure(): Promise<{ context: string; created: boolean }>;
+  /** Makes images available to the cluster's nodes. */
+  deliver(images: readonly string[]): Promise<DeliveryResult[]>;
+}
+
+export interface ForwardHandle {
+  localPort: number;
+  close(): Promise<void>;
+}
+
+export interface KubePort {
+  apply(objects: readonly KubeObject[]): Promise<void>;
+  /** Deletes devup's objects of this project and environment that are not in `desired`; returns "Kind/name" of each. */
+  prune(desired: readonly KubeObject[]): Promise<string[]>;
+  /** Resolves when the Deployment is available; throws a DevupError that says why not. */
+  waitReady(namespace: string, name: string, onProgress: (ready: number, desired: number) => void): Promise<void>;
+  forward(options: {
+    namespace: string;
+    service: string;
+    port: string;
+    localPort: number;
+    onState: (status: "ready" | "waiting" | "error", message?: string) => void;
+  }): Promise<ForwardHandle>;
+}
+
+export interface Ports {
+  images: ImagesPort;
+  cluster: ClusterPort;
+  kube: KubePort;
+}

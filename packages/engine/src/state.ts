@@ -1,0 +1,120 @@
+/**
+ * The engine's one store: desired and observed state of every service, changed only by actions.
+ * Subscribers (plain log, NDJSON, the TUI) read the state and the actions; nothing else mutates it.
+ */
+import type { ErrorReport } from "@devup/errors";
+
+export type Phase =
+  | "pending"
+  | "building"
+  | "delivering"
+  | "waiting" // for dependencies to be ready
+  | "applying"
+  | "starting"
+  | "ready"
+  | "failing"
+  | "blocked"; // a dependency failed
+
+export type ForwardStatus = "starting" | "ready" | "waiting" | "error" | "stopped";
+
+export interface ForwardState {
+  port: string;
+  localPort: number;
+  url: string;
+  status: ForwardStatus;
+  message?: string | undefined;
+}
+
+export interface ServiceState {
+  name: string;
+  phase: Phase;
+  /** The image the cluster runs (content tag, or the delivered reference). */
+  image?: string | undefined;
+  build?: { action: "built" | "skipped" | "failed"; durationMs: number } | undefined;
+  delivery?: { action: "delivered" | "skipped"; method?: string | undefined; durationMs: number } | undefined;
+  replicas: number;
+  readyReplicas: number;
+  /** What started the last update (e.g. "dev up", or changed files). */
+  trigger: string[];
+  updateStartedAt?: number | undefined;
+  updateDurationMs?: number | undefined;
+  forwards: ForwardState[];
+  error?: ErrorReport | undefined;
+}
+
+export interface EngineState {
+  project: string;
+  environment: string;
+  namespace: string;
+  cluster: { name: string; context?: string | undefined; status: "unknown" | "creating" | "ready" | "failed"; message?: string | undefined };
+  services: Record<string, ServiceState>;
+}
+
+export type Action =
+  | { type: "cluster"; status: EngineState["cluster"]["status"]; context?: string | undefined; message?: string | undefined; durationMs?: number | undefined }
+  | { type: "phase"; service: string; phase: Phase; message?: string | undefined }
+  | { type: "update-start"; service: string; trigger: string[]; at: number }
+  | { type: "build"; service: string; action: "built" | "skipped" | "failed"; image: string; durationMs: number }
+  | { type: "build-line"; service: string; line: string }
+  | { type: "delivery"; service: string; action: "delivered" | "skipped"; image: string; method?: string | undefined; durationMs: number }
+  | { type: "applied"; service: string; objects: number }
+  | { type: "pruned"; objects: string[] }
+  | { type: "replicas"; service: string; ready: number; desired: number }
+  | { type: "ready"; service: string; at: number }
+  | { type: "failed"; service: string; error: ErrorReport }
+  | { type: "forward"; service: string; forward: ForwardState }
+  | { type: "log"; level: "info" | "warn" | "error"; message: string };
+
+export function initialState(project: string, environment: string, namespace: string, cluster: string, services: ReadonlyArray<{ name: string; replicas: number }>): EngineState {
+  return {
+    project,
+    environment,
+    namespace,
+    cluster: { name: cluster, status: "unknown" },
+    services: Object.fromEntries(
+      services.map((s) => [s.name, { name: s.name, phase: "pending" as Phase, replicas: s.replicas, readyReplicas: 0, trigger: [], forwards: [] }]),
+    ),
+  };
+}
+
+function updateService(state: EngineState, name: string, change: (s: ServiceState) => ServiceState): EngineState {
+  const current = state.services[name];
+  if (!current) return state;
+  return { ...state, services: { ...state.services, [name]: change(current) } };
+}
+
+export function reduce(state: EngineState, action: Action): EngineState {
+  switch (action.type) {
+    case "cluster":
+      return { ...state, cluster: { ...state.cluster, status: action.status, context: action.context ?? state.cluster.context, message: action.message } };
+    case "phase":
+      return updateService(state, action.service, (s) => ({ ...s, phase: action.phase }));
+    case "update-start":
+      return updateService(state, action.service, (s) => ({ ...s, trigger: action.trigger, updateStartedAt: action.at, updateDurationMs: undefined, error: undefined }));
+    case "build":
+      return updateService(state, action.service, (s) => ({ ...s, image: action.image, build: { action: action.action, durationMs: action.durationMs } }));
+    case "delivery":
+      return updateService(state, action.service, (s) => ({ ...s, image: action.image, delivery: { action: action.action, method: action.method, durationMs: action.durationMs } }));
+    case "replicas":
+      return updateService(state, action.service, (s) => ({ ...s, readyReplicas: action.ready, replicas: action.desired }));
+    case "ready":
+      return updateService(state, action.service, (s) => ({
+        ...s,
+        phase: "ready",
+        readyReplicas: s.replicas,
+        updateDurationMs: s.updateStartedAt === undefined ? undefined : action.at - s.updateStartedAt,
+      }));
+    case "failed":
+      return updateService(state, action.service, (s) => ({ ...s, phase: "failing", error: action.error }));
+    case "forward":
+      return updateService(state, action.service, (s) => ({
+        ...s,
+        forwards: [...s.forwards.filter((f) => f.localPort !== action.forward.localPort), action.forward].sort((a, b) => a.localPort - b.localPort),
+      }));
+    case "build-line":
+    case "applied":
+    case "pruned":
+    case "log":
+      return state;
+  }
+}

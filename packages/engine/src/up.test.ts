@@ -1,0 +1,135 @@
+// The orchestration against small fakes of the other side (Docker, kind, the API server).
+// The real adapters are exercised by the e2e scenarios in test/e2e.
+import { DevupError } from "@devup/errors";
+import type { KubeObject } from "@devup/manifests";
+import { memoryFs, validateProject, type ResolvedProject } from "@devup/spec";
+import { describe, expect, it } from "vitest";
+import type { BuildResult, Ports } from "./ports.ts";
+import { initialState, type Action } from "./state.ts";
+import { Store } from "./store.ts";
+import { up } from "./up.ts";
+
+const dockerfile = "FROM node:24-slim\n";
+function project(extra: Record<string, string> = {}): ResolvedProject {
+  const files: Record<string, string> = {
+    "dev.yaml": "name: shop\n",
+    "services/db/service.yaml": "image: example/db:1\nports:\n  - port: 5432\n",
+    "services/api/service.yaml": "build: {}\nports:\n  - port: 8080\n    forward: 18080\ndependsOn: [db]\n",
+    "services/api/Dockerfile": dockerfile,
+    "services/web/service.yaml": "build: {}\nports:\n  - port: 3000\ndependsOn: [api]\n",
+    "services/web/Dockerfile": dockerfile,
+    ...extra,
+  };
+  const sources = {
+    root: "/p",
+    devFile: { path: "dev.yaml", text: files["dev.yaml"]! },
+    serviceFiles: Object.keys(files)
+      .filter((f) => f.endsWith("service.yaml"))
+      .sort()
+      .map((path) => ({ path, text: files[path]! })),
+  };
+  const result = validateProject(sources, memoryFs(files));
+  expect(result.errors).toEqual([]);
+  return result.value!;
+}
+
+interface World {
+  images: Set<string>;
+  nodeImages: Set<string>;
+  applied: string[];
+  ready: string[];
+  failBuild?: string;
+  failRollout?: string;
+}
+
+function fakes(world: World): Ports {
+  return {
+    images: {
+      tag: (r) => Promise.resolve(`devup.local/shop-${r.service}:v1`),
+      ensure: (requests) =>
+        Promise.resolve(
+          requests.map((r): BuildResult => {
+            if (r.service === world.failBuild) return { service: r.service, tag: r.tag, action: "failed", durationMs: 1, error: new DevupError("build", `${r.service}: build failed at step 2/3: RUN false`) };
+            if (world.images.has(r.tag)) return { service: r.service, tag: r.tag, action: "skipped", durationMs: 0 };
+            world.images.add(r.tag);
+            return { service: r.service, tag: r.tag, action: "built", durationMs: 5 };
+          }),
+        ),
+    },
+    cluster: {
+      ensure: () => Promise.resolve({ context: "kind-devup", created: false }),
+      deliver: (images) =>
+        Promise.resolve(
+          images.map((image) => {
+            const action = world.nodeImages.has(image) ? ("skipped" as const) : ("delivered" as const);
+            world.nodeImages.add(image);
+            return { image, ref: image, action, method: "kind load", durationMs: 1 };
+          }),
+        ),
+    },
+    kube: {
+      apply: (objects: readonly KubeObject[]) => {
+        for (const o of objects) world.applied.push(`${o.kind}/${o.metadata.name}`);
+        return Promise.resolve();
+      },
+      prune: () => Promise.resolve([]),
+      waitReady: async (_ns, name, onProgress) => {
+        await new Promise((r) => setTimeout(r, 5));
+        if (name === world.failRollout) throw new DevupError("rollout", `${name}: crash loop: the container exited with code 3`);
+        onProgress(1, 1);
+        world.ready.push(name);
+      },
+      forward: (o) => {
+        o.onState("ready");
+        return Promise.resolve({ localPort: o.localPort, close: () => Promise.resolve() });
+      },
+    },
+  };
+}
+
+function run(world: World, p = project()) {
+  const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
+  const actions: Action[] = [];
+  store.subscribe((_s, a) => actions.push(a));
+  return up(p, fakes(world), store, { forward: true }).then((result) => ({ result, actions, state: store.state }));
+}
+
+const newWorld = (): World => ({ images: new Set(), nodeImages: new Set(), applied: [], ready: [] });
+
+describe("up", () => {
+  it("builds, delivers, applies dependencies first and forwards", async () => {
+    const world = newWorld();
+    const { result, state } = await run(world);
+    expect(result.ready.sort()).toEqual(["api", "db", "web"]);
+    expect(world.ready).toEqual(["db", "api", "web"]);
+    expect(world.applied[0]).toBe("Namespace/shop");
+    expect(world.applied.indexOf("Deployment/api")).toBeGreaterThan(world.applied.indexOf("Deployment/db"));
+    expect(state.services.api!.forwards).toEqual([{ port: "http", localPort: 18080, url: "http://127.0.0.1:18080", status: "ready", message: undefined }]);
+    expect(state.services.api!.phase).toBe("ready");
+  });
+
+  it("does zero builds and zero deliveries when nothing changed", async () => {
+    const world = newWorld();
+    await run(world);
+    const { actions } = await run(world);
+    expect(actions.filter((a) => a.type === "build").map((a) => a.type === "build" && a.action)).toEqual(["skipped", "skipped"]);
+    expect(actions.filter((a) => a.type === "delivery").map((a) => a.type === "delivery" && a.action)).toEqual(["skipped", "skipped"]);
+  });
+
+  it("a failed build fails that service and blocks its dependents, not the others", async () => {
+    const world = { ...newWorld(), failBuild: "api" };
+    const { result, state } = await run(world);
+    expect(result.ready).toEqual(["db"]);
+    expect(state.services.api!.phase).toBe("failing");
+    expect(state.services.api!.error?.message).toBe("api: build failed at step 2/3: RUN false");
+    expect(state.services.web!.phase).toBe("blocked");
+    expect(world.applied).not.toContain("Deployment/api");
+  });
+
+  it("a failed rollout is reported in words for that service", async () => {
+    const world = { ...newWorld(), failRollout: "db" };
+    const { state } = await run(world);
+    expect(state.services.db!.error).toMatchObject({ code: "E_ROLLOUT_FAILED", message: "db: crash loop: the container exited with code 3" });
+    expect(state.services.api!.phase).toBe("blocked");
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * `dev up` once: cluster → images → delivery → apply (dependencies first) → rollout → forwards.
+ * Every step compares what the spec wants with what exists and acts only on a difference: an
+ * image whose content tag exists is not built, an image the nodes have is not delivered.
+ */
+import { join } from "node:path";
+import { toErrorReport } from "@devup/errors";
+import { buildObjects, LABELS, type KubeObject } from "@devup/manifests";
+import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { ForwardHandle, ImageRequest, Ports } from "./ports.ts";
+import type { Store } from "./store.ts";
+
+export interface UpOptions {
+  /** Start port-forwards for ports with `forward`. */
+  forward: boolean;
+  /** What triggered this update (shown as "why"). */
+  trigger?: string[];
+  now?: () => number;
+}
+
+export interface UpResult {
+  ready: string[];
+  failed: string[];
+  forwards: ForwardHandle[];
+}
+
+function request(project: ResolvedProject, s: ResolvedService): ImageRequest | undefined {
+  if (!s.build) return undefined;
+  return {
+    service: s.name,
+    context: join(project.root, s.build.context),
+    dockerfile: join(project.root, s.build.dockerfile),
+    args: s.build.args,
+    target: s.build.target,
+  };
+}
+
+export async function up(project: ResolvedProject, ports: Ports, store: Store, options: UpOptions): Promise<UpResult> {
+  const now = options.now ?? Date.now;
+  const fail = (service: string, error: unknown) => store.dispatch({ type: "failed", service, error: toErrorReport(error) });
+
+  // 1. Cluster.
+  const clusterStart = now();
+  store.dispatch({ type: "cluster", status: "creating" });
+  try {
+    const { context, created } = await ports.cluster.ensure();
+    store.dispatch({ type: "cluster", status: "ready", context, message: created ? "created" : "reused", durationMs: now() - clusterStart });
+  } catch (error) {
+    store.dispatch({ type: "cluster", status: "failed", message: toErrorReport(error).message });
+    throw error;
+  }
+  for (const s of project.services) store.dispatch({ type: "update-start", service: s.name, trigger: options.trigger ?? ["dev up"], at: now() });
+
+  // 2. Images: content tags, then build only what is missing.
+  const images: Record<string, string> = {};
+  const requests: Array<ImageRequest & { tag: string }> = [];
+  for (const s of project.services) {
+    const req = request(project, s);
+    if (!req) images[s.name] = s.image!;
+    else requests.push({ ...req, tag: await ports.images.tag(req) });
+  }
+  for (const r of requests) store.dispatch({ type: "phase", service: r.service, phase: "building" });
+  const failed = new Set<string>();
+  const results = await ports.images.ensure(requests, (service, line) => store.dispatch({ type: "build-line", service, line }));
+  for (const r of results) {
+    store.dispatch({ type: "build", service: r.service, action: r.action, image: r.tag, durationMs: r.durationMs });
+    if (r.action === "failed") {
+      failed.add(r.service);
+      fail(r.service, r.error);
+    } else images[r.service] = r.tag;
+  }
+
+  // 3. Delivery of built images into the cluster.
+  const built = requests.filter((r) => !failed.has(r.service));
+  for (const r of built) store.dispatch({ type: "phase", service: r.service, phase: "delivering" });
+  if (built.length) {
+    const delivered = new Map((await ports.cluster.deliver(built.map((r) => r.tag))).map((d) => [d.image, d]));
+    for (const r of built) {
+      const d = delivered.get(r.tag);
+      if (!d) continue;
+      images[r.service] = d.ref;
+      store.dispatch({ type: "delivery", service: r.service, action: d.action, image: d.ref, method: d.method, durationMs: d.durationMs });
+    }
+  }
+
+  // 4. Objects. Services whose image failed keep what runs now: their objects are not applied,
+  //    but they stay in the desired set so that pruning leaves them alone.
+  const objects = buildObjects(project, { ...Object.fromEntries([...failed].map((f) => [f, "devup.invalid/unbuilt:failed"])), ...images });
+  const byService = new Map<string, KubeObject[]>();
+  for (const o of objects) {
+    const name = o.metadata.labels?.[LABELS.name];
+    if (name) byService.set(name, [...(byService.get(name) ?? []), o]);
+  }
+  await ports.kube.apply(objects.filter((o) => o.kind === "Namespace"));
+  const pruned = await ports.kube.prune(objects);
+  if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
+
+  // 5. Apply and roll out, each service as soon as its dependencies are ready.
+  const tasks = new Map<string, Promise<boolean>>();
+  const rollout = (s: ResolvedService): Promise<boolean> => {
+    const existing = tasks.get(s.name);
+    if (existing) return existing;
+    const task = (async () => {
+      if (failed.has(s.name)) return false;
+      if (s.dependsOn.length) store.dispatch({ type: "phase", service: s.name, phase: "waiting" });
+      const deps = await Promise.all(s.dependsOn.map((d) => rollout(project.services.find((x) => x.name === d)!)));
+      const broken = s.dependsOn.filter((_, i) => !deps[i]);
+      if (broken.length) {
+        store.dispatch({ type: "phase", service: s.name, phase: "blocked", message: `waiting for ${broken.join(", ")}, which failed` });
+        return false;
+      }
+      try {
+        store.dispatch({ type: "phase", service: s.name, phase: "applying" });
+        const own = byService.get(s.name) ?? [];
+        await ports.kube.apply(own);
+        store.dispatch({ type: "applied", service: s.name, objects: own.length });
+        store.dispatch({ type: "phase", service: s.name, phase: "starting" });
+        await ports.kube.waitReady(project.namespace, s.name, (ready, desired) => store.dispatch({ type: "replicas", service: s.name, ready, desired }));
+        store.dispatch({ type: "ready", service: s.name, at: now() });
+        return true;
+      } catch (error) {
+        fail(s.name, error);
+        return false;
+      }
+    })();
+    tasks.set(s.name, task);
+    return task;
+  };
+  const outcomes = await Promise.all(project.services.map(async (s) => [s.name, await rollout(s)] as const));
+  const ready = outcomes.filter(([, ok]) => ok).map(([n]) => n);
+
+  // 6. Forwards for the services that are ready.
+  const forwards: ForwardHandle[] = [];
+  if (options.forward) {
+    for (const s of project.services.filter((x) => ready.includes(x.name))) {
+      for (const p of s.ports.filter((x) => x.forward !== undefined && x.protocol === "TCP")) {
+        const localPort = p.forward!;
+        const url = `http://127.0.0.1:${localPort}`;
+        const report = (status: "ready" | "waiting" | "error" | "starting", message?: string) =>
+          store.dispatch({ type: "forward", service: s.name, forward: { port: p.name, localPort, url, status, message } });
+        report("starting");
+        try {
+          forwards.push(await ports.kube.forward({ namespace: project.namespace, service: s.name, port: p.name, localPort, onState: report }));
+        } catch (error) {
+          report("error", toErrorReport(error).message);
+        }
+      }
+    }
+  }
+  return { ready, failed: outcomes.filter(([, ok]) => !ok).map(([n]) => n), forwards };
+}
