@@ -72,7 +72,7 @@ export function initialState(project: string, environment: string, namespace: st
     namespace,
     cluster: { name: cluster, status: "unknown" },
     services: Object.fromEntries(
-      services.map((s) => [s.name, { name: s.name, phase: "pending" as Phase, replicas: s.replicas, readyReplicas: 0, trigger: [], forwards: [] }]),
+      services.map((s) => [s.name, { name: s.name, phase: "pending", replicas: s.replicas, readyReplicas: 0, trigger: [], forwards: [] }]),
     ),
   };
 }
