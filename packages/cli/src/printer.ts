@@ -1,0 +1,61 @@
+/**
+ * Engine actions → output. Text: one line per meaningful step, prefixed by the service.
+ * JSON: every action as an NDJSON event (build lines included).
+ */
+import type { Action, EngineState, Store } from "@devup/engine";
+import type { Output } from "./output.ts";
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function describe(action: Action, state: EngineState): string | undefined {
+  switch (action.type) {
+    case "cluster":
+      if (action.status === "creating") return `cluster ${state.cluster.name}: checking`;
+      if (action.status === "ready") return `cluster ${state.cluster.name}: ${action.message ?? "ready"} (context ${action.context ?? "?"}${action.durationMs === undefined ? "" : `, ${seconds(action.durationMs)}`})`;
+      return `cluster ${state.cluster.name}: failed: ${action.message ?? ""}`;
+    case "phase":
+      if (action.phase === "building") return `[${action.service}] building`;
+      if (action.phase === "blocked") return `[${action.service}] blocked: ${action.message ?? ""}`;
+      if (action.phase === "waiting") return `[${action.service}] waiting for its dependencies to be ready`;
+      if (action.phase === "starting") return `[${action.service}] applied; waiting for it to be ready`;
+      return undefined;
+    case "build":
+      if (action.action === "skipped") return `[${action.service}] image up to date: ${action.image}`;
+      if (action.action === "built") return `[${action.service}] built ${action.image} in ${seconds(action.durationMs)}`;
+      return undefined; // the failure is reported with its diagnosis
+    case "delivery":
+      return action.action === "skipped"
+        ? `[${action.service}] image already in the cluster`
+        : `[${action.service}] delivered to the cluster${action.method ? ` (${action.method})` : ""} in ${seconds(action.durationMs)}`;
+    case "ready": {
+      const s = state.services[action.service];
+      return `[${action.service}] ready (${s?.readyReplicas ?? 0}/${s?.replicas ?? 0})${s?.updateDurationMs === undefined ? "" : ` in ${seconds(s.updateDurationMs)}`}`;
+    }
+    case "failed":
+      return [`[${action.service}] FAILED: ${action.error.message}`, ...action.error.details.map((d) => `[${action.service}]   ${d}`), ...(action.error.hint ? [`[${action.service}]   hint: ${action.error.hint}`] : [])].join("\n");
+    case "pruned":
+      return `removed from the cluster (no longer in the spec): ${action.objects.join(", ")}`;
+    case "forward": {
+      const f = action.forward;
+      if (f.status === "ready") return `[${action.service}] ${f.url} → ${action.service}:${f.port}`;
+      if (f.status === "error") return `[${action.service}] forward ${f.url} failed: ${f.message ?? ""}`;
+      if (f.status === "waiting") return `[${action.service}] forward ${f.url}: waiting for a ready pod${f.message ? ` (${f.message})` : ""}`;
+      return undefined;
+    }
+    case "log":
+      return action.message;
+    default:
+      return undefined;
+  }
+}
+
+export function attachPrinter(store: Store, out: Output): () => void {
+  return store.subscribe((state, action) => {
+    if (out.format === "json") {
+      out.info({ ...action, type: action.type === "log" ? "log" : `engine.${action.type}` });
+      return;
+    }
+    const line = describe(action, state);
+    if (line) out.info({ type: action.type, message: line });
+  });
+}
