@@ -1,0 +1,126 @@
+/**
+ * One image build: send exactly the context files (.dockerignore applied, as listContextFiles
+ * says), stream the engine's output line by line, and turn a failure into a DevupError that
+ * names the step and shows the tail of the output.
+ */
+import { readFile } from "node:fs/promises";
+import { relative, sep } from "node:path";
+import type { Readable } from "node:stream";
+import { DevupError } from "@devup/errors";
+import type Docker from "dockerode";
+import { createBuildProgress } from "./build-progress.ts";
+import { hashBuildInputs, listContextFiles, type BuildInputs } from "./context.ts";
+import { dockerError } from "./engine.ts";
+import { packFiles, type MemoryEntry } from "./tar.ts";
+
+/** The label every devup-built image carries: the build-inputs hash it was built from. */
+export const INPUTS_HASH_LABEL = "devup.dev/inputs-hash";
+
+export interface BuildImageOptions {
+  inputs: BuildInputs;
+  /** The full reference to tag the image with (normally `localImageRef(...)`). */
+  tag: string;
+  /** The service name, for messages. Defaults to the tag. */
+  service?: string | undefined;
+  /** The inputs hash for the label; computed when not given. */
+  hash?: string | undefined;
+  /** Called for each line of build output. */
+  onLine?: ((line: string) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface BuiltImage {
+  tag: string;
+  /** sha256:… image ID, when the engine reported it. */
+  id: string | undefined;
+}
+
+/** Where an outside-the-context Dockerfile goes inside the tar. */
+const OUTSIDE_DOCKERFILE = ".devup.Dockerfile";
+
+/** Build (classic builder) and tag one image; throws DevupError("build") on a failed step. */
+export async function buildImage(docker: Docker, options: BuildImageOptions): Promise<BuiltImage> {
+  const { inputs, tag } = options;
+  const service = options.service ?? tag;
+  const hash = options.hash ?? (await hashBuildInputs(inputs));
+  const { tar, dockerfile } = await buildContext(inputs);
+  const buildargs: Record<string, string> = { ...inputs.args };
+  const buildOptions: Docker.ImageBuildOptions & { abortSignal?: AbortSignal } = {
+    t: tag,
+    dockerfile,
+    buildargs,
+    labels: { [INPUTS_HASH_LABEL]: hash },
+    rm: true,
+    forcerm: true,
+    ...(inputs.target ? { target: inputs.target } : {}),
+    ...(options.signal ? { abortSignal: options.signal } : {}),
+  };
+
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.buildImage(tar, buildOptions);
+  } catch (cause) {
+    options.signal?.throwIfAborted();
+    throw dockerError(`${service}: the Docker engine refused the build`, cause);
+  }
+
+  const progress = createBuildProgress();
+  const onLines = (lines: string[]): void => {
+    if (options.onLine) for (const l of lines) options.onLine(l);
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) onLines(progress.push(chunk));
+  } catch (cause) {
+    options.signal?.throwIfAborted();
+    throw dockerError(`${service}: the build output stream broke off`, cause);
+  }
+  onLines(progress.end());
+
+  if (progress.error !== undefined) {
+    const step = progress.step;
+    const where = step ? `step ${userStep(step.index)}: ${step.instruction}` : "the start (before any step)";
+    throw new DevupError("build", `${service}: build failed at ${where}`, {
+      hint: buildHint(step?.instruction, progress.error),
+      details: progress.tail(),
+    });
+  }
+  return { tag, id: progress.imageId };
+}
+
+/**
+ * The engine counts the LABEL step it appends for our labels ("Step 3/4" in a 3-step Dockerfile);
+ * report steps as the user's Dockerfile counts them.
+ */
+export function userStep(index: string): string {
+  const [n, m] = index.split("/").map(Number);
+  if (n === undefined || m === undefined || !(n < m)) return index;
+  return `${n}/${m - 1}`;
+}
+
+function buildHint(instruction: string | undefined, error: string): string {
+  if (instruction?.toUpperCase().startsWith("FROM") || /pull access denied|manifest unknown|no such host|dial tcp/i.test(error)) {
+    return "The base image is neither present locally nor reachable in a registry: build or pull it first (`docker image ls` shows what the engine has).";
+  }
+  return "Fix the failing step in the Dockerfile (or the command it runs), then run again; the last lines of its output are above.";
+}
+
+/** The tar stream and the Dockerfile's name inside it. */
+async function buildContext(inputs: BuildInputs): Promise<{ tar: Readable; dockerfile: string }> {
+  const files = await listContextFiles(inputs.context, inputs.dockerfile);
+  const rel = relative(inputs.context, inputs.dockerfile).split(sep).join("/");
+  if (!rel.startsWith("../") && rel !== ".." && !rel.startsWith("/")) {
+    return { tar: packFiles(inputs.context, files), dockerfile: rel };
+  }
+  // Dockerfile outside the context: send it under a reserved name, and list that name in the
+  // sent .dockerignore so the engine drops it from the context after reading it (the Docker CLI
+  // does the same), keeping it out of `COPY . .`.
+  const content = await readFile(inputs.dockerfile).catch((cause: unknown) => {
+    throw new DevupError("build", `cannot read the Dockerfile ${inputs.dockerfile}`, { cause, details: [String(cause)] });
+  });
+  const ignore = files.includes(".dockerignore") ? await readFile(`${inputs.context}/.dockerignore`, "utf8") : "";
+  const extras: MemoryEntry[] = [
+    { name: OUTSIDE_DOCKERFILE, content },
+    { name: ".dockerignore", content: Buffer.from(`${ignore}\n${OUTSIDE_DOCKERFILE}\n.dockerignore\n`) },
+  ];
+  return { tar: packFiles(inputs.context, files.filter((f) => f !== ".dockerignore"), extras), dockerfile: OUTSIDE_DOCKERFILE };
+}

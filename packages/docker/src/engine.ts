@@ -1,0 +1,64 @@
+/**
+ * The Docker engine connection: connect, check that it answers, ask whether an image exists.
+ */
+import { DevupError } from "@devup/errors";
+import Docker from "dockerode";
+
+/** Where the engine is expected: DOCKER_HOST, else the default Unix socket. */
+export function dockerEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  const host = env.DOCKER_HOST;
+  if (!host) return "/var/run/docker.sock";
+  return host.startsWith("unix://") ? host.slice("unix://".length) : host;
+}
+
+/** A dockerode client for DOCKER_HOST (unix://, tcp://, ssh://) or /var/run/docker.sock. */
+export function connectDocker(): Docker {
+  // docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH itself.
+  return new Docker();
+}
+
+const START_HINT =
+  "Start Docker (Docker Desktop, colima, or `sudo systemctl start docker`), and check that your user may use it (the docker group, or DOCKER_HOST).";
+
+/** Resolves when the engine answers `/_ping` within `timeoutMs`; otherwise a DevupError("docker"). */
+export async function pingDocker(docker: Docker, timeoutMs = 10_000): Promise<void> {
+  try {
+    // dockerode takes { abortSignal } here; its type definitions do not say so.
+    const ping = docker.ping.bind(docker) as unknown as (options: { abortSignal: AbortSignal }) => Promise<unknown>;
+    await ping({ abortSignal: AbortSignal.timeout(timeoutMs) });
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new DevupError("docker", `the Docker engine does not answer at ${dockerEndpoint()}`, {
+      hint: START_HINT,
+      details: [reason],
+      cause,
+    });
+  }
+}
+
+/** Whether the engine has an image by this reference (name:tag or ID). */
+export async function imageExists(docker: Docker, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect();
+    return true;
+  } catch (cause) {
+    if (statusCode(cause) === 404) return false;
+    throw dockerError(`could not look up the image ${ref}`, cause);
+  }
+}
+
+export function statusCode(error: unknown): number | undefined {
+  const code = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === "number" ? code : undefined;
+}
+
+/** A DevupError("docker") for a failed engine call, with the engine's own words as details. */
+export function dockerError(message: string, cause: unknown): DevupError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const unreachable = /ECONNREFUSED|ENOENT|EACCES|socket hang up/.test(reason);
+  return new DevupError("docker", message, {
+    hint: unreachable ? START_HINT : undefined,
+    details: [reason.trim()],
+    cause,
+  });
+}
