@@ -104,3 +104,44 @@ with_lock() {
   "$@"
   exec {lockfd}>&-
 }
+
+# ---- Debian root filesystems ----------------------------------------------
+DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+DEBIAN_SECURITY_MIRROR="${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
+ROOTFS_DIR="$DEVUP_CACHE_DIR/rootfs"
+mkdir -p "$ROOTFS_DIR"
+
+# debian_rootfs NAME "pkg1,pkg2,..." : build (once) a minbase Debian rootfs tarball with the
+# given extra packages; prints the path of the tarball. Cached by suite + package list + recipe.
+debian_rootfs() {
+  local name="$1" include="$2"
+  local key
+  key="$(printf '%s|%s|%s' "$DEBIAN_SUITE" "$include" "$(declare -f debian_rootfs)" | sha256sum | cut -c1-12)"
+  local tar="$ROOTFS_DIR/$name-$DEBIAN_SUITE-$key.tar"
+  if [[ ! -s "$tar" ]]; then
+    apt_install mmdebstrap
+    local args=(
+      --variant=minbase
+      --mode=root
+      --format=tar
+      --aptopt='APT::Install-Recommends "false"'
+      --dpkgopt='path-exclude=/usr/share/man/*'
+      --dpkgopt='path-exclude=/usr/share/doc/*'
+      --dpkgopt='path-include=/usr/share/doc/*/copyright'
+      --dpkgopt='path-exclude=/usr/share/info/*'
+      --dpkgopt='path-exclude=/usr/share/locale/*'
+      --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin "$1"/var/log/*.log "$1"/var/log/apt/*'
+    )
+    [[ -n "$include" ]] && args+=("--include=$include")
+    log "mmdebstrap $name ($DEBIAN_SUITE, +${include:-nothing})"
+    mmdebstrap "${args[@]}" "$DEBIAN_SUITE" "$tar.tmp" \
+      "deb $DEBIAN_MIRROR $DEBIAN_SUITE main" \
+      "deb $DEBIAN_MIRROR $DEBIAN_SUITE-updates main" \
+      "deb $DEBIAN_SECURITY_MIRROR $DEBIAN_SUITE-security main" >"$LOG_DIR/mmdebstrap-$name.log" 2>&1 \
+      || { tail -n 30 "$LOG_DIR/mmdebstrap-$name.log" >&2; die "mmdebstrap $name failed"; }
+    mv "$tar.tmp" "$tar"
+    # drop older versions of this rootfs
+    find "$ROOTFS_DIR" -maxdepth 1 -name "$name-*.tar" ! -path "$tar" -delete
+  fi
+  printf '%s\n' "$tar"
+}
