@@ -1,0 +1,194 @@
+/**
+ * The kind provider: status, create, reuse, delete, kubeconfig — all through the kind CLI.
+ * State is read back from kind and Docker each time, never kept in a file of our own.
+ */
+import { DevupError } from "@devup/errors";
+import { run } from "./exec.ts";
+import { kindConfigYaml } from "./kind-config.ts";
+import { apiServerReady, containersRunning } from "./node.ts";
+import { wireRegistry } from "./registry.ts";
+import type { KindCluster, LocalRegistry } from "./types.ts";
+
+export interface KindCliOptions {
+  /** Path of the kind binary; default `kind` from PATH. */
+  kind?: string | undefined;
+}
+
+export interface KindClusterStatus {
+  name: string;
+  exists: boolean;
+  /** Node container names. */
+  nodes: string[];
+  /** Every node container runs. */
+  running: boolean;
+  /** The API server answers /readyz. */
+  apiReady: boolean;
+}
+
+export interface CreateKindClusterOptions extends KindCliOptions {
+  name: string;
+  /** Default: $DEVUP_KIND_NODE_IMAGE, else kind's own default image. */
+  nodeImage?: string | undefined;
+  workers?: number | undefined;
+  /** Host port on 127.0.0.1 mapped to node port 80 (ingress). */
+  httpPort?: number | undefined;
+  /** A local registry to wire into the nodes (certs.d hosts.toml + kind network). */
+  registry?: LocalRegistry | undefined;
+  /**
+   * Skip kind's default CNI. Default: $DEVUP_KIND_DISABLE_DEFAULT_CNI, else true for node images
+   * that bring their own CNI config (devup's offline node image; see nodeImageHasOwnCni).
+   */
+  disableDefaultCNI?: boolean | undefined;
+  /** How long kind waits for the control plane (default 3 minutes). */
+  waitMs?: number | undefined;
+  /** Write the kubeconfig here instead of kind's default ($KUBECONFIG or ~/.kube/config). */
+  kubeconfig?: string | undefined;
+  onLine?: ((line: string) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface EnsureKindClusterOptions extends CreateKindClusterOptions {
+  /** Delete an existing cluster of this name first. */
+  recreate?: boolean | undefined;
+}
+
+export interface EnsuredKindCluster {
+  cluster: KindCluster;
+  action: "reused" | "restarted" | "created" | "recreated";
+  /** Why the given registry is not used (the cluster was created without it); recreate to use it. */
+  registryIssue?: string;
+}
+
+const kindBin = (o: KindCliOptions): string => o.kind ?? "kind";
+
+export function kindCluster(name: string, options: KindCliOptions & { registry?: LocalRegistry | undefined } = {}): KindCluster {
+  return { provider: "kind", name, context: `kind-${name}`, kind: kindBin(options), registry: options.registry };
+}
+
+export async function kindClusterNames(options: KindCliOptions = {}): Promise<string[]> {
+  const { stdout } = await run(kindBin(options), ["get", "clusters"], { what: "list kind clusters", kind: "cluster", timeoutMs: 60_000 });
+  return lines(stdout);
+}
+
+export async function kindNodes(name: string, options: KindCliOptions = {}): Promise<string[]> {
+  const { stdout } = await run(kindBin(options), ["get", "nodes", "--name", name], { what: `list the nodes of the kind cluster ${name}`, kind: "cluster", timeoutMs: 60_000 });
+  return lines(stdout).filter((l) => !l.startsWith("No kind nodes"));
+}
+
+export async function kindClusterStatus(name: string, options: KindCliOptions = {}): Promise<KindClusterStatus> {
+  if (!(await kindClusterNames(options)).includes(name)) return { name, exists: false, nodes: [], running: false, apiReady: false };
+  const nodes = await kindNodes(name, options);
+  const running = nodes.length > 0 && (await containersRunning(nodes)).every(Boolean);
+  const controlPlane = nodes.find((n) => n === `${name}-control-plane`) ?? nodes.find((n) => n.includes("control-plane"));
+  const apiReady = running && controlPlane !== undefined && (await apiServerReady(controlPlane));
+  return { name, exists: true, nodes, running, apiReady };
+}
+
+export async function createKindCluster(options: CreateKindClusterOptions): Promise<KindCluster> {
+  const { name } = options;
+  const nodeImage = options.nodeImage ?? (process.env.DEVUP_KIND_NODE_IMAGE || undefined);
+  const disableDefaultCNI = options.disableDefaultCNI ?? envFlag(process.env.DEVUP_KIND_DISABLE_DEFAULT_CNI) ?? (nodeImage ? await nodeImageHasOwnCni(nodeImage) : false);
+  const config = kindConfigYaml({
+    workers: options.workers,
+    httpPort: options.httpPort,
+    registryConfigPath: options.registry !== undefined,
+    disableDefaultCNI,
+  });
+  const waitMs = options.waitMs ?? 180_000;
+  const args = ["create", "cluster", "--name", name, "--config", "-", "--wait", `${Math.ceil(waitMs / 1000)}s`];
+  if (nodeImage) args.push("--image", nodeImage);
+  if (options.kubeconfig) args.push("--kubeconfig", options.kubeconfig);
+  await run(kindBin(options), args, {
+    what: `create the kind cluster ${name}`,
+    kind: "cluster",
+    input: config,
+    hint: `Look at the output above; \`${kindBin(options)} export logs --name ${name}\` collects the node logs if the cluster is still there. Is Docker running, and is port ${options.httpPort ?? "(none)"} free?`,
+    timeoutMs: waitMs + 5 * 60_000,
+    ...(options.onLine ? { onLine: options.onLine } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (options.registry) {
+    const wiring = await wireRegistry(await kindNodes(name, options), options.registry);
+    if (!wiring.ok) throw new DevupError("cluster", `could not wire the local registry into the kind cluster ${name}`, { details: [wiring.reason] });
+  }
+  return kindCluster(name, options);
+}
+
+/** Reuse a healthy cluster, restart a stopped one, create a missing one; `recreate` deletes first. */
+export async function ensureKindCluster(options: EnsureKindClusterOptions): Promise<EnsuredKindCluster> {
+  const { name } = options;
+  const status = await kindClusterStatus(name, options);
+  if (status.exists && options.recreate) {
+    await deleteKindCluster(name, options);
+    return { cluster: await createKindCluster(options), action: "recreated" };
+  }
+  if (!status.exists) return { cluster: await createKindCluster(options), action: "created" };
+
+  let action: EnsuredKindCluster["action"] = "reused";
+  if (!status.apiReady) {
+    if (!status.running) {
+      await run("docker", ["start", ...status.nodes], { what: `start the nodes of the kind cluster ${name}`, kind: "cluster", timeoutMs: 120_000 });
+      action = "restarted";
+    }
+    if (!(await waitForApi(name, options.waitMs ?? 180_000, options))) {
+      throw new DevupError("cluster", `the kind cluster ${name} exists but its API server does not answer`, {
+        hint: `Recreate it (\`dev up --recreate-cluster\`, or \`${kindBin(options)} delete cluster --name ${name}\`), or look at \`docker logs ${name}-control-plane\`.`,
+        details: [`nodes: ${status.nodes.join(", ") || "(none)"}`],
+      });
+    }
+  }
+  // A cluster created without the registry cannot use it; delivery then falls back to `kind load`.
+  let registry: LocalRegistry | undefined;
+  let registryIssue: string | undefined;
+  if (options.registry) {
+    const wiring = await wireRegistry(status.nodes, options.registry);
+    if (wiring.ok) registry = options.registry;
+    else registryIssue = wiring.reason;
+  }
+  return { cluster: kindCluster(name, { ...options, registry }), action, ...(registryIssue ? { registryIssue } : {}) };
+}
+
+async function waitForApi(name: string, timeoutMs: number, options: KindCliOptions): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await kindClusterStatus(name, options)).apiReady) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+export async function deleteKindCluster(name: string, options: KindCliOptions = {}): Promise<void> {
+  await run(kindBin(options), ["delete", "cluster", "--name", name], { what: `delete the kind cluster ${name}`, kind: "cluster", timeoutMs: 5 * 60_000 });
+}
+
+/** The cluster's kubeconfig (YAML); `internal` gives the address reachable from the kind network. */
+export async function kindKubeconfig(name: string, options: KindCliOptions & { internal?: boolean } = {}): Promise<string> {
+  const args = ["get", "kubeconfig", "--name", name];
+  if (options.internal) args.push("--internal");
+  return (await run(kindBin(options), args, { what: `read the kubeconfig of the kind cluster ${name}`, kind: "cluster", timeoutMs: 60_000 })).stdout;
+}
+
+/**
+ * Whether a node image brings its own CNI config, so kind must not install kindnetd: an explicit
+ * `devup.dev/cni` label, or devup's offline node image (label devup.recipe = "kind-node …",
+ * built by scripts/cluster/node-image with a static ptp CNI config).
+ */
+export async function nodeImageHasOwnCni(image: string): Promise<boolean> {
+  try {
+    const { stdout } = await run("docker", ["image", "inspect", "--format", "{{json .Config.Labels}}", image], { what: `inspect ${image}`, timeoutMs: 30_000 });
+    const labels = (JSON.parse(stdout) ?? {}) as Record<string, string>;
+    if (labels["devup.dev/cni"]) return labels["devup.dev/cni"] !== "default";
+    return labels["devup.recipe"]?.startsWith("kind-node ") ?? false;
+  } catch {
+    return false; // not local: kind will pull it, and it is a stock image
+  }
+}
+
+export function envFlag(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === "") return undefined;
+  return /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+function lines(s: string): string[] {
+  return s.split("\n").map((l) => l.trim()).filter(Boolean);
+}
