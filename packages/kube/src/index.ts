@@ -1,1 +1,22 @@
-export {};
+/**
+ * @devup/kube: devup's adapter for the Kubernetes API — server-side apply and prune, rollout
+ * waits with a diagnosis in words, logs, port-forwards that survive pod restarts, and the guard
+ * against deploying to a context devup did not create.
+ */
+export { createKube } from "./kube.ts";
+export type { Kube, KubeOptions } from "./kube.ts";
+export { applyObjects } from "./apply.ts";
+export type { ApplyAction, ApplyOptions, ApplyResult } from "./apply.ts";
+export { pruneObjects, PRUNE_KINDS } from "./prune.ts";
+export type { ObjectRef, PruneKind, PruneOptions } from "./prune.ts";
+export { waitForRollout } from "./rollout.ts";
+export type { RolloutProgress, WaitForRolloutOptions } from "./rollout.ts";
+export { diagnose } from "./diagnose.ts";
+export type { Diagnosis, Problem, ProblemReason } from "./diagnose.ts";
+export { recentLogs, streamLogs } from "./logs.ts";
+export type { LogLine, StreamLogsOptions } from "./logs.ts";
+export { forwardService } from "./forward.ts";
+export type { Forward, ForwardOptions, ForwardState } from "./forward.ts";
+export { assertContextAllowed } from "./context-guard.ts";
+export type { ContextGuard } from "./context-guard.ts";
+export type { KubeObject } from "./types.ts";

@@ -1,0 +1,150 @@
+/**
+ * One forwarded TCP connection: local socket ⇄ client-node PortForward (a WebSocket through the
+ * API server to the pod). Until the pod has sent its first byte, the client's bytes are kept, so a
+ * connection that fails at the pod (it went away, refused the port) is replayed on another ready
+ * pod instead of failing the client.
+ */
+import type { Socket } from "node:net";
+import { PassThrough, Writable } from "node:stream";
+import { PortForward } from "@kubernetes/client-node";
+import type { Kube } from "./kube.ts";
+
+export interface Target {
+  pod: string;
+  port: number;
+}
+
+export interface ConnectionOptions {
+  kube: Kube;
+  namespace: string;
+  socket: Socket;
+  /** Where to connect now, avoiding pods that already failed this connection; throws when there is nowhere. */
+  pick: (avoid: ReadonlySet<string>) => Promise<Target>;
+  /** The pod accepted the connection. */
+  onConnected?: (target: Target) => void;
+  /** The pod did not (the reason is the API server's or kubelet's words). */
+  onFailed?: (target: Target, reason: string) => void;
+}
+
+/** The part of the `ws` WebSocket that this file uses (client-node returns one; its types come from a dependency of its own). */
+interface WebSocketLike {
+  on(event: "close", listener: () => void): unknown;
+  close(): void;
+}
+
+const MAX_ATTEMPTS = 3;
+/** Bytes from the client kept for a replay; a larger request that fails at the pod is not replayed. */
+const MAX_REPLAY_BYTES = 1024 * 1024;
+
+type Outcome = { kind: "closed" } | { kind: "failed"; reason: string } | { kind: "clientGone" };
+
+/** Runs the connection until either side closes. Rejects (and destroys the socket) only when no attempt could connect. */
+export async function pipeConnection(options: ConnectionOptions): Promise<void> {
+  const { kube, namespace, socket } = options;
+  const forwarder = new PortForward(kube.config);
+  let kept: Buffer[] = [];
+  let keptBytes = 0;
+  let replayable = true;
+  let responded = false;
+  let input: PassThrough | undefined;
+  let clientGone = false;
+  let clientGoneListener: (() => void) | undefined;
+
+  socket.on("data", (chunk: Buffer) => {
+    if (!responded && replayable) {
+      kept.push(chunk);
+      keptBytes += chunk.length;
+      if (keptBytes > MAX_REPLAY_BYTES) {
+        replayable = false;
+        kept = [];
+      }
+    }
+    input?.write(chunk);
+  });
+  socket.on("error", () => socket.destroy());
+  socket.on("close", () => {
+    clientGone = true;
+    clientGoneListener?.();
+  });
+  socket.pause();
+
+  const avoid = new Set<string>();
+  let lastReason = "no attempt was made";
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && !clientGone; attempt++) {
+    let target: Target;
+    try {
+      target = await options.pick(avoid);
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    }
+    if (clientGone) return;
+    input = new PassThrough();
+    for (const chunk of kept) input.write(chunk);
+
+    let failedWith: ((reason: string) => void) | undefined;
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        if (!responded) {
+          responded = true;
+          kept = [];
+          options.onConnected?.(target);
+        }
+        socket.write(chunk);
+        callback();
+      },
+    });
+    const errors = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        failedWith?.(chunk.toString("utf8").trim());
+        callback();
+      },
+    });
+
+    let ws: WebSocketLike;
+    try {
+      // Typed as unknown: the WebSocket type comes from a package this one does not depend on.
+      const result: unknown = await forwarder.portForward(namespace, target.pod, [target.port], output, errors, input);
+      if (typeof result === "function" || result === null || typeof result !== "object") throw new Error("unexpected result from PortForward");
+      ws = result as WebSocketLike;
+    } catch (error) {
+      lastReason = error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error);
+      options.onFailed?.(target, lastReason);
+      avoid.add(target.pod);
+      continue;
+    }
+    socket.resume();
+
+    const outcome = await new Promise<Outcome>((resolve) => {
+      ws.on("close", () => resolve({ kind: "closed" }));
+      failedWith = (reason) => resolve({ kind: "failed", reason });
+      clientGoneListener = () => resolve({ kind: "clientGone" });
+      if (clientGone) resolve({ kind: "clientGone" });
+    });
+    failedWith = undefined;
+
+    if (outcome.kind === "failed") {
+      options.onFailed?.(target, outcome.reason);
+      lastReason = outcome.reason;
+      if (!responded && replayable) {
+        ws.close();
+        input.end();
+        avoid.add(target.pod);
+        socket.pause();
+        continue;
+      }
+      // Too late to move the client elsewhere: the pod already answered. Let it end.
+      await new Promise<void>((resolve) => {
+        ws.on("close", resolve);
+        clientGoneListener = resolve;
+      });
+    }
+    if (outcome.kind === "closed" && !responded) options.onConnected?.(target);
+    ws.close();
+    input.end();
+    socket.end();
+    return;
+  }
+  socket.destroy();
+  if (!clientGone) throw new Error(lastReason);
+}

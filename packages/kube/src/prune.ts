@@ -1,0 +1,76 @@
+/**
+ * Prune: delete the objects devup manages (found by label) that are no longer in the desired set.
+ */
+import { DevupError } from "@devup/errors";
+import { describeObject, httpStatus, kubeError } from "./api-error.ts";
+import type { Kube } from "./kube.ts";
+import { labelSelector } from "./selector.ts";
+import type { KubeObject, ObjectMeta } from "./types.ts";
+
+/** The kinds devup generates, with their API versions. Namespaces are never pruned. */
+export const PRUNE_KINDS = {
+  Deployment: "apps/v1",
+  Service: "v1",
+  ConfigMap: "v1",
+  Secret: "v1",
+  Ingress: "networking.k8s.io/v1",
+} as const;
+export type PruneKind = keyof typeof PRUNE_KINDS;
+
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace?: string | undefined;
+}
+
+export interface PruneOptions {
+  /** Labels every object devup manages in this scope carries, e.g. managed-by + project + environment. */
+  selector: Readonly<Record<string, string>>;
+  namespace: string;
+  kinds?: readonly PruneKind[];
+  dryRun?: boolean;
+}
+
+const refKey = (r: ObjectRef): string => `${r.kind}/${r.namespace ?? ""}/${r.name}`;
+
+/** The existing objects that are not desired (matched by kind, namespace and name). */
+export function objectsToPrune(existing: readonly ObjectRef[], desired: readonly ObjectRef[]): ObjectRef[] {
+  const keep = new Set(desired.map(refKey));
+  return existing.filter((r) => !keep.has(refKey(r)));
+}
+
+/** Deletes what is no longer desired (propagation Background) and returns what it deleted. */
+export async function pruneObjects(kube: Kube, desired: readonly KubeObject[], options: PruneOptions): Promise<ObjectRef[]> {
+  if (Object.keys(options.selector).length === 0) {
+    throw new DevupError("internal", "prune needs a label selector: without one it would delete everything in the namespace");
+  }
+  const kinds = options.kinds ?? (Object.keys(PRUNE_KINDS) as PruneKind[]);
+  const selector = labelSelector(options.selector);
+  const existing: ObjectRef[] = [];
+  for (const kind of kinds) {
+    let items: { metadata?: ObjectMeta }[];
+    try {
+      const list = await kube.objects.list(PRUNE_KINDS[kind], kind, options.namespace, undefined, undefined, undefined, undefined, selector);
+      items = list.items as { metadata?: ObjectMeta }[];
+    } catch (error) {
+      throw kubeError(`listing ${kind} objects in namespace ${options.namespace}`, error, kube.server);
+    }
+    for (const item of items) {
+      // Already on its way out: nothing to do, nothing to report.
+      if (item.metadata?.name && !item.metadata.deletionTimestamp) {
+        existing.push({ kind, name: item.metadata.name, namespace: item.metadata.namespace ?? options.namespace });
+      }
+    }
+  }
+  const desiredRefs = desired.map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace ?? options.namespace }));
+  const doomed = objectsToPrune(existing, desiredRefs);
+  for (const ref of doomed) {
+    const header = { apiVersion: PRUNE_KINDS[ref.kind as PruneKind], kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
+    try {
+      await kube.objects.delete(header, undefined, options.dryRun ? "All" : undefined, undefined, undefined, "Background");
+    } catch (error) {
+      if (httpStatus(error) !== 404) throw kubeError(`deleting ${describeObject(header)}`, error, kube.server);
+    }
+  }
+  return doomed;
+}
