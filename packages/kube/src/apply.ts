@@ -3,7 +3,6 @@
  * per object, each reported as created, configured or unchanged.
  */
 import { PatchStrategy } from "@kubernetes/client-node";
-import type { KubernetesObject } from "@kubernetes/client-node";
 import { describeObject, httpStatus, kubeError } from "./api-error.ts";
 import type { Kube } from "./kube.ts";
 import type { KubeObject } from "./types.ts";
@@ -31,10 +30,15 @@ export function applyOrder<T extends { kind: string }>(objects: readonly T[]): T
   return [...objects.filter((o) => o.kind === "Namespace"), ...objects.filter((o) => o.kind !== "Namespace")];
 }
 
-type Snapshot = Pick<KubernetesObject, "metadata"> & Record<string, unknown>;
+/** An object as the API returned it (typed client classes or plain JSON alike). */
+type Snapshot = object;
+
+function metadataOf(object: Snapshot): Record<string, unknown> {
+  return ((object as { metadata?: Record<string, unknown> }).metadata ?? {});
+}
 
 function content(object: Snapshot): string {
-  const { managedFields: _m, resourceVersion: _r, generation: _g, ...metadata } = object.metadata ?? {};
+  const { managedFields: _m, resourceVersion: _r, generation: _g, ...metadata } = metadataOf(object);
   return JSON.stringify({ ...object, metadata });
 }
 
@@ -44,14 +48,14 @@ function content(object: Snapshot): string {
  */
 export function applyAction(before: Snapshot | undefined, after: Snapshot, dryRun: boolean): ApplyAction {
   if (!before) return "created";
-  const changed = dryRun ? content(before) !== content(after) : before.metadata?.resourceVersion !== after.metadata?.resourceVersion;
+  const changed = dryRun ? content(before) !== content(after) : metadataOf(before).resourceVersion !== metadataOf(after).resourceVersion;
   return changed ? "configured" : "unchanged";
 }
 
 async function readCurrent(kube: Kube, object: KubeObject): Promise<Snapshot | undefined> {
   try {
     const header = { apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.metadata.name, namespace: object.metadata.namespace } };
-    return (await kube.objects.read(header)) as unknown as Snapshot;
+    return await kube.objects.read(header);
   } catch (error) {
     if (httpStatus(error) === 404) return undefined;
     throw kubeError(`reading ${describeObject(object)}`, error, kube.server);
