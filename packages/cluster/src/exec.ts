@@ -16,11 +16,14 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called for each output line (stdout and stderr) as it comes. */
   onLine?: (line: string) => void;
+  /** Exit codes besides 0 that are answers, not failures. */
+  okExitCodes?: readonly number[];
 }
 
 export interface RunResult {
   stdout: string;
   stderr: string;
+  exitCode: number;
 }
 
 const TAIL_LINES = 20;
@@ -41,7 +44,8 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     ...(options.signal ? { cancelSignal: options.signal } : {}),
     ...(onLine ? { stdout: watch, stderr: watch } : {}),
   });
-  if (result.failed) {
+  const answered = result.exitCode !== undefined && options.okExitCodes?.includes(result.exitCode);
+  if (result.failed && !answered) {
     options.signal?.throwIfAborted();
     const missing = (result.cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
     if (missing) {
@@ -56,7 +60,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
       details: [`$ ${[file, ...args].join(" ")}`, ...tail(String(result.all ?? ""), TAIL_LINES)],
     });
   }
-  return { stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? "") };
+  return { stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), exitCode: result.exitCode ?? 0 };
 }
 
 /** The last `n` non-empty lines of `text`. */

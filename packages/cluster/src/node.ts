@@ -2,8 +2,8 @@
  * Commands inside kind node containers (`docker exec`): list the images containerd has,
  * pull one from a registry, read and write small files, ask the API server whether it is ready.
  */
-import { normalizeImageRef } from "./refs.ts";
 import { run } from "./exec.ts";
+import { normalizeImageRef } from "./refs.ts";
 
 const DOCKER = "docker";
 
@@ -35,33 +35,39 @@ export async function pullOnNode(node: string, ref: string, hostsDir: string, on
     kind: "cluster",
     hint: "Check that the local registry container runs and is on the kind network (docker network inspect kind).",
     timeoutMs: 10 * 60_000,
-    ...(onLine ? { onLine } : {}),
+    // ctr draws progress bars; pass on only its plain status lines.
+    ...(onLine
+      ? {
+          onLine: (line: string) => {
+            if (!line.includes("|")) onLine(line.replace(ANSI_RE, "").trim());
+          },
+        }
+      : {}),
   });
 }
 
-/** The file's content, or undefined when it does not exist. */
-export async function readNodeFile(node: string, path: string): Promise<string | undefined> {
-  try {
-    return (await run(DOCKER, ["exec", node, "cat", path], { what: `read ${path} on ${node}`, timeoutMs: 30_000 })).stdout;
-  } catch {
-    return undefined;
-  }
+const ANSI_RE = new RegExp(String.raw`\u001b\[[0-9;?]*[A-Za-z]`, "g");
+
+/**
+ * In one `docker exec`: whether containerd on the node reads per-registry hosts.toml files
+ * (config_path is set), and the current content of `hostsToml` ("" when missing).
+ */
+export async function readRegistryConfig(node: string, hostsToml: string): Promise<{ usesCertsD: boolean; current: string }> {
+  // A constant script; the path is passed as an argument, not spliced into it.
+  const script = `containerd config dump 2>/dev/null | grep -Eq '^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"[^"]+"' || exit 3; cat "$1" 2>/dev/null; exit 0`;
+  const { stdout, exitCode } = await run(DOCKER, ["exec", node, "sh", "-c", script, "sh", hostsToml], {
+    what: `read the registry config on ${node}`,
+    kind: "cluster",
+    timeoutMs: 30_000,
+    okExitCodes: [3],
+  });
+  return exitCode === 3 ? { usesCertsD: false, current: "" } : { usesCertsD: true, current: stdout };
 }
 
 export async function writeNodeFile(node: string, path: string, content: string): Promise<void> {
   const dir = path.slice(0, path.lastIndexOf("/")) || "/";
   await run(DOCKER, ["exec", node, "mkdir", "-p", dir], { what: `create ${dir} on ${node}`, kind: "cluster", timeoutMs: 30_000 });
   await run(DOCKER, ["exec", "-i", node, "cp", "/dev/stdin", path], { what: `write ${path} on ${node}`, kind: "cluster", input: content, timeoutMs: 30_000 });
-}
-
-/** Whether containerd on the node reads per-registry hosts.toml files (config_path is set). */
-export async function nodeUsesCertsD(node: string): Promise<boolean> {
-  try {
-    const { stdout } = await run(DOCKER, ["exec", node, "containerd", "config", "dump"], { what: `read the containerd config on ${node}`, timeoutMs: 30_000 });
-    return /^\s*config_path\s*=\s*"[^"]+"/m.test(stdout);
-  } catch {
-    return false;
-  }
 }
 
 /** Whether the API server answers /readyz, asked from inside the control-plane node. */

@@ -10,7 +10,7 @@
 import { DevupError } from "@devup/errors";
 import { run } from "./exec.ts";
 import { CERTS_D } from "./kind-config.ts";
-import { nodeUsesCertsD, readNodeFile, writeNodeFile } from "./node.ts";
+import { readRegistryConfig, writeNodeFile } from "./node.ts";
 import type { LocalRegistry } from "./types.ts";
 
 export const DEFAULT_REGISTRY_NAME = "devup-registry";
@@ -121,24 +121,54 @@ export async function ensureLocalRegistry(options: EnsureRegistryOptions = {}): 
   return { name, port, containerPort: 5000 };
 }
 
-export type RegistryWiring = { ok: true } | { ok: false; reason: string };
+export type RegistryWiring = { ok: true; changed: boolean } | { ok: false; reason: string };
 
 /**
  * Make the cluster's nodes pull localhost:<port> from the registry: join the registry to the kind
- * network and write each node's hosts.toml (only where it differs). Returns false, with the reason,
- * when the nodes' containerd does not read hosts.toml files (a cluster created without the registry).
+ * network, write each node's hosts.toml where it differs, and publish the local-registry-hosting
+ * ConfigMap (KEP-1755) when anything changed. Returns ok: false, with the reason, when the nodes'
+ * containerd does not read hosts.toml files (a stock node image in a cluster created without the registry).
  */
 export async function wireRegistry(nodes: readonly string[], registry: LocalRegistry): Promise<RegistryWiring> {
-  await connectToKindNetwork(registry.name);
   const path = `${CERTS_D}/${registryHost(registry)}/hosts.toml`;
   const want = hostsToml(registry);
-  for (const node of nodes) {
-    if (!(await nodeUsesCertsD(node))) {
-      return { ok: false, reason: `containerd on ${node} does not read ${CERTS_D} (the cluster was created without a registry)` };
-    }
-    if ((await readNodeFile(node, path)) !== want) await writeNodeFile(node, path, want);
+  const [, configs] = await Promise.all([connectToKindNetwork(registry.name), Promise.all(nodes.map((n) => readRegistryConfig(n, path)))]);
+  const blind = nodes.filter((_, i) => !configs[i]!.usesCertsD);
+  if (blind.length > 0) {
+    return { ok: false, reason: `containerd on ${blind.join(", ")} does not read ${CERTS_D} (the cluster was created without a registry)` };
   }
-  return { ok: true };
+  const stale = nodes.filter((_, i) => configs[i]!.current.trim() !== want.trim());
+  await Promise.all(stale.map((n) => writeNodeFile(n, path, want)));
+  const controlPlane = nodes.find((n) => n.endsWith("-control-plane"));
+  if (stale.length > 0 && controlPlane) await publishRegistryHosting(controlPlane, registry);
+  return { ok: true, changed: stale.length > 0 };
+}
+
+/** The ConfigMap that tells tools in the cluster where the local registry is (KEP-1755). */
+export function registryHostingConfigMap(registry: LocalRegistry): string {
+  const host = registryHost(registry);
+  return [
+    "apiVersion: v1",
+    "kind: ConfigMap",
+    "metadata:",
+    "  name: local-registry-hosting",
+    "  namespace: kube-public",
+    "data:",
+    "  localRegistryHosting.v1: |",
+    `    host: "${host}"`,
+    `    hostFromClusterNetwork: "${registry.name}:${registry.containerPort}"`,
+    `    help: "docker push ${host}/NAME:TAG, then use image ${host}/NAME:TAG"`,
+    "",
+  ].join("\n");
+}
+
+async function publishRegistryHosting(controlPlane: string, registry: LocalRegistry): Promise<void> {
+  await run("docker", ["exec", "-i", controlPlane, "kubectl", "--kubeconfig=/etc/kubernetes/admin.conf", "apply", "-f", "-"], {
+    what: "publish the local-registry-hosting ConfigMap",
+    kind: "cluster",
+    input: registryHostingConfigMap(registry),
+    timeoutMs: 60_000,
+  });
 }
 
 async function connectToKindNetwork(container: string): Promise<void> {

@@ -17,6 +17,18 @@ export function connectDocker(): Docker {
   return new Docker();
 }
 
+/** Where this client talks to: its socket path or host. */
+function endpointOf(docker: Docker): string {
+  const modem = docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown; protocol?: unknown };
+  if (typeof modem.socketPath === "string") return modem.socketPath;
+  if (typeof modem.host === "string") {
+    const protocol = typeof modem.protocol === "string" ? modem.protocol : "http";
+    const port = typeof modem.port === "string" || typeof modem.port === "number" ? `:${modem.port}` : "";
+    return `${protocol}://${modem.host}${port}`;
+  }
+  return dockerEndpoint();
+}
+
 const START_HINT =
   "Start Docker (Docker Desktop, colima, or `sudo systemctl start docker`), and check that your user may use it (the docker group, or DOCKER_HOST).";
 
@@ -28,7 +40,7 @@ export async function pingDocker(docker: Docker, timeoutMs = 10_000): Promise<vo
     await ping({ abortSignal: AbortSignal.timeout(timeoutMs) });
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new DevupError("docker", `the Docker engine does not answer at ${dockerEndpoint()}`, {
+    throw new DevupError("docker", `the Docker engine does not answer at ${endpointOf(docker)}`, {
       hint: START_HINT,
       details: [reason],
       cause,
