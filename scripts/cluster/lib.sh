@@ -4,6 +4,7 @@
 
 set -euo pipefail
 
+# shellcheck disable=SC2034 # used by the scripts that source this file
 CLUSTER_SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DEVUP_CACHE_DIR="${DEVUP_CACHE_DIR:-$HOME/.cache/devup}"
 export DEVUP_CACHE_DIR
@@ -146,4 +147,15 @@ debian_rootfs() {
     find "$ROOTFS_DIR" -maxdepth 1 -name "$name-*.tar" ! -path "$tar" -delete
   fi
   printf '%s\n' "$tar"
+}
+
+# image_id REF : the local image ID of REF (empty if absent).
+image_id() { docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || true; }
+
+# drop_replaced_image OLD_ID REF : after REF was rebuilt, remove the image it used to name
+# (unless something still uses it, e.g. a running kind node).
+drop_replaced_image() {
+  local old="$1" ref="$2"
+  [[ -n "$old" && "$old" != "$(image_id "$ref")" ]] || return 0
+  docker rmi "$old" >/dev/null 2>&1 && log "removed previous image of $ref (${old:7:12})" || true
 }
