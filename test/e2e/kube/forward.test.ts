@@ -1,0 +1,131 @@
+/**
+ * Port-forwards that survive pod deletion: a request loop through the forward keeps getting
+ * answers while the pod serving it is deleted, and then the other one, without any user action.
+ */
+import { createServer, connect } from "node:net";
+import type { Server } from "node:net";
+import { get } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyObjects, forwardService, waitForRollout } from "@devup/kube";
+import type { ForwardState, Kube } from "@devup/kube";
+import { deleteNamespace, deployment, kubeFixture, namespaceName, namespaceObject, service, waitFor } from "./fixture.ts";
+
+interface Sample {
+  at: number;
+  pod?: string;
+  error?: string;
+}
+
+/** One GET on a fresh connection: which pod answered, or why it failed. */
+function request(port: number): Promise<Sample> {
+  return new Promise((resolve) => {
+    const at = Date.now();
+    const req = get({ host: "127.0.0.1", port, path: "/", agent: false, timeout: 3_000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve(res.statusCode === 200 && body.trim() ? { at, pod: body.trim() } : { at, error: `HTTP ${res.statusCode}` }));
+      res.on("error", (e) => resolve({ at, error: e.message }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", (e) => resolve({ at, error: e.message }));
+  });
+}
+
+/** The longest time without a successful answer, from `from` to the first success after it. */
+function longestGap(samples: readonly Sample[], from: number): number {
+  let last = from;
+  let longest = 0;
+  for (const s of samples) {
+    if (s.at < from || !s.pod) continue;
+    longest = Math.max(longest, s.at - last);
+    last = s.at;
+  }
+  return longest;
+}
+
+describe("forwardService", () => {
+  let kube: Kube;
+  let image: string;
+  const ns = namespaceName("kube-e2e-fwd");
+
+  beforeAll(async () => {
+    ({ kube, image } = kubeFixture());
+    await applyObjects(kube, [namespaceObject(ns), deployment(ns, "web", image, { replicas: 2 }), service(ns, "web")]);
+    await waitForRollout(kube, { namespace: ns, name: "web", timeoutMs: 90_000 });
+  });
+  afterAll(async () => {
+    if (kube) await deleteNamespace(kube, ns);
+  });
+
+  it("keeps answering while the serving pod is deleted, then the other one", async () => {
+    const states: string[] = [];
+    const forward = await forwardService(kube, {
+      namespace: ns,
+      service: "web",
+      port: "web",
+      localPort: 0,
+      onState: (state: ForwardState, message?: string) => states.push(message ? `${state}: ${message}` : state),
+    });
+    const samples: Sample[] = [];
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        samples.push(await request(forward.localPort));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const servedSince = (from: number, not?: string): string | undefined => samples.find((s) => s.at >= from && s.pod && s.pod !== not)?.pod;
+
+    try {
+      const first = await waitFor("a first answer", () => servedSince(0), 30_000);
+      expect(forward.state).toBe("ready");
+
+      const deleted1 = Date.now();
+      await kube.core.deleteNamespacedPod({ name: first, namespace: ns });
+      const second = await waitFor("an answer from another pod", () => servedSince(deleted1, first), 30_000);
+      const gap1 = longestGap(samples, deleted1);
+
+      // Let the Deployment replace the first pod before taking away the second.
+      await waitForRollout(kube, { namespace: ns, name: "web", timeoutMs: 60_000 });
+      const deleted2 = Date.now();
+      await kube.core.deleteNamespacedPod({ name: second, namespace: ns });
+      const third = await waitFor("an answer from the replacement pod", () => servedSince(deleted2, second), 30_000);
+      const gap2 = longestGap(samples, deleted2);
+      await waitFor("a few more answers", () => (samples.filter((s) => s.at > deleted2 && s.pod).length >= 5 ? true : undefined), 10_000);
+
+      const failures = samples.filter((s) => s.error);
+      console.log(
+        `forward recovery: ${first} → ${second} longest gap ${gap1} ms; ${second} → ${third} longest gap ${gap2} ms; ` +
+          `${samples.length} requests, ${failures.length} failed${failures.length ? ` (${[...new Set(failures.map((f) => f.error))].join("; ")})` : ""}; states: ${states.join(" | ")}`,
+      );
+      expect(third).not.toBe(first);
+      expect(gap1).toBeLessThan(5_000);
+      expect(gap2).toBeLessThan(5_000);
+    } finally {
+      running = false;
+      await loop;
+      await forward.close();
+    }
+    // Closed means closed: the local port no longer accepts connections.
+    const after = await request(forward.localPort);
+    expect(after.error).toMatch(/ECONNREFUSED/);
+  });
+
+  it("refuses a local port that another process holds", async () => {
+    const holder: Server = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      await expect(forwardService(kube, { namespace: ns, service: "web", port: "web", localPort: port })).rejects.toMatchObject({
+        code: "E_PORT_IN_USE",
+        message: `127.0.0.1:${port} is already in use (by another process)`,
+        hint: "stop it, or change ports[].forward in the service's spec",
+      });
+      // The holder is untouched.
+      await new Promise<void>((resolve, reject) => connect(port, "127.0.0.1", resolve).on("error", reject));
+    } finally {
+      holder.close();
+    }
+  });
+});
