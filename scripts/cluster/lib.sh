@@ -81,7 +81,10 @@ apt_install() {
 }
 
 need_go() {
-  command -v go >/dev/null || die "go is required (Go toolchain not found on PATH)"
+  if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+    PATH="/usr/local/go/bin:$PATH"   # the usual tarball install, when the caller's PATH lacks it
+  fi
+  command -v go >/dev/null || die "go is required (Go toolchain not found on PATH or in /usr/local/go/bin)"
 }
 
 # spawn_detached LOGFILE CMD... : start a long-lived background process in its own session,

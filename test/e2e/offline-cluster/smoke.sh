@@ -5,7 +5,7 @@
 #  2. kind create cluster with our node image and scripts/cluster/kind-config.yaml
 #  3. node Ready, coredns Ready
 #  4. image built from a local Dockerfile (FROM node:24-slim, node built-ins only), loaded with
-#     `kind load docker-image`, deployed: Ready
+#     `kind load docker-image` (a second load is skipped as already present), deployed: Ready
 #  5. its Service resolves by DNS name and answers from another pod
 #  6. `kubectl port-forward` to it answers on 127.0.0.1
 #  7. an image pushed to the local registry (docker push 127.0.0.1:PORT/...) is pulled by the cluster
@@ -114,6 +114,10 @@ DOCKER_BUILDKIT=0 docker build -q -t devup-smoke/hello:1 "$WORK/app" >/dev/null 
   || { cat "$WORK/build.log" >&2; fail "docker build"; }
 "$KIND" load docker-image devup-smoke/hello:1 --name "$CLUSTER" >/dev/null 2>&1 || fail "kind load docker-image"
 pass "image built from a local Dockerfile and loaded with kind load"
+# crictl in the node lets kind skip images the node already has
+"$KIND" load docker-image devup-smoke/hello:1 --name "$CLUSTER" 2>&1 | grep -q "already present" \
+  || fail "second kind load did not detect the image already present (crictl inspecti in the node)"
+pass "second kind load skipped: image already present on the node"
 
 "${K[@]}" apply -f - >/dev/null <<'YAML'
 apiVersion: apps/v1
