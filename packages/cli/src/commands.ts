@@ -29,7 +29,63 @@ export const globalOptions: Record<string, OptionSpec> = {
 const env: OptionSpec = { type: "string", short: "e", value: "NAME", description: "environment overlay to use (default: local)" };
 const force: OptionSpec = { type: "boolean", short: "f", description: "overwrite files that already exist" };
 
+const allowContext: OptionSpec = { type: "string", multiple: true, value: "NAME", description: "allow deploying to this kubeconfig context (devup never deploys to one it did not create otherwise)" };
+const timeout: OptionSpec = { type: "string", value: "SECONDS", default: "300", description: "how long each service may take to become ready" };
+
 export const commands: CommandSpec[] = [
+  {
+    name: "up",
+    summary: "cluster, builds, delivery, apply, wait, port-forwards; forwards until Ctrl-C",
+    usage: "dev up [--env NAME] [--no-forward] [--allow-context NAME] [--recreate-cluster] [--timeout SECONDS]",
+    options: {
+      env,
+      "no-forward": { type: "boolean", description: "deploy and exit, without port-forwards" },
+      "allow-context": allowContext,
+      "recreate-cluster": { type: "boolean", description: "delete and create the kind cluster first" },
+      timeout,
+    },
+    load: () => import("./commands/up.ts"),
+  },
+  {
+    name: "apply",
+    summary: "deploy once and wait until ready (no forwards): the kube_apply step",
+    usage: "dev apply [--env NAME] [--allow-context NAME] [--timeout SECONDS]",
+    options: { env, "allow-context": allowContext, timeout },
+    load: () => import("./commands/apply.ts"),
+  },
+  {
+    name: "down",
+    summary: "remove devup's workloads; --cluster also deletes the kind cluster",
+    usage: "dev down [--env NAME] [--cluster]",
+    options: { env, cluster: { type: "boolean", description: "delete the kind cluster" }, "allow-context": allowContext },
+    load: () => import("./commands/down.ts"),
+  },
+  {
+    name: "status",
+    summary: "services in the cluster: state, ready replicas, image, URLs",
+    usage: "dev status [--env NAME] [--output json]",
+    options: { env, "allow-context": allowContext },
+    load: () => import("./commands/status.ts"),
+  },
+  {
+    name: "logs",
+    summary: "logs of a service's pods (or of all services), prefixed by service and pod",
+    usage: "dev logs [SERVICE] [-f] [--tail N]",
+    options: {
+      env,
+      follow: { type: "boolean", short: "f", description: "keep streaming, including pods that start later" },
+      tail: { type: "string", value: "N", default: "100", description: "lines from the end of each container" },
+      "allow-context": allowContext,
+    },
+    load: () => import("./commands/logs.ts"),
+  },
+  {
+    name: "doctor",
+    summary: "check Docker, kind, the cluster, free ports and disk",
+    usage: "dev doctor [--env NAME]",
+    options: { env },
+    load: () => import("./commands/doctor.ts"),
+  },
   {
     name: "render",
     summary: "write the Kubernetes YAML that `dev up` applies (one file per object)",

@@ -25,16 +25,20 @@ export interface ImagesPort {
   /** The content tag of a service's image (a hash of its build inputs). */
   tag(request: ImageRequest): Promise<string>;
   /** Builds what does not exist yet, a few at a time; one failure does not stop the others. */
-  ensure(requests: ReadonlyArray<ImageRequest & { tag: string }>, onLine: (service: string, line: string) => void): Promise<BuildResult[]>;
+  ensure(
+    requests: ReadonlyArray<ImageRequest & { tag: string }>,
+    on: { start: (service: string) => void; line: (service: string, line: string) => void },
+  ): Promise<BuildResult[]>;
 }
 
 export interface DeliveryResult {
   image: string;
   /** The reference the cluster pulls (the same image, or its name in a registry). */
   ref: string;
-  action: "delivered" | "skipped";
+  action: "delivered" | "skipped" | "failed";
   method?: string | undefined;
   durationMs: number;
+  error?: unknown;
 }
 
 export interface ClusterPort {

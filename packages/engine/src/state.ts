@@ -96,7 +96,8 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case "delivery":
       return updateService(state, action.service, (s) => ({ ...s, image: action.image, delivery: { action: action.action, method: action.method, durationMs: action.durationMs } }));
     case "replicas":
-      return updateService(state, action.service, (s) => ({ ...s, readyReplicas: action.ready, replicas: action.desired }));
+      // The spec says how many replicas are wanted; progress reports only how many are ready.
+      return updateService(state, action.service, (s) => ({ ...s, readyReplicas: action.ready }));
     case "ready":
       return updateService(state, action.service, (s) => ({
         ...s,

@@ -46,9 +46,10 @@ function fakes(world: World): Ports {
   return {
     images: {
       tag: (r) => Promise.resolve(`devup.local/shop-${r.service}:v1`),
-      ensure: (requests) =>
+      ensure: (requests, on) =>
         Promise.resolve(
           requests.map((r): BuildResult => {
+            if (!world.images.has(r.tag)) on.start(r.service);
             if (r.service === world.failBuild) return { service: r.service, tag: r.tag, action: "failed", durationMs: 1, error: new DevupError("build", `${r.service}: build failed at step 2/3: RUN false`) };
             if (world.images.has(r.tag)) return { service: r.service, tag: r.tag, action: "skipped", durationMs: 0 };
             world.images.add(r.tag);

@@ -59,9 +59,11 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
     if (!req) images[s.name] = s.image!;
     else requests.push({ ...req, tag: await ports.images.tag(req) });
   }
-  for (const r of requests) store.dispatch({ type: "phase", service: r.service, phase: "building" });
   const failed = new Set<string>();
-  const results = await ports.images.ensure(requests, (service, line) => store.dispatch({ type: "build-line", service, line }));
+  const results = await ports.images.ensure(requests, {
+    start: (service) => store.dispatch({ type: "phase", service, phase: "building" }),
+    line: (service, line) => store.dispatch({ type: "build-line", service, line }),
+  });
   for (const r of results) {
     store.dispatch({ type: "build", service: r.service, action: r.action, image: r.tag, durationMs: r.durationMs });
     if (r.action === "failed") {
@@ -78,6 +80,11 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
     for (const r of built) {
       const d = delivered.get(r.tag);
       if (!d) continue;
+      if (d.action === "failed") {
+        failed.add(r.service);
+        fail(r.service, d.error);
+        continue;
+      }
       images[r.service] = d.ref;
       store.dispatch({ type: "delivery", service: r.service, action: d.action, image: d.ref, method: d.method, durationMs: d.durationMs });
     }

@@ -32,7 +32,7 @@ async function page() {
   const rows = users
     .map((u) => `<li>${u.name} — account ${u.accountId} (${accounts.find((a) => a.id === u.accountId)?.plan ?? "?"})</li>`)
     .join("");
-  return template.replace("{{title}}", process.env.SITE_TITLE ?? "shop").replace("{{users}}", rows || "<li>no users yet</li>");
+  return template.replaceAll("{{title}}", process.env.SITE_TITLE ?? "shop").replace("{{users}}", rows || "<li>no users yet</li>");
 }
 
 const server = createServer(async (req, res) => {

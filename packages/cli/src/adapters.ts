@@ -1,0 +1,134 @@
+/** The engine's ports, wired to the real adapters: dockerode, the kind CLI, the Kubernetes API. */
+import { connectDocker, ensureImages, hashBuildInputs, localImageRef, pingDocker } from "@devup/docker";
+import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
+import { DevupError } from "@devup/errors";
+import type { Ports } from "@devup/engine";
+import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, waitForRollout, type Kube } from "@devup/kube";
+import { LABELS, MANAGED_BY } from "@devup/manifests";
+import type { ResolvedProject } from "@devup/spec";
+import type { MachineTools } from "./machine.ts";
+
+export interface ConnectOptions {
+  tools: MachineTools;
+  /** Contexts the user allowed with --allow-context. */
+  allowContexts: readonly string[];
+  recreateCluster?: boolean;
+  rolloutTimeoutMs: number;
+}
+
+export interface Connection {
+  ports: Ports;
+  /** Available after ports.cluster.ensure(). */
+  kube(): Kube;
+}
+
+/** The labels that select everything devup manages for this project and environment. */
+export function scopeSelector(project: ResolvedProject): Record<string, string> {
+  return { [LABELS.managedBy]: MANAGED_BY, [LABELS.project]: project.name, [LABELS.environment]: project.environment };
+}
+
+/** The Kubernetes API for an existing project cluster (status, logs, down): no creation. */
+export async function connectKube(project: ResolvedProject, tools: MachineTools, allowContexts: readonly string[]): Promise<Kube> {
+  if (project.cluster.provider === "kind") {
+    const yaml = await kindKubeconfig(project.cluster.name, { kind: tools.kind });
+    return createKube({ kubeconfigYaml: yaml, context: `kind-${project.cluster.name}` });
+  }
+  const context = project.cluster.context!;
+  assertContextAllowed({ context, createdByDevup: false, allowed: [...allowContexts, ...(project.cluster.context ? [project.cluster.context] : [])] });
+  return createKube({ context });
+}
+
+export function connect(project: ResolvedProject, options: ConnectOptions): Connection {
+  const docker = connectDocker();
+  let kube: Kube | undefined;
+  let cluster: Cluster | undefined;
+  let registry: LocalRegistry | undefined;
+  const needKube = (): Kube => {
+    if (!kube) throw new DevupError("internal", "the cluster is not connected yet");
+    return kube;
+  };
+  const ports: Ports = {
+    images: {
+      async tag(r) {
+        return localImageRef(project.name, r.service, await hashBuildInputs({ context: r.context, dockerfile: r.dockerfile, args: r.args, target: r.target }));
+      },
+      async ensure(requests, on) {
+        if (requests.length) await pingDocker(docker);
+        const results = await ensureImages(
+          docker,
+          requests.map((r) => ({ service: r.service, tag: r.tag, inputs: { context: r.context, dockerfile: r.dockerfile, args: r.args, target: r.target } })),
+          {
+            concurrency: 2,
+            onEvent: (e) => {
+              if (e.type === "build-start") on.start(e.service);
+              else if (e.type === "build-line") on.line(e.service, e.line);
+            },
+          },
+        );
+        return results.map((r) => ({ service: r.service, tag: r.tag, action: r.action, durationMs: r.durationMs, error: r.error }));
+      },
+    },
+    cluster: {
+      async ensure() {
+        const c = project.cluster;
+        if (c.provider === "context") {
+          const context = c.context!;
+          assertContextAllowed({ context, createdByDevup: false, allowed: [...options.allowContexts, context] });
+          if (!c.registry) throw new DevupError("usage", `cluster context ${context} needs cluster.registry: the registry its nodes pull devup's images from`);
+          kube = createKube({ context });
+          cluster = contextCluster({ context, registry: c.registry });
+          return { context, created: false };
+        }
+        await pingDocker(docker);
+        registry = options.tools.registryContainer ? await findLocalRegistry({ name: options.tools.registryContainer }) : await findLocalRegistry();
+        const ensured = await ensureKindCluster({
+          name: c.name,
+          kind: options.tools.kind,
+          nodeImage: c.nodeImage ?? options.tools.nodeImage,
+          workers: c.workers,
+          httpPort: c.ingress.httpPort,
+          registry,
+          recreate: options.recreateCluster,
+        });
+        cluster = ensured.cluster;
+        kube = createKube({ kubeconfigYaml: await kindKubeconfig(c.name, { kind: options.tools.kind }), context: ensured.cluster.context });
+        return { context: ensured.cluster.context, created: ensured.action === "created" || ensured.action === "recreated" };
+      },
+      async deliver(images) {
+        if (!cluster) throw new DevupError("internal", "images delivered before the cluster is ready");
+        const results = await deliverImages(cluster, images, { docker, registry: cluster.provider === "kind" ? cluster.registry : undefined });
+        return results.map((d) => ({
+          image: d.image,
+          ref: d.ref,
+          action: d.action === "present" ? "skipped" : d.action,
+          method: d.method === "kind-load" ? "kind load" : d.method,
+          durationMs: d.durationMs,
+          error: d.error,
+        }));
+      },
+    },
+    kube: {
+      async apply(objects) {
+        await applyObjects(needKube(), objects);
+      },
+      async prune(desired) {
+        const deleted = await pruneObjects(needKube(), desired, { selector: scopeSelector(project), namespace: project.namespace });
+        return deleted.map((r) => `${r.kind}/${r.name}`);
+      },
+      async waitReady(namespace, name, onProgress) {
+        await waitForRollout(needKube(), { namespace, name, timeoutMs: options.rolloutTimeoutMs, onProgress: (p) => onProgress(p.available, p.desired) });
+      },
+      async forward(o) {
+        const f = await forwardService(needKube(), {
+          namespace: o.namespace,
+          service: o.service,
+          port: o.port,
+          localPort: o.localPort,
+          onState: (state, message) => o.onState(state, message),
+        });
+        return { localPort: f.localPort, close: () => f.close() };
+      },
+    },
+  };
+  return { ports, kube: needKube };
+}

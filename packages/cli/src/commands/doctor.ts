@@ -1,0 +1,96 @@
+/** `dev doctor`: is everything `dev up` needs in place? Each check says what to do when it is not. */
+import { statfs } from "node:fs/promises";
+import { createServer } from "node:net";
+import { kindClusterStatus } from "@devup/cluster";
+import { connectDocker, pingDocker } from "@devup/docker";
+import { DevupError } from "@devup/errors";
+import { findProjectRoot, loadProject } from "@devup/spec";
+import { execa } from "execa";
+import type { CommandContext } from "../context.ts";
+import { findKind } from "../machine.ts";
+
+type Outcome = "ok" | "warn" | "fail";
+interface Check {
+  name: string;
+  outcome: Outcome;
+  detail: string;
+  hint?: string;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+export default async function doctor(ctx: CommandContext): Promise<void> {
+  const checks: Check[] = [];
+  const add = (c: Check) => {
+    checks.push(c);
+    const mark = c.outcome === "ok" ? "ok  " : c.outcome === "warn" ? "warn" : "FAIL";
+    ctx.out.info({ type: "check", ...c, message: `${mark}  ${c.name.padEnd(14)} ${c.detail}${c.hint && c.outcome !== "ok" ? `\n      ${c.hint}` : ""}` });
+  };
+
+  const major = Number(process.versions.node.split(".")[0]);
+  add({ name: "node", outcome: major >= 22 ? "ok" : "fail", detail: `Node ${process.versions.node}`, hint: "devup needs Node >= 22; ./dev fetches one" });
+
+  const docker = connectDocker();
+  try {
+    await pingDocker(docker, 3000);
+    const v = await docker.version();
+    add({ name: "docker", outcome: "ok", detail: `Docker engine ${v.Version} answers` });
+  } catch (error) {
+    add({ name: "docker", outcome: "fail", detail: error instanceof Error ? error.message : String(error), hint: "start Docker; on a machine devup sets up itself, scripts/cluster/ensure starts it" });
+  }
+
+  const kind = await findKind();
+  if (!kind) add({ name: "kind", outcome: "fail", detail: "kind is not installed", hint: "go install sigs.k8s.io/kind@v0.30.0 (./dev up does it on an offline machine)" });
+  else {
+    const v = await execa(kind, ["version"], { reject: false });
+    add({ name: "kind", outcome: v.exitCode === 0 ? "ok" : "fail", detail: v.exitCode === 0 ? `${v.stdout.trim()} (${kind})` : `${kind} does not run` });
+  }
+
+  let project;
+  try {
+    findProjectRoot(ctx.cwd);
+    project = loadProject(ctx.cwd, { environment: typeof ctx.options.env === "string" ? ctx.options.env : undefined });
+    add({ name: "spec", outcome: project.value ? "ok" : "fail", detail: project.value ? `${project.value.services.length} services, valid` : `${project.errors.length} errors`, hint: "dev validate lists them" });
+  } catch (error) {
+    add({ name: "spec", outcome: "warn", detail: error instanceof Error ? error.message : String(error) });
+  }
+  const p = project?.value;
+  let clusterExists = false;
+  if (p && p.cluster.provider === "kind" && kind) {
+    const s = await kindClusterStatus(p.cluster.name, { kind }).catch(() => undefined);
+    clusterExists = s?.exists === true;
+    add({
+      name: "cluster",
+      outcome: !s ? "warn" : !s.exists ? "warn" : s.apiReady ? "ok" : "fail",
+      detail: !s ? "could not ask kind" : !s.exists ? `kind cluster ${p.cluster.name} does not exist yet` : s.apiReady ? `kind cluster ${p.cluster.name} answers (${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"})` : `kind cluster ${p.cluster.name} exists but does not answer`,
+      hint: !s?.exists ? "dev up creates it" : "dev up restarts it, or dev up --recreate-cluster",
+    });
+  }
+  if (p) {
+    const ports = p.services.flatMap((s) => s.ports.filter((x) => x.forward !== undefined).map((x) => ({ port: x.forward!, what: `${s.name}:${x.name}` })));
+    // The ingress port is the cluster's own mapping once the cluster exists.
+    if (!clusterExists) ports.push({ port: p.cluster.ingress.httpPort, what: "ingress" });
+    const taken: string[] = [];
+    for (const { port, what } of ports) if (!(await portFree(port))) taken.push(`${port} (${what})`);
+    add({
+      name: "ports",
+      outcome: taken.length ? "warn" : "ok",
+      detail: taken.length ? `in use on 127.0.0.1: ${taken.join(", ")}` : `${ports.length} local ports free`,
+      hint: "if dev up is running, these are its own; otherwise stop what holds them or change ports[].forward",
+    });
+  }
+
+  const fs = await statfs(process.env.DOCKER_DATA_ROOT ?? "/var/lib/docker").catch(() => statfs(ctx.cwd));
+  const freeGb = (fs.bavail * fs.bsize) / 1024 ** 3;
+  add({ name: "disk", outcome: freeGb < 5 ? "fail" : freeGb < 15 ? "warn" : "ok", detail: `${freeGb.toFixed(1)} GB free for images`, hint: "free some space: docker image prune, or delete old clusters" });
+
+  const failed = checks.filter((c) => c.outcome === "fail");
+  ctx.out.result({ type: "doctor", checks, message: failed.length ? `${failed.length} problem${failed.length === 1 ? "" : "s"} found` : "everything dev up needs is in place" });
+  if (failed.length) throw new DevupError("command", `dev doctor found ${failed.length} problem${failed.length === 1 ? "" : "s"}: ${failed.map((c) => c.name).join(", ")}`);
+}

@@ -1,0 +1,38 @@
+/** `dev logs [SERVICE] [-f]`: logs of every pod of a service (or of all services), prefixed by service and pod. */
+import { DevupError } from "@devup/errors";
+import { streamLogs } from "@devup/kube";
+import { LABELS } from "@devup/manifests";
+import { existingCluster } from "../cluster-access.ts";
+import type { CommandContext } from "../context.ts";
+import { loadValidProject } from "../project.ts";
+
+export default async function logs(ctx: CommandContext): Promise<void> {
+  const project = loadValidProject(ctx);
+  const service = ctx.positionals[0];
+  if (service && !project.services.some((s) => s.name === service)) {
+    throw new DevupError("usage", `no service named ${JSON.stringify(service)}`, { hint: `services: ${project.services.map((s) => s.name).join(", ")}` });
+  }
+  const tail = Number(ctx.options.tail ?? 100);
+  const kube = await existingCluster(ctx, project);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    await streamLogs(kube, {
+      namespace: project.namespace,
+      selector: { [LABELS.project]: project.name, ...(service ? { [LABELS.name]: service } : {}) },
+      follow: ctx.options.follow === true,
+      tailLines: Number.isFinite(tail) ? tail : 100,
+      signal: controller.signal,
+      onLine: (line) => {
+        const svc = line.pod.replace(/-[a-z0-9]+-[a-z0-9]+$/, "");
+        const short = line.pod.slice(svc.length + 1);
+        ctx.out.result({ type: "log", service: svc, pod: line.pod, container: line.container, text: line.text, message: `[${svc} ${short}] ${line.text}` });
+      },
+    });
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}

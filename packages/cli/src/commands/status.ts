@@ -1,0 +1,49 @@
+/** `dev status`: what runs in the cluster for this project and environment, and where to reach it. */
+import { LABELS } from "@devup/manifests";
+import { scopeSelector } from "../adapters.ts";
+import { existingCluster, selectorString } from "../cluster-access.ts";
+import type { CommandContext } from "../context.ts";
+import { loadValidProject } from "../project.ts";
+
+interface DeploymentView {
+  metadata?: { name?: string; labels?: Record<string, string> };
+  spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
+  status?: { readyReplicas?: number; updatedReplicas?: number };
+}
+
+export default async function status(ctx: CommandContext): Promise<void> {
+  const project = loadValidProject(ctx);
+  const kube = await existingCluster(ctx, project);
+  const list = await kube.objects.list<DeploymentView & { apiVersion: string; kind: string }>(
+    "apps/v1", "Deployment", project.namespace, undefined, undefined, undefined, undefined, selectorString(scopeSelector(project)),
+  );
+  const running = new Map(list.items.map((d) => [d.metadata?.labels?.[LABELS.name] ?? d.metadata?.name ?? "?", d]));
+  const rows = project.services.map((s) => {
+    const d = running.get(s.name);
+    const ready = d?.status?.readyReplicas ?? 0;
+    const desired = d?.spec?.replicas ?? 0;
+    const urls = [
+      ...s.ports.filter((p) => p.forward !== undefined).map((p) => `http://127.0.0.1:${p.forward} (forward, while dev up runs)`),
+      ...s.ingress.map((r) => `http://${r.host}:${project.cluster.ingress.httpPort}${r.path} (ingress)`),
+    ];
+    return {
+      service: s.name,
+      state: !d ? "not deployed" : ready >= desired && desired > 0 ? "ready" : desired === 0 ? "scaled to 0" : "not ready",
+      ready,
+      desired,
+      image: d?.spec?.template?.spec?.containers?.[0]?.image,
+      urls,
+    };
+  });
+  if (ctx.out.format === "json") {
+    ctx.out.result({ type: "status", project: project.name, environment: project.environment, namespace: project.namespace, context: kube.context, services: rows });
+    return;
+  }
+  const width = Math.max(7, ...rows.map((r) => r.service.length));
+  const lines = [
+    `${project.name} · environment ${project.environment} · namespace ${project.namespace} · context ${kube.context}`,
+    `${"SERVICE".padEnd(width)}  ${"STATE".padEnd(12)}  READY  IMAGE`,
+    ...rows.map((r) => `${r.service.padEnd(width)}  ${r.state.padEnd(12)}  ${`${r.ready}/${r.desired}`.padEnd(5)}  ${r.image ?? "-"}${r.urls.map((u) => `\n${" ".repeat(width + 2)}${u}`).join("")}`),
+  ];
+  ctx.out.result({ type: "status", message: lines.join("\n") });
+}

@@ -1,0 +1,68 @@
+/** `dev up` and `dev apply`: deploy the spec; `up` then keeps port-forwards alive until Ctrl-C. */
+import { DevupError } from "@devup/errors";
+import { initialState, Store, up } from "@devup/engine";
+import { connect } from "../adapters.ts";
+import type { CommandContext } from "../context.ts";
+import { prepareMachine } from "../machine.ts";
+import { attachPrinter } from "../printer.ts";
+import { loadValidProject } from "../project.ts";
+
+function list(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const done = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve(signal);
+    };
+    process.on("SIGINT", done);
+    process.on("SIGTERM", done);
+  });
+}
+
+export async function deploy(ctx: CommandContext, keepForwarding: boolean): Promise<void> {
+  const project = loadValidProject(ctx);
+  const tools = project.cluster.provider === "kind" ? await prepareMachine(ctx) : {};
+  const timeout = Number(ctx.options.timeout ?? 300);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new DevupError("usage", `--timeout must be a number of seconds, not ${JSON.stringify(ctx.options.timeout)}`);
+  const { ports } = connect(project, {
+    tools,
+    allowContexts: list(ctx.options["allow-context"]),
+    recreateCluster: ctx.options["recreate-cluster"] === true,
+    rolloutTimeoutMs: timeout * 1000,
+  });
+  const store = new Store(initialState(project.name, project.environment, project.namespace, project.cluster.name, project.services));
+  attachPrinter(store, ctx.out);
+  const started = Date.now();
+  const result = await up(project, ports, store, { forward: keepForwarding });
+  const total = project.services.length;
+  ctx.out.result({
+    type: "summary",
+    ready: result.ready,
+    failed: result.failed,
+    durationMs: Date.now() - started,
+    message: `${result.ready.length}/${total} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s${result.failed.length ? `; not ready: ${result.failed.join(", ")}` : ""} (namespace ${project.namespace})`,
+  });
+  if (keepForwarding) {
+    if (result.forwards.length) ctx.out.info({ type: "forwarding", message: "forwarding; press Ctrl-C to stop" });
+    else ctx.out.info({ type: "forwarding", message: "no ports to forward (add ports[].forward in a service.yaml); press Ctrl-C to stop" });
+    await untilSignal();
+    await Promise.all(result.forwards.map((f) => f.close()));
+    ctx.out.info({
+      type: "stopped",
+      message: `stopped ${result.forwards.length} forward${result.forwards.length === 1 ? "" : "s"}. Still running: the cluster ${project.cluster.name} and the workloads in namespace ${project.namespace} (dev down removes them; dev down --cluster also deletes the cluster)`,
+    });
+  }
+  if (result.failed.length) {
+    throw new DevupError("rollout", `${result.failed.length} of ${total} services did not become ready: ${result.failed.join(", ")}`, {
+      hint: "the reasons are above; fix them and run dev up again (only what changed is rebuilt)",
+    });
+  }
+}
+
+export default function upCommand(ctx: CommandContext): Promise<void> {
+  return deploy(ctx, ctx.options["no-forward"] !== true);
+}
