@@ -108,6 +108,9 @@ async function deliverToKind(cluster: KindCluster, images: readonly string[], op
         kind: "cluster",
         hint: "Is the image built (`docker image ls`) and the cluster running (`kind get clusters`)?",
         timeoutMs: 30 * 60_000,
+        onLine: (line) => {
+          for (const image of missing) emit({ type: "deliver-line", image, line });
+        },
       });
     } catch (cause) {
       error = asClusterError(cause);

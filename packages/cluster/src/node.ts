@@ -39,7 +39,8 @@ export async function pullOnNode(node: string, ref: string, hostsDir: string, on
     ...(onLine
       ? {
           onLine: (line: string) => {
-            if (!line.includes("|")) onLine(line.replace(ANSI_RE, "").trim());
+            const clean = line.replace(ANSI_RE, "").trim();
+            if (clean && !clean.includes("|") && !clean.startsWith("elapsed:")) onLine(clean);
           },
         }
       : {}),
