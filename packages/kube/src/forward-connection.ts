@@ -1,8 +1,8 @@
 /**
  * One forwarded TCP connection: local socket ⇄ client-node PortForward (a WebSocket through the
  * API server to the pod). Until the pod has sent its first byte, the client's bytes are kept, so a
- * connection that fails at the pod (it went away, refused the port) is replayed on another ready
- * pod instead of failing the client.
+ * connection that never reached the app (the pod went away, refused the port) is replayed on
+ * another ready pod instead of failing the client.
  */
 import type { Socket } from "node:net";
 import { PassThrough, Writable } from "node:stream";
@@ -35,6 +35,15 @@ interface WebSocketLike {
 const MAX_ATTEMPTS = 3;
 /** Bytes from the client kept for a replay; a larger request that fails at the pod is not replayed. */
 const MAX_REPLAY_BYTES = 1024 * 1024;
+
+/**
+ * Whether the kubelet's error says the pod's port was never reached (so the client's bytes were not
+ * delivered and can be sent to another pod). A request the app received and then died on is not
+ * replayed: it may not be safe to run twice.
+ */
+export function neverConnected(reason: string): boolean {
+  return /failed to connect|connection refused|no such (container|pod)|not found|unable to (do port forwarding|upgrade)/i.test(reason);
+}
 
 type Outcome = { kind: "closed" } | { kind: "failed"; reason: string } | { kind: "clientGone" };
 
@@ -96,7 +105,9 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
     });
     const errors = new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        failedWith?.(chunk.toString("utf8").trim());
+        // The error channel opens with the port number, which PortForward strips, leaving an empty write.
+        const reason = chunk.toString("utf8").trim();
+        if (reason) failedWith?.(reason);
         callback();
       },
     });
@@ -126,7 +137,7 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
     if (outcome.kind === "failed") {
       options.onFailed?.(target, outcome.reason);
       lastReason = outcome.reason;
-      if (!responded && replayable) {
+      if (!responded && replayable && neverConnected(outcome.reason)) {
         ws.close();
         input.end();
         avoid.add(target.pod);

@@ -13,8 +13,8 @@ describe("apply, rollout, prune", () => {
   const selector = { "app.kubernetes.io/managed-by": "devup", "devup.dev/project": ns, "devup.dev/environment": "e2e" };
   let objects: KubeObject[];
 
-  beforeAll(() => {
-    ({ kube, image } = kubeFixture());
+  beforeAll(async () => {
+    ({ kube, image } = await kubeFixture());
     objects = [
       configMap(ns, "app-config", { GREETING: "hello" }),
       configMap(ns, "old-config", { STALE: "yes" }),

@@ -26,7 +26,7 @@ describe("rollout diagnosis", () => {
   const ns = namespaceName("kube-e2e-diag");
 
   beforeAll(async () => {
-    ({ kube, image } = kubeFixture());
+    ({ kube, image } = await kubeFixture());
     await applyObjects(kube, [namespaceObject(ns)]);
   });
   afterAll(async () => {

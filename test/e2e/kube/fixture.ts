@@ -10,10 +10,12 @@ import { fileURLToPath } from "node:url";
 import { createKube } from "@devup/kube";
 import type { Kube, KubeObject } from "@devup/kube";
 import { e2eCluster, offlineTools } from "../harness.ts";
+import type { E2ECluster } from "../harness.ts";
 
 const appDir = fileURLToPath(new URL("./app/", import.meta.url));
 
 export interface KubeFixture {
+  cluster: E2ECluster;
   kube: Kube;
   /** The app image, present on the cluster's node. */
   image: string;
@@ -21,8 +23,15 @@ export interface KubeFixture {
 
 let fixture: KubeFixture | undefined;
 
-/** The cluster, and the app image built (when its files changed) and loaded into it. */
-export function kubeFixture(): KubeFixture {
+/** Whether every node already lists the image (its tag is a content hash, so the name is enough). */
+async function onAllNodes(kube: Kube, image: string): Promise<boolean> {
+  const nodes = await kube.core.listNode();
+  const name = `docker.io/library/${image}`;
+  return nodes.items.length > 0 && nodes.items.every((n) => n.status?.images?.some((i) => i.names?.includes(name)));
+}
+
+/** The cluster, and the app image built (when its files changed) and loaded into it (when missing there). */
+export async function kubeFixture(): Promise<KubeFixture> {
   if (fixture) return fixture;
   const cluster = e2eCluster();
   const { kind } = offlineTools();
@@ -37,8 +46,12 @@ export function kubeFixture(): KubeFixture {
   } catch {
     execFileSync("docker", ["build", "-q", "-t", image, appDir], { stdio: ["ignore", "ignore", "inherit"] });
   }
-  execFileSync(kind, ["load", "docker-image", image, "--name", cluster.name], { stdio: ["ignore", "ignore", "inherit"] });
-  fixture = { kube: createKube({ kubeconfigPath: cluster.kubeconfig, context: cluster.context }), image };
+  const kube = createKube({ kubeconfigPath: cluster.kubeconfig, context: cluster.context });
+  // `kind load` saves and imports the whole image (~15 s) even when the node has it under another ID.
+  if (!(await onAllNodes(kube, image))) {
+    execFileSync(kind, ["load", "docker-image", image, "--name", cluster.name], { stdio: ["ignore", "ignore", "inherit"] });
+  }
+  fixture = { cluster, kube, image };
   return fixture;
 }
 

@@ -2,13 +2,34 @@
  * Port-forwards that survive pod deletion: a request loop through the forward keeps getting
  * answers while the pod serving it is deleted, and then the other one, without any user action.
  */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { get } from "node:http";
 import { createServer, connect } from "node:net";
 import type { Server } from "node:net";
-import { get } from "node:http";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyObjects, forwardService, waitForRollout } from "@devup/kube";
-import type { ForwardState, Kube } from "@devup/kube";
+import type { Kube } from "@devup/kube";
+import type { E2ECluster } from "../harness.ts";
 import { deleteNamespace, deployment, kubeFixture, namespaceName, namespaceObject, service, waitFor } from "./fixture.ts";
+
+interface RunnerRecord {
+  listening?: number;
+  state?: string;
+  message?: string;
+  closed?: boolean;
+}
+
+/** Starts forward-runner.ts (see there why a child process) and collects what it reports. */
+function startForward(kubeconfig: string, context: string, namespace: string, svc: string, port: string): { child: ChildProcess; records: RunnerRecord[] } {
+  const runner = fileURLToPath(new URL("./forward-runner.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--conditions=source", runner, kubeconfig, context, namespace, svc, port], { stdio: ["ignore", "pipe", "inherit"] });
+  const records: RunnerRecord[] = [];
+  createInterface({ input: child.stdout }).on("line", (line) => records.push(JSON.parse(line) as RunnerRecord));
+  return { child, records };
+}
 
 interface Sample {
   at: number;
@@ -46,11 +67,12 @@ function longestGap(samples: readonly Sample[], from: number): number {
 
 describe("forwardService", () => {
   let kube: Kube;
+  let cluster: E2ECluster;
   let image: string;
   const ns = namespaceName("kube-e2e-fwd");
 
   beforeAll(async () => {
-    ({ kube, image } = kubeFixture());
+    ({ kube, image, cluster } = await kubeFixture());
     await applyObjects(kube, [namespaceObject(ns), deployment(ns, "web", image, { replicas: 2 }), service(ns, "web")]);
     await waitForRollout(kube, { namespace: ns, name: "web", timeoutMs: 90_000 });
   });
@@ -59,19 +81,14 @@ describe("forwardService", () => {
   });
 
   it("keeps answering while the serving pod is deleted, then the other one", async () => {
-    const states: string[] = [];
-    const forward = await forwardService(kube, {
-      namespace: ns,
-      service: "web",
-      port: "web",
-      localPort: 0,
-      onState: (state: ForwardState, message?: string) => states.push(message ? `${state}: ${message}` : state),
-    });
+    const { child, records } = startForward(cluster.kubeconfig, cluster.context, ns, "web", "web");
+    const localPort = await waitFor("the forward to listen", () => records.find((r) => r.listening)?.listening, 30_000);
+    const states = (): string[] => records.filter((r) => r.state).map((r) => (r.message ? `${r.state}: ${r.message}` : r.state!));
     const samples: Sample[] = [];
     let running = true;
     const loop = (async () => {
       while (running) {
-        samples.push(await request(forward.localPort));
+        samples.push(await request(localPort));
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
@@ -79,7 +96,7 @@ describe("forwardService", () => {
 
     try {
       const first = await waitFor("a first answer", () => servedSince(0), 30_000);
-      expect(forward.state).toBe("ready");
+      expect(states()).toContain("ready");
 
       const deleted1 = Date.now();
       await kube.core.deleteNamespacedPod({ name: first, namespace: ns });
@@ -97,7 +114,7 @@ describe("forwardService", () => {
       const failures = samples.filter((s) => s.error);
       console.log(
         `forward recovery: ${first} → ${second} longest gap ${gap1} ms; ${second} → ${third} longest gap ${gap2} ms; ` +
-          `${samples.length} requests, ${failures.length} failed${failures.length ? ` (${[...new Set(failures.map((f) => f.error))].join("; ")})` : ""}; states: ${states.join(" | ")}`,
+          `${samples.length} requests, ${failures.length} failed${failures.length ? ` (${[...new Set(failures.map((f) => f.error))].join("; ")})` : ""}; states: ${states().join(" | ")}`,
       );
       expect(third).not.toBe(first);
       expect(gap1).toBeLessThan(5_000);
@@ -105,11 +122,11 @@ describe("forwardService", () => {
     } finally {
       running = false;
       await loop;
-      await forward.close();
+      child.kill("SIGTERM");
     }
-    // Closed means closed: the local port no longer accepts connections.
-    const after = await request(forward.localPort);
-    expect(after.error).toMatch(/ECONNREFUSED/);
+    // Closed cleanly, and closed means closed: the local port no longer accepts connections.
+    await waitFor("the forward to close", () => (records.some((r) => r.closed) ? true : undefined), 10_000);
+    expect((await request(localPort)).error).toMatch(/ECONNREFUSED/);
   });
 
   it("refuses a local port that another process holds", async () => {
