@@ -65,7 +65,7 @@ export function kindCluster(name: string, options: KindCliOptions & { registry?:
   return { provider: "kind", name, context: `kind-${name}`, kind: kindBin(options), registry: options.registry };
 }
 
-export async function kindClusterNames(options: KindCliOptions = {}): Promise<string[]> {
+async function kindClusterNames(options: KindCliOptions = {}): Promise<string[]> {
   const { stdout } = await run(kindBin(options), ["get", "clusters"], { what: "list kind clusters", kind: "cluster", timeoutMs: 60_000 });
   return lines(stdout);
 }
@@ -173,7 +173,7 @@ export async function kindKubeconfig(name: string, options: KindCliOptions & { i
  * `devup.dev/cni` label, or devup's offline node image (label devup.recipe = "kind-node …",
  * built by scripts/cluster/node-image with a static ptp CNI config).
  */
-export async function nodeImageHasOwnCni(image: string): Promise<boolean> {
+async function nodeImageHasOwnCni(image: string): Promise<boolean> {
   try {
     const { stdout } = await run("docker", ["image", "inspect", "--format", "{{json .Config.Labels}}", image], { what: `inspect ${image}`, timeoutMs: 30_000 });
     const labels = (JSON.parse(stdout) ?? {}) as Record<string, string>;

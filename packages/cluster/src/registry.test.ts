@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostsToml, parseRegistryPort, registryFromContainer, registryHost } from "./registry.ts";
+import { hostsToml, parseRegistryPort, registryFromContainer, registryHost, registryHostingConfigMap } from "./registry.ts";
 
 const info = (ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null>) => ({
   Name: "/devup-registry",
@@ -19,6 +19,7 @@ describe("local registry", () => {
     const r = { name: "devup-registry", port: 5001, containerPort: 5000 };
     expect(registryHost(r)).toBe("localhost:5001");
     expect(hostsToml(r)).toBe('[host."http://devup-registry:5000"]\n  capabilities = ["pull", "resolve"]\n');
+    expect(registryHostingConfigMap(r)).toContain('  localRegistryHosting.v1: |\n    host: "localhost:5001"\n    hostFromClusterNetwork: "devup-registry:5000"\n');
   });
 
   it("parses the harness's REGISTRY= address", () => {

@@ -13,8 +13,8 @@ import { CERTS_D } from "./kind-config.ts";
 import { readRegistryConfig, writeNodeFile } from "./node.ts";
 import type { LocalRegistry } from "./types.ts";
 
-export const DEFAULT_REGISTRY_NAME = "devup-registry";
-export const DEFAULT_REGISTRY_PORT = 5001;
+const DEFAULT_REGISTRY_NAME = "devup-registry";
+const DEFAULT_REGISTRY_PORT = 5001;
 const KIND_NETWORK = process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || "kind";
 
 /** The name images get for pushing and in manifests: localhost:<port>. */

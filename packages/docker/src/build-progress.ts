@@ -12,7 +12,7 @@ interface BuildMessage {
   aux?: { ID?: string };
 }
 
-export interface BuildStep {
+interface BuildStep {
   /** "3/5" */
   index: string;
   /** "RUN npm ci" */

@@ -59,7 +59,7 @@ export async function imageExists(docker: Docker, ref: string): Promise<boolean>
   }
 }
 
-export function statusCode(error: unknown): number | undefined {
+function statusCode(error: unknown): number | undefined {
   const code = (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof code === "number" ? code : undefined;
 }
