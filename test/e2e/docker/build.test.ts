@@ -85,6 +85,14 @@ describe("ensureImages on a real engine", () => {
     expect(lines).toContain("keep.txt");
   });
 
+  it("names a missing base image at step 1, with a hint (nothing can be pulled here)", async () => {
+    const svc = await service("nobase", { Dockerfile: `FROM devup.local/${project}-no-such-base:1\nRUN true\n` });
+    const [result] = await ensureImages(docker, [svc]);
+    expect(result!.action).toBe("failed");
+    expect(result!.error!.message).toBe(`nobase: build failed at step 1/2: FROM devup.local/${project}-no-such-base:1`);
+    expect(result!.error!.hint).toMatch(/base image/);
+  });
+
   it("says in words when the engine does not answer", async () => {
     const saved = process.env.DOCKER_HOST;
     process.env.DOCKER_HOST = `unix://${join(dir, "no-such.sock")}`;
