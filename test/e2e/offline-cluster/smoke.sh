@@ -9,7 +9,8 @@
 #  5. its Service resolves by DNS name and answers from another pod
 #  6. `kubectl port-forward` to it answers on 127.0.0.1
 #  7. an image pushed to the local registry (docker push 127.0.0.1:PORT/...) is pulled by the cluster
-#  8. the cluster is deleted (also on failure, via trap)
+#  8. a PersistentVolumeClaim of the default StorageClass (local-path) is bound and writable
+#  9. the cluster is deleted (also on failure, via trap)
 #
 # Env: SMOKE_CLUSTER (default devup-smoke), SMOKE_KEEP=1 to keep the cluster for debugging.
 # Exit status 0 only if every check passed. Prints "N passed, 0 failed" at the end.
@@ -207,6 +208,34 @@ pod="$("${K[@]}" get pod -l app=hello-registry -o jsonpath='{.items[0].metadata.
 resp="$("${K[@]}" exec "$pod" -- node -e 'fetch("http://127.0.0.1:8080/").then(r=>r.text()).then(t=>process.stdout.write(t))')"
 [[ "$resp" == "registry from "* ]] || fail "registry image answered '$resp'"
 pass "image pushed to $REGISTRY pulled by the cluster as $REGISTRY_IN_CLUSTER/devup-smoke/hello:2"
+
+# ---------------------------------------------------------------------------
+"${K[@]}" apply -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: data }
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: { requests: { storage: 64Mi } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: writer }
+spec:
+  restartPolicy: Never
+  containers:
+    - name: writer
+      image: devup-smoke/hello:1
+      imagePullPolicy: Never
+      command: [node, -e, 'require("node:fs").writeFileSync("/data/ok", "persisted"); console.log(require("node:fs").readFileSync("/data/ok", "utf8"))']
+      volumeMounts: [{ name: data, mountPath: /data }]
+  securityContext: { fsGroup: 1000 }
+  volumes: [{ name: data, persistentVolumeClaim: { claimName: data } }]
+YAML
+"${K[@]}" wait --for=jsonpath='{.status.phase}'=Succeeded pod/writer --timeout=120s >/dev/null \
+  || fail "pod writing to a PVC of the default StorageClass did not succeed"
+[[ "$("${K[@]}" get pvc data -o jsonpath='{.status.phase}')" == Bound ]] || fail "PVC not Bound"
+pass "PVC of the default StorageClass ($("${K[@]}" get pvc data -o jsonpath='{.spec.storageClassName}')) bound and written"
 
 say "all checks passed in $((SECONDS - T0))s"
 printf '%s passed, 0 failed\n' "$PASSED"
