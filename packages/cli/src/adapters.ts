@@ -34,7 +34,7 @@ export async function connectKube(project: ResolvedProject, tools: MachineTools,
     return createKube({ kubeconfigYaml: yaml, context: `kind-${project.cluster.name}` });
   }
   const context = project.cluster.context!;
-  assertContextAllowed({ context, createdByDevup: false, allowed: [...allowContexts, ...(project.cluster.context ? [project.cluster.context] : [])] });
+  assertContextAllowed({ context, createdByDevup: false, allowed: [...allowContexts, ...project.cluster.allowedContexts] });
   return createKube({ context });
 }
 
@@ -73,7 +73,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         const c = project.cluster;
         if (c.provider === "context") {
           const context = c.context!;
-          assertContextAllowed({ context, createdByDevup: false, allowed: [...options.allowContexts, context] });
+          assertContextAllowed({ context, createdByDevup: false, allowed: [...options.allowContexts, ...c.allowedContexts] });
           if (!c.registry) throw new DevupError("usage", `cluster context ${context} needs cluster.registry: the registry its nodes pull devup's images from`);
           kube = createKube({ context });
           cluster = contextCluster({ context, registry: c.registry });

@@ -88,6 +88,8 @@ export interface ResolvedCluster {
   provider: "kind" | "context";
   name: string;
   context?: string | undefined;
+  /** Contexts devup did not create that the spec allows by name. */
+  allowedContexts: string[];
   nodeImage?: string | undefined;
   workers: number;
   registry?: string | undefined;

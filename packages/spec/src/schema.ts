@@ -183,6 +183,10 @@ const Cluster = z.strictObject({
   provider: z.enum(["kind", "context"]).default("kind").describe("kind: a local cluster devup manages; context: an existing kubeconfig context."),
   name: Name.optional().describe("kind cluster name. Default: devup."),
   context: z.string().optional().describe("kubeconfig context (provider: context)."),
+  allowedContexts: z
+    .array(z.string())
+    .default([])
+    .describe("kubeconfig contexts devup may deploy to although it did not create them (also: dev up --allow-context NAME)."),
   nodeImage: z.string().optional().describe("kind node image (also DEVUP_KIND_NODE_IMAGE)."),
   workers: z.number().int().min(0).max(8).default(0).describe("kind worker nodes besides the control plane."),
   registry: z.string().optional().describe("Registry to push images to (provider: context), e.g. registry.example.com/team."),

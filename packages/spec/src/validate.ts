@@ -96,6 +96,7 @@ export function validateProject(sources: ProjectSources, fs: ProjectFs, options:
     provider: clusterSettings.provider ?? "kind",
     name: clusterSettings.name ?? DEFAULT_CLUSTER_NAME,
     context: clusterSettings.context,
+    allowedContexts: clusterSettings.allowedContexts ?? [],
     nodeImage: clusterSettings.nodeImage,
     workers: clusterSettings.workers ?? 0,
     registry: clusterSettings.registry,

@@ -1,0 +1,90 @@
+/** A temporary copy of the sample project, pointed at the shared e2e cluster, and a real `dev` process. */
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa, type ResultPromise } from "execa";
+import { E2E_CLUSTER, repoRoot } from "../harness.ts";
+
+export const CLI = join(repoRoot, "packages/cli/dist/main.js");
+export const NODE = process.execPath;
+
+export interface DevEvent {
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface SampleProject {
+  dir: string;
+  name: string;
+  /** Replace text in a project file. */
+  edit(file: string, from: string | RegExp, to: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** The samples under another project name (so another namespace), with forwards moved by `portOffset`. */
+export async function sampleProject(name: string, portOffset: number): Promise<SampleProject> {
+  const dir = await mkdtemp(join(tmpdir(), `devup-${name}-`));
+  await cp(join(repoRoot, "services"), join(dir, "services"), { recursive: true, filter: (s) => !s.endsWith("/secret.env") });
+  const dev = (await readFile(join(repoRoot, "dev.yaml"), "utf8")).replace(/^name: .*$/m, `name: ${name}`).replace(/^  name: devup$/m, `  name: ${E2E_CLUSTER}`);
+  await writeFile(join(dir, "dev.yaml"), dev);
+  for (const svc of ["users", "accounts", "website"]) {
+    const file = join(dir, "services", svc, "service.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace(/forward: (\d+)/, (_m, p: string) => `forward: ${Number(p) + portOffset}`));
+  }
+  return {
+    dir,
+    name,
+    async edit(file, from, to) {
+      const path = join(dir, file);
+      const text = await readFile(path, "utf8");
+      const next = text.replace(from, to);
+      if (next === text) throw new Error(`edit of ${file} changed nothing`);
+      await writeFile(path, next);
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Runs `dev <args> --output json` to completion; returns its events and exit code. */
+export async function devJson(dir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; events: DevEvent[]; stderr: string }> {
+  const r = await execa(NODE, [CLI, ...args, "--output", "json", "--cwd", dir], { reject: false, env, timeout: 10 * 60_000 });
+  return { code: r.exitCode ?? -1, events: parseEvents(r.stdout), stderr: r.stderr };
+}
+
+export function parseEvents(stdout: string): DevEvent[] {
+  return stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as DevEvent);
+}
+
+/** Starts a long-running `dev up --output json`; events arrive as it prints them. */
+export function devUp(dir: string, args: string[] = []): { process: ResultPromise; events: DevEvent[]; waitFor(type: string, timeoutMs: number): Promise<DevEvent> } {
+  const child = execa(NODE, [CLI, "up", ...args, "--output", "json", "--cwd", dir], { reject: false, buffer: false });
+  const events: DevEvent[] = [];
+  let exited: number | undefined;
+  void child.then((r) => (exited = r.exitCode ?? -1));
+  let pending = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    pending += chunk.toString("utf8");
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    events.push(...parseEvents(lines.join("\n")));
+  });
+  return {
+    process: child,
+    events,
+    async waitFor(type, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = events.find((e) => e.type === type);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no ${type} event within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(", ")}`);
+        if (exited !== undefined) throw new Error(`dev up exited (${exited}) before a ${type} event; events: ${JSON.stringify(events.slice(-5))}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+  };
+}
+
+export const ofType = (events: DevEvent[], type: string) => events.filter((e) => e.type === type);
