@@ -25,7 +25,7 @@ export interface SampleProject {
 export async function sampleProject(name: string, portOffset: number): Promise<SampleProject> {
   const dir = await mkdtemp(join(tmpdir(), `devup-${name}-`));
   await cp(join(repoRoot, "services"), join(dir, "services"), { recursive: true, filter: (s) => !s.endsWith("/secret.env") });
-  const dev = (await readFile(join(repoRoot, "dev.yaml"), "utf8")).replace(/^name: .*$/m, `name: ${name}`).replace(/^  name: devup$/m, `  name: ${E2E_CLUSTER}`);
+  const dev = (await readFile(join(repoRoot, "dev.yaml"), "utf8")).replace(/^name: .*$/m, `name: ${name}`).replace(/^ {2}name: devup$/m, `  name: ${E2E_CLUSTER}`);
   await writeFile(join(dir, "dev.yaml"), dev);
   for (const svc of ["users", "accounts", "website"]) {
     const file = join(dir, "services", svc, "service.yaml");

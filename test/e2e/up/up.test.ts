@@ -52,7 +52,7 @@ describe("dev up on a real cluster", () => {
     const page = await get("http://127.0.0.1:18080/");
     expect(page.body).toContain("<li>ada — account 100 (team)</li>"); // website → users and accounts inside the cluster
     // dependsOn: accounts ready before users is applied; users ready before website is applied.
-    const order = run.events.map((e) => `${e.type}:${String(e.service)}:${String(e.phase ?? "")}`);
+    const order = run.events.map((e) => `${e.type}:${String(e.service)}:${typeof e.phase === "string" ? e.phase : ""}`);
     expect(order.indexOf("engine.ready:accounts:")).toBeLessThan(order.indexOf("engine.phase:users:applying"));
     expect(order.indexOf("engine.ready:users:")).toBeLessThan(order.indexOf("engine.phase:website:applying"));
     run.process.kill("SIGINT");
