@@ -70,7 +70,8 @@ describe("dev up on a real cluster", () => {
 
   it("rebuilds and rolls only the service that changed", async () => {
     const before = await generations("e2e-shop");
-    await project.edit("services/users/src/server.js", '"/health": () => [200, { status: "ok" }],', '"/health": () => [200, { status: "ok", edited: true }],');
+    // A change no earlier run made (images are cached by content across runs).
+    await project.edit("services/users/src/server.js", '"/health": () => [200, { status: "ok" }],', `"/health": () => [200, { status: "ok", edited: ${Date.now()} }],`);
     const { code, events } = await devJson(project.dir, ["apply"]);
     expect(code).toBe(0);
     expect(actionsOf(events, "engine.build")).toEqual(["accounts:skipped", "users:built", "website:skipped"]);
