@@ -85,7 +85,8 @@ describe("image delivery", () => {
     expect((await nodeImages(node())).has(normalizeImageRef(image))).toBe(true);
     const [second] = await deliverImages(cluster, [image], { registry: null });
     expect(second).toMatchObject({ action: "present", ref: image });
-    expect(events.map((e) => e.type)).toEqual(["deliver-start", "deliver-done"]);
+    expect(events.filter((e) => e.type !== "deliver-line").map((e) => e.type)).toEqual(["deliver-start", "deliver-done"]);
+    expect(events.some((e) => e.type === "deliver-line" && e.line.includes(image))).toBe(true);
     expect(runPod(`${project}-load`, image, "IfNotPresent")).toBe(`delivered ${project}`);
   });
 
