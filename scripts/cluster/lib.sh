@@ -69,7 +69,7 @@ apt_install() {
   local missing=()
   local p
   for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" == 'install ok installed' ]] || missing+=("$p")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0
   if [[ -z "$APT_UPDATED" ]]; then

@@ -67,7 +67,8 @@ pass "ensure printed KIND=$KIND NODE_IMAGE=$NODE_IMAGE REGISTRY=$REGISTRY"
 K=("$KUBECTL" --context "kind-$CLUSTER")
 
 # ---------------------------------------------------------------------------
-if "$KIND" get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
+clusters="$("$KIND" get clusters 2>/dev/null || true)"
+if grep -qx "$CLUSTER" <<<"$clusters"; then
   say "deleting leftover cluster $CLUSTER"
   "$KIND" delete cluster --name "$CLUSTER" >/dev/null
 fi
@@ -116,7 +117,8 @@ DOCKER_BUILDKIT=0 docker build -q -t devup-smoke/hello:1 "$WORK/app" >/dev/null 
 "$KIND" load docker-image devup-smoke/hello:1 --name "$CLUSTER" >/dev/null 2>&1 || fail "kind load docker-image"
 pass "image built from a local Dockerfile and loaded with kind load"
 # crictl in the node lets kind skip images the node already has
-"$KIND" load docker-image devup-smoke/hello:1 --name "$CLUSTER" 2>&1 | grep -q "already present" \
+out="$("$KIND" load docker-image devup-smoke/hello:1 --name "$CLUSTER" 2>&1 || true)"
+[[ "$out" == *"already present"* ]] \
   || fail "second kind load did not detect the image already present (crictl inspecti in the node)"
 pass "second kind load skipped: image already present on the node"
 
@@ -185,7 +187,7 @@ pass "service resolved by DNS from another pod: $out"
 PF_PID=$!
 port=""
 for _ in $(seq 1 50); do
-  port="$(sed -n 's/^Forwarding from 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$WORK/pf.log" | head -n1)"
+  port="$(sed -n 's/^Forwarding from 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$WORK/pf.log")"; port="${port%%$'\n'*}"
   [[ -n "$port" ]] && break
   sleep 0.2
 done
@@ -203,7 +205,8 @@ docker push "$REGISTRY/devup-smoke/hello:2" >"$WORK/push.log" 2>&1 || { cat "$WO
 "${K[@]}" create deployment hello-registry --image="$REGISTRY_IN_CLUSTER/devup-smoke/hello:2" >/dev/null
 "${K[@]}" rollout status deployment/hello-registry --timeout=120s >/dev/null || fail "deployment from the local registry not Ready"
 pod="$("${K[@]}" get pod -l app=hello-registry -o jsonpath='{.items[0].metadata.name}')"
-"${K[@]}" get events --field-selector "involvedObject.name=$pod,reason=Pulled" -o jsonpath='{.items[*].message}' | grep -q "Successfully pulled" \
+events="$("${K[@]}" get events --field-selector "involvedObject.name=$pod,reason=Pulled" -o jsonpath='{.items[*].message}')"
+[[ "$events" == *"Successfully pulled"* ]] \
   || fail "no 'Successfully pulled' event for $pod"
 resp="$("${K[@]}" exec "$pod" -- node -e 'fetch("http://127.0.0.1:8080/").then(r=>r.text()).then(t=>process.stdout.write(t))')"
 [[ "$resp" == "registry from "* ]] || fail "registry image answered '$resp'"
