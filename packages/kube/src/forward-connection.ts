@@ -56,6 +56,8 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
   let replayable = true;
   let responded = false;
   let input: PassThrough | undefined;
+  /** Bytes handed to the current attempt's WebSocket. */
+  let sent = 0;
   let clientGone = false;
   let clientGoneListener: (() => void) | undefined;
 
@@ -68,7 +70,10 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
         kept = [];
       }
     }
-    input?.write(chunk);
+    if (input) {
+      input.write(chunk);
+      sent += chunk.length;
+    }
   });
   socket.on("error", () => socket.destroy());
   socket.on("close", () => {
@@ -90,10 +95,16 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
     if (clientGone) return;
     input = new PassThrough();
     for (const chunk of kept) input.write(chunk);
+    sent = keptBytes;
 
     let failedWith: ((reason: string) => void) | undefined;
     const output = new Writable({
       write(chunk: Buffer, _encoding, callback) {
+        // Like the error channel, the data channel opens with the port number: an empty write here.
+        if (chunk.length === 0) {
+          callback();
+          return;
+        }
         if (!responded) {
           responded = true;
           kept = [];
@@ -126,31 +137,34 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
     }
     socket.resume();
 
-    const outcome = await new Promise<Outcome>((resolve) => {
-      ws.on("close", () => resolve({ kind: "closed" }));
-      failedWith = (reason) => resolve({ kind: "failed", reason });
+    const closed = new Promise<Outcome>((resolve) => ws.on("close", () => resolve({ kind: "closed" })));
+    const gone = new Promise<Outcome>((resolve) => {
       clientGoneListener = () => resolve({ kind: "clientGone" });
       if (clientGone) resolve({ kind: "clientGone" });
     });
+    const failed = new Promise<Outcome>((resolve) => (failedWith = (reason) => resolve({ kind: "failed", reason })));
+    const outcome = await Promise.race([closed, gone, failed]);
     failedWith = undefined;
 
-    if (outcome.kind === "failed") {
-      options.onFailed?.(target, outcome.reason);
-      lastReason = outcome.reason;
-      if (!responded && replayable && neverConnected(outcome.reason)) {
+    // The pod's side closed before anything was sent to it: the kubelet could not connect (it does
+    // not always say so on the error channel). Nothing reached the app, so another pod may take it.
+    const untouched = outcome.kind === "closed" && !responded && sent === 0;
+    if (outcome.kind === "failed" || untouched) {
+      const reason = outcome.kind === "failed" ? outcome.reason : "the pod closed the connection at once";
+      options.onFailed?.(target, reason);
+      lastReason = reason;
+      if (!responded && replayable && (untouched || neverConnected(reason))) {
         ws.close();
         input.end();
         avoid.add(target.pod);
         socket.pause();
         continue;
       }
-      // Too late to move the client elsewhere: the pod already answered. Let it end.
-      await new Promise<void>((resolve) => {
-        ws.on("close", resolve);
-        clientGoneListener = resolve;
-      });
+      // Too late to move the client elsewhere (the app may have seen its bytes): let it end.
+      if (outcome.kind === "failed") await Promise.race([closed, gone]);
+    } else if (outcome.kind === "closed" && !responded) {
+      options.onConnected?.(target);
     }
-    if (outcome.kind === "closed" && !responded) options.onConnected?.(target);
     ws.close();
     input.end();
     socket.end();

@@ -90,6 +90,9 @@ export interface AppOptions {
   imagePullPolicy?: string;
   /** Where the readiness probe looks (default: the "http" port). */
   readinessPort?: number | string;
+  /** Extra pod labels (e.g. for a Service that selects pods of several Deployments). */
+  podLabels?: Record<string, string>;
+  env?: Record<string, string>;
 }
 
 /** A devup-like Deployment of the app: a named container port "http" and an HTTP readiness probe. */
@@ -103,7 +106,7 @@ export function deployment(namespace: string, name: string, image: string, optio
       replicas: options.replicas ?? 1,
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels: selector },
+        metadata: { labels: { ...selector, ...options.podLabels } },
         spec: {
           terminationGracePeriodSeconds: 5,
           containers: [
@@ -112,6 +115,7 @@ export function deployment(namespace: string, name: string, image: string, optio
               image: options.image ?? image,
               imagePullPolicy: options.imagePullPolicy ?? "IfNotPresent",
               ...(options.command ? { command: options.command } : {}),
+              ...(options.env ? { env: Object.entries(options.env).map(([name, value]) => ({ name, value })) } : {}),
               ports: [{ name: "http", containerPort: 8080 }],
               readinessProbe: { httpGet: { path: "/", port: options.readinessPort ?? "http" }, periodSeconds: 1, failureThreshold: 3 },
             },
@@ -122,13 +126,13 @@ export function deployment(namespace: string, name: string, image: string, optio
   };
 }
 
-/** A Service port "web" (80) whose targetPort is the container port named "http". */
-export function service(namespace: string, name: string): KubeObject {
+/** A Service port "web" (80) whose targetPort is the container port named "http"; it selects the Deployment of the same name. */
+export function service(namespace: string, name: string, selector: Record<string, string> = { "app.kubernetes.io/name": name }): KubeObject {
   return {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name, namespace, labels: labels(namespace, name) },
-    spec: { selector: { "app.kubernetes.io/name": name, "devup.dev/project": namespace }, ports: [{ name: "web", port: 80, targetPort: "http" }] },
+    spec: { selector: { ...selector, "devup.dev/project": namespace }, ports: [{ name: "web", port: 80, targetPort: "http" }] },
   };
 }
 

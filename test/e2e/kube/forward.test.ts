@@ -129,6 +129,28 @@ describe("forwardService", () => {
     expect((await request(localPort)).error).toMatch(/ECONNREFUSED/);
   });
 
+  it("passes over a ready pod that refuses the port, without failing the client", async () => {
+    // "refuser" is ready (its probe checks 8081, where it listens) but refuses the Service's target
+    // port 8080; being the older pod, it is the one a forward picks first.
+    const role = { "devup.test/role": "mixed" };
+    await applyObjects(kube, [deployment(ns, "refuser", image, { env: { PORT: "8081" }, readinessPort: 8081, podLabels: role })]);
+    await waitForRollout(kube, { namespace: ns, name: "refuser", timeoutMs: 60_000 });
+    await applyObjects(kube, [deployment(ns, "answerer", image, { podLabels: role }), service(ns, "mixed", role)]);
+    await waitForRollout(kube, { namespace: ns, name: "answerer", timeoutMs: 60_000 });
+
+    const { child, records } = startForward(cluster.kubeconfig, cluster.context, ns, "mixed", "web");
+    try {
+      const localPort = await waitFor("the forward to listen", () => records.find((r) => r.listening)?.listening, 30_000);
+      const answers: Sample[] = [];
+      for (let i = 0; i < 10; i++) answers.push(await request(localPort));
+      expect(answers.map((a) => a.error)).toEqual(Array.from({ length: 10 }, () => undefined));
+      expect(answers.every((a) => a.pod?.startsWith("answerer-"))).toBe(true);
+      expect(records.some((r) => r.state === "error" && /connection to pod refuser-.* failed/.test(r.message ?? ""))).toBe(true);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
   it("refuses a local port that another process holds", async () => {
     const holder: Server = createServer();
     await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
