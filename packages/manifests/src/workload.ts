@@ -126,6 +126,9 @@ export function deployment(project: ResolvedProject, service: ResolvedService, i
     },
     spec: {
       replicas: service.replicas,
+      // Without any probe a pod counts as available the moment it starts, even one that crashes a
+      // second later; a few seconds of staying up make "ready" mean something.
+      ...(container.readinessProbe ? {} : { minReadySeconds: 5 }),
       revisionHistoryLimit: 5,
       selector: { matchLabels: selector },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
