@@ -15,7 +15,7 @@ export type Phase =
   | "failing"
   | "blocked"; // a dependency failed
 
-export type ForwardStatus = "starting" | "ready" | "waiting" | "error" | "stopped";
+type ForwardStatus = "starting" | "ready" | "waiting" | "error" | "stopped";
 
 export interface ForwardState {
   port: string;

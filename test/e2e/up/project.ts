@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { E2E_CLUSTER, repoRoot } from "../harness.ts";
 
-export const CLI = join(repoRoot, "packages/cli/dist/main.js");
-export const NODE = process.execPath;
+const CLI = join(repoRoot, "packages/cli/dist/main.js");
+const NODE = process.execPath;
 
 export interface DevEvent {
   type: string;
@@ -51,7 +51,7 @@ export async function devJson(dir: string, args: string[], env: Record<string, s
   return { code: r.exitCode ?? -1, events: parseEvents(r.stdout), stderr: r.stderr };
 }
 
-export function parseEvents(stdout: string): DevEvent[] {
+function parseEvents(stdout: string): DevEvent[] {
   return stdout
     .split("\n")
     .filter((l) => l.startsWith("{"))
