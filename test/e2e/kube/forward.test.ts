@@ -34,18 +34,19 @@ function startForward(kubeconfig: string, context: string, namespace: string, sv
 interface Sample {
   at: number;
   pod?: string;
+  ms?: number;
   error?: string;
 }
 
-/** One GET on a fresh connection: which pod answered, or why it failed. */
-function request(port: number): Promise<Sample> {
+/** One GET on a fresh connection: which pod answered (and how long it took), or why it failed. */
+function request(port: number, timeoutMs = 3_000): Promise<Sample> {
   return new Promise((resolve) => {
     const at = Date.now();
-    const req = get({ host: "127.0.0.1", port, path: "/", agent: false, timeout: 3_000 }, (res) => {
+    const req = get({ host: "127.0.0.1", port, path: "/", agent: false, timeout: timeoutMs }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve(res.statusCode === 200 && body.trim() ? { at, pod: body.trim() } : { at, error: `HTTP ${res.statusCode}` }));
+      res.on("end", () => resolve(res.statusCode === 200 && body.trim() ? { at, pod: body.trim(), ms: Date.now() - at } : { at, error: `HTTP ${res.statusCode}` }));
       res.on("error", (e) => resolve({ at, error: e.message }));
     });
     req.on("timeout", () => req.destroy(new Error("timeout")));
@@ -112,9 +113,10 @@ describe("forwardService", () => {
       await waitFor("a few more answers", () => (samples.filter((s) => s.at > deleted2 && s.pod).length >= 5 ? true : undefined), 10_000);
 
       const failures = samples.filter((s) => s.error);
+      const latencies = samples.flatMap((s) => (s.ms === undefined ? [] : [s.ms])).sort((a, b) => a - b);
       console.log(
         `forward recovery: ${first} → ${second} longest gap ${gap1} ms; ${second} → ${third} longest gap ${gap2} ms; ` +
-          `${samples.length} requests, ${failures.length} failed${failures.length ? ` (${[...new Set(failures.map((f) => f.error))].join("; ")})` : ""}; states: ${states().join(" | ")}`,
+          `${samples.length} requests (median ${latencies[Math.floor(latencies.length / 2)]} ms), ${failures.length} failed${failures.length ? ` (${[...new Set(failures.map((f) => f.error))].join("; ")})` : ""}; states: ${states().join(" | ")}`,
       );
       expect(third).not.toBe(first);
       expect(gap1).toBeLessThan(5_000);
@@ -146,6 +148,24 @@ describe("forwardService", () => {
       expect(answers.map((a) => a.error)).toEqual(Array.from({ length: 10 }, () => undefined));
       expect(answers.every((a) => a.pod?.startsWith("answerer-"))).toBe(true);
       expect(records.some((r) => r.state === "error" && /connection to pod refuser-.* failed/.test(r.message ?? ""))).toBe(true);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
+  it("holds a connection while no pod is ready, and serves it when one is", async () => {
+    await applyObjects(kube, [deployment(ns, "late", image, { replicas: 0 }), service(ns, "late")]);
+    const { child, records } = startForward(cluster.kubeconfig, cluster.context, ns, "late", "web");
+    try {
+      const localPort = await waitFor("the forward to listen", () => records.find((r) => r.listening)?.listening, 30_000);
+      await waitFor("the waiting state", () => (records.some((r) => r.state === "waiting" && r.message === "no pod matches service late") ? true : undefined), 10_000);
+      const pending = request(localPort, 30_000);
+      const scaled = Date.now();
+      await applyObjects(kube, [deployment(ns, "late", image, { replicas: 1 })]);
+      const answer = await pending;
+      console.log(`a connection made while no pod was ready was answered ${answer.at + (answer.ms ?? 0) - scaled} ms after scaling up`);
+      expect(answer.pod).toMatch(/^late-/);
+      expect(records.at(-1)?.state).toBe("ready");
     } finally {
       child.kill("SIGTERM");
     }
