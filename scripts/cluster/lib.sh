@@ -103,11 +103,28 @@ spawn_detached() {
   ) &
 }
 
-# Lock so that concurrent runs of the same step do not trample each other.
+# with_lock NAME CMD... : run CMD under a lock so that concurrent runs of the same step do not
+# trample each other. Steps that only write the cache lock inside the cache dir; steps that
+# change machine-wide state (the Docker engine, Docker images and containers) use with_global_lock,
+# which holds across different DEVUP_CACHE_DIRs.
 with_lock() {
   local name="$1"; shift
-  exec {lockfd}>"$DEVUP_CACHE_DIR/.$name.lock"
-  flock "$lockfd"
+  _locked_run "$DEVUP_CACHE_DIR/.$name.lock" "$@"
+}
+with_global_lock() {
+  local name="$1"; shift
+  local dir=/run/lock
+  [[ -d "$dir" && -w "$dir" ]] || dir="${TMPDIR:-/tmp}"
+  _locked_run "$dir/devup-$name.lock" "$@"
+}
+_locked_run() {
+  local file="$1"; shift
+  local lockfd
+  exec {lockfd}>"$file"
+  if ! flock -n "$lockfd"; then
+    log "waiting for another run holding $file"
+    flock "$lockfd"
+  fi
   "$@"
   exec {lockfd}>&-
 }
