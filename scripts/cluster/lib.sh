@@ -6,6 +6,10 @@ set -euo pipefail
 
 # shellcheck disable=SC2034 # used by the scripts that source this file
 CLUSTER_SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Go and the cache default need HOME; a bare CI environment may not set it.
+if [[ -z "${HOME:-}" ]]; then
+  HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"; export HOME
+fi
 DEVUP_CACHE_DIR="${DEVUP_CACHE_DIR:-$HOME/.cache/devup}"
 export DEVUP_CACHE_DIR
 
