@@ -144,14 +144,14 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
         connectionError = undefined;
         onChange();
       },
-      onFailed(target, reason) {
+      // A pod that failed is passed over for a while; the state only turns to "error" when a
+      // client's connection failed for good (a failure the next pod absorbed is not the user's problem).
+      onFailed(target) {
         failedAt.set(target.pod, Date.now());
         if (lastPod === target.pod) lastPod = undefined;
-        connectionError = `connection to pod ${target.pod} failed: ${reason}`;
-        onChange();
       },
     }).catch((error: unknown) => {
-      connectionError = error instanceof Error ? error.message : String(error);
+      connectionError = `a connection failed: ${error instanceof Error ? error.message : String(error)}`;
       setState("error", connectionError);
     });
   }

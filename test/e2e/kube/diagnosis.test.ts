@@ -43,6 +43,12 @@ describe("rollout diagnosis", () => {
     expect(ms).toBeLessThan(60_000);
   });
 
+  it("does not blame a fixed revision for the old revision's crash-looping pods", async () => {
+    await applyObjects(kube, [deployment(ns, "crasher", image)]);
+    const { durationMs } = await waitForRollout(kube, { namespace: ns, name: "crasher", timeoutMs: 60_000 });
+    console.log(`rollout from a crash-looping revision to a fixed one: ${durationMs} ms`);
+  });
+
   it("diagnoses an image that is not there as an image pull error, within seconds", async () => {
     // imagePullPolicy Never: a wrong name fails without any registry being contacted.
     await applyObjects(kube, [deployment(ns, "typo", image, { image: "devup-e2e-kube-ap:does-not-exist", imagePullPolicy: "Never" })]);

@@ -147,7 +147,8 @@ describe("forwardService", () => {
       for (let i = 0; i < 10; i++) answers.push(await request(localPort));
       expect(answers.map((a) => a.error)).toEqual(Array.from({ length: 10 }, () => undefined));
       expect(answers.every((a) => a.pod?.startsWith("answerer-"))).toBe(true);
-      expect(records.some((r) => r.state === "error" && /connection to pod refuser-.* failed/.test(r.message ?? ""))).toBe(true);
+      // Absorbed failures are not reported as the forward's state.
+      expect(records.filter((r) => r.state).map((r) => r.state)).toEqual(["ready"]);
     } finally {
       child.kill("SIGTERM");
     }
