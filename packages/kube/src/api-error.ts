@@ -4,14 +4,14 @@
  */
 import { DevupError, isDevupError } from "@devup/errors";
 
-export interface StatusCause {
+interface StatusCause {
   field?: string;
   reason?: string;
   message?: string;
 }
 
 /** The parts of a Kubernetes `Status` that explain a failed request. */
-export interface ApiStatus {
+interface ApiStatus {
   code: number;
   reason?: string;
   message?: string;
@@ -51,7 +51,7 @@ export function httpStatus(error: unknown): number | undefined {
 }
 
 /** The Status the API server returned with a failed call, or undefined for other errors. */
-export function apiStatus(error: unknown): ApiStatus | undefined {
+function apiStatus(error: unknown): ApiStatus | undefined {
   const code = httpStatus(error);
   if (code === undefined) return undefined;
   const body = parseBody((error as ErrorLike).body);

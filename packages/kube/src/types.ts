@@ -25,7 +25,7 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-export interface Condition {
+interface Condition {
   type?: string;
   status?: string;
   reason?: string;
@@ -33,13 +33,13 @@ export interface Condition {
   lastTransitionTime?: string;
 }
 
-export interface Probe {
+interface Probe {
   initialDelaySeconds?: number;
   periodSeconds?: number;
   failureThreshold?: number;
 }
 
-export interface ContainerPort {
+interface ContainerPort {
   name?: string;
   containerPort?: number;
   protocol?: string;
@@ -52,7 +52,7 @@ export interface Container {
   readinessProbe?: Probe;
 }
 
-export interface ContainerState {
+interface ContainerState {
   waiting?: { reason?: string; message?: string };
   running?: { startedAt?: string };
   terminated?: { exitCode?: number; reason?: string; message?: string; finishedAt?: string };
@@ -81,7 +81,7 @@ export interface Pod {
   };
 }
 
-export interface LabelSelector {
+interface LabelSelector {
   matchLabels?: Record<string, string>;
   matchExpressions?: { key?: string; operator?: string; values?: string[] }[];
 }

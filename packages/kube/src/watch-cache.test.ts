@@ -129,7 +129,7 @@ describe("watchCache", () => {
     expect(api.watches[1]?.get("resourceVersion")).toBe("40");
   });
 
-  it("reports a failing watch, backs off, and recovers", async () => {
+  it("reports a failing watch, backs off, and recovers with a fresh list", async () => {
     api = await fakeApi();
     const errors: number[] = [];
     api.next.push((res) => res.destroy()); // the connection drops before any event
@@ -144,6 +144,7 @@ describe("watchCache", () => {
     await until("recovery", () => names().join() === "back");
     expect(errors.length).toBeGreaterThanOrEqual(1);
     expect(errors[0]).toBe(500);
+    expect(api.lists).toBe(2);
   });
 
   it("stops watching when closed", async () => {

@@ -2,7 +2,7 @@
  * A small informer: list once, then watch from that resourceVersion and keep a map of the objects
  * up to date. Watches end all the time (client-node aborts one after 30 s without data; the server
  * closes them too); this reconnects from the last resourceVersion, relists when the server says
- * it is too old (410 Gone), and backs off on errors.
+ * it is too old (410 Gone), and after errors backs off and relists.
  */
 import { Watch } from "@kubernetes/client-node";
 import { httpStatus } from "./api-error.ts";
@@ -123,6 +123,9 @@ export function watchCache<T extends { metadata?: ObjectMeta }>(kube: Kube, opti
         }
         delay = Math.min(Math.max(delay * 2, 500), MAX_BACKOFF_MS);
         options.onError?.(error, delay);
+        // Start over with a list: it tells subscribers the cache is current again (they may have
+        // shown the error), and nothing missed while disconnected stays missed.
+        resourceVersion = "";
       }
       if (delay > 0 && !closed) {
         await new Promise<void>((resolve) => {
