@@ -28,9 +28,11 @@ export interface ConnectionOptions {
 
 /** The part of the `ws` WebSocket that this file uses (client-node returns one; its types come from a dependency of its own). */
 interface WebSocketLike {
+  readonly readyState: number;
   on(event: "close", listener: () => void): unknown;
   close(): void;
 }
+const WS_CLOSED = 3;
 
 const MAX_ATTEMPTS = 3;
 /** Bytes from the client kept for a replay; a larger request that fails at the pod is not replayed. */
@@ -97,7 +99,9 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
     for (const chunk of kept) input.write(chunk);
     sent = keptBytes;
 
-    let failedWith: ((reason: string) => void) | undefined;
+    // Set up before connecting: the kubelet's error can arrive in the same tick as the WebSocket opens.
+    let failWith!: (reason: string) => void;
+    const failed = new Promise<Outcome>((resolve) => (failWith = (reason) => resolve({ kind: "failed", reason })));
     const output = new Writable({
       write(chunk: Buffer, _encoding, callback) {
         // Like the error channel, the data channel opens with the port number: an empty write here.
@@ -118,7 +122,7 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
       write(chunk: Buffer, _encoding, callback) {
         // The error channel opens with the port number, which PortForward strips, leaving an empty write.
         const reason = chunk.toString("utf8").trim();
-        if (reason) failedWith?.(reason);
+        if (reason) failWith(reason);
         callback();
       },
     });
@@ -137,14 +141,16 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
     }
     socket.resume();
 
-    const closed = new Promise<Outcome>((resolve) => ws.on("close", () => resolve({ kind: "closed" })));
+    const closed = new Promise<Outcome>((resolve) => {
+      ws.on("close", () => resolve({ kind: "closed" }));
+      if (ws.readyState === WS_CLOSED) resolve({ kind: "closed" });
+    });
     const gone = new Promise<Outcome>((resolve) => {
       clientGoneListener = () => resolve({ kind: "clientGone" });
       if (clientGone) resolve({ kind: "clientGone" });
     });
-    const failed = new Promise<Outcome>((resolve) => (failedWith = (reason) => resolve({ kind: "failed", reason })));
-    const outcome = await Promise.race([closed, gone, failed]);
-    failedWith = undefined;
+    // A failure already reported wins over a close that followed it.
+    const outcome = await Promise.race([failed, closed, gone]);
 
     // The pod's side closed before anything was sent to it: the kubelet could not connect (it does
     // not always say so on the error channel). Nothing reached the app, so another pod may take it.
