@@ -43,9 +43,14 @@ describe("currentPods", () => {
     expect(currentPods(dep, sets, pods).map((p) => p.metadata?.name)).toEqual(["users-new-1", "users-new-2"]);
   });
 
-  it("falls back to all live pods when the current ReplicaSet is not known yet", () => {
+  it("knows no current pods while the current revision's ReplicaSet has not been seen", () => {
     const pods = [pod("users-old-1", "aaa"), pod("users-new-1", "bbb")];
-    expect(currentPods(dep, [rs("users-old", "1", "aaa")], pods)).toHaveLength(2);
+    expect(currentPods(dep, [rs("users-old", "1", "aaa")], pods)).toEqual([]);
+  });
+
+  it("counts all live pods of a Deployment that has no revision yet", () => {
+    const fresh: Deployment = { metadata: { name: "users", uid: "dep-uid" } };
+    expect(currentPods(fresh, [], [pod("users-1", "aaa"), pod("users-2", "bbb")])).toHaveLength(2);
   });
 });
 

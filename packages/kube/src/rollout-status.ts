@@ -40,8 +40,9 @@ const REVISION = "deployment.kubernetes.io/revision";
 
 /**
  * The live pods of the Deployment's current revision: those whose pod-template-hash is the one of
- * the ReplicaSet the Deployment owns at its current revision. Without that ReplicaSet (not created
- * yet, or not watched), all live pods matching its selector.
+ * the ReplicaSet the Deployment owns at its current revision. While that ReplicaSet is not known
+ * yet, none (the pods seen may all be the previous revision's); a Deployment without a revision
+ * (not processed by the controller yet) counts all live pods matching its selector.
  */
 export function currentPods(deployment: Deployment, replicaSets: readonly ReplicaSet[], pods: readonly Pod[]): Pod[] {
   const uid = deployment.metadata?.uid;
@@ -50,6 +51,7 @@ export function currentPods(deployment: Deployment, replicaSets: readonly Replic
     (rs) => rs.metadata?.annotations?.[REVISION] === revision && (uid === undefined || rs.metadata?.ownerReferences?.some((o) => o.uid === uid)),
   );
   const hash = revision === undefined ? undefined : current?.metadata?.labels?.["pod-template-hash"];
+  if (revision !== undefined && hash === undefined) return [];
   return pods
     .filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== "Failed" && p.status?.phase !== "Succeeded")
     .filter((p) => hash === undefined || p.metadata?.labels?.["pod-template-hash"] === hash)
