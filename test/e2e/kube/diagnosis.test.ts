@@ -69,10 +69,10 @@ describe("rollout diagnosis", () => {
   it("names a failing readiness probe, with the probe's message, when the wait times out", async () => {
     // The app answers 200 on every path, so the probe is pointed at a port nothing listens on.
     await applyObjects(kube, [deployment(ns, "unready", image, { readinessPort: 9999 })]);
-    const { error } = await rolloutError(kube, ns, "unready", 20_000);
+    const { error } = await rolloutError(kube, ns, "unready", 12_000);
     console.log(`readiness: ${error.message}`);
     expect(error.code).toBe("E_TIMEOUT");
-    expect(error.message).toMatch(/^unready: not ready after 20s: 0\/1 available; readiness probe failing on pod unready-.* Readiness probe failed: .*9999/);
+    expect(error.message).toMatch(/^unready: not ready after 12s: 0\/1 available; readiness probe failing on pod unready-.* Readiness probe failed: .*9999/);
     expect(error.details).toEqual([expect.stringMatching(/^unready-.*: Running, 0\/1 ready$/)]);
   });
 });
