@@ -2,11 +2,11 @@ import { defineConfig } from "vitest/config";
 
 // Workspace packages resolve to their TypeScript sources in tests (the "source" export condition),
 // so `vitest` needs no build first.
-const conditions = ["source", "import", "module", "node", "default"];
-
+// Only "source" is passed on to Node for external packages: forcing "import" there would make
+// client-node's require("ws") load ws's ESM wrapper and break its port-forwarding in tests.
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  resolve: { conditions: ["source", "import", "module", "node", "default"] },
+  ssr: { resolve: { conditions: ["source", "node", "development|production"], externalConditions: ["source"] } },
   test: {
     projects: [
       {
