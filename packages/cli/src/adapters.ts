@@ -108,8 +108,8 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       },
     },
     kube: {
-      async apply(objects) {
-        await applyObjects(needKube(), objects);
+      async apply(objects, o) {
+        await applyObjects(needKube(), objects, { dryRun: o?.dryRun ?? false });
       },
       async prune(desired) {
         const deleted = await pruneObjects(needKube(), desired, { selector: scopeSelector(project), namespace: project.namespace });

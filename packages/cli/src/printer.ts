@@ -19,6 +19,12 @@ function describe(action: Action, state: EngineState): string | undefined {
       if (action.phase === "waiting") return `[${action.service}] waiting for its dependencies to be ready`;
       if (action.phase === "starting") return `[${action.service}] applied; waiting for it to be ready`;
       return undefined;
+    case "build-line": {
+      const text = action.line.trimEnd();
+      // The classic builder's bookkeeping lines say nothing a person needs.
+      if (!text || /^ ---> |^Removing intermediate container|^Successfully (built|tagged)/.test(text)) return undefined;
+      return `[${action.service}]   ${text}`;
+    }
     case "build":
       if (action.action === "skipped") return `[${action.service}] image up to date: ${action.image}`;
       if (action.action === "built") return `[${action.service}] built ${action.image} in ${seconds(action.durationMs)}`;

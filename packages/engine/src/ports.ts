@@ -54,7 +54,8 @@ export interface ForwardHandle {
 }
 
 export interface KubePort {
-  apply(objects: readonly KubeObject[]): Promise<void>;
+  /** Server-side apply; with `dryRun` the API server checks everything and persists nothing. */
+  apply(objects: readonly KubeObject[], options?: { dryRun?: boolean }): Promise<void>;
   /** Deletes devup's objects of this project and environment that are not in `desired`; returns "Kind/name" of each. */
   prune(desired: readonly KubeObject[]): Promise<string[]>;
   /** Resolves when the Deployment is available; throws a DevupError that says why not. */

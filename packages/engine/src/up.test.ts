@@ -40,6 +40,8 @@ interface World {
   ready: string[];
   failBuild?: string;
   failRollout?: string;
+  /** The API server refuses this service's Deployment. */
+  refuse?: string;
 }
 
 function fakes(world: World): Ports {
@@ -69,8 +71,10 @@ function fakes(world: World): Ports {
         ),
     },
     kube: {
-      apply: (objects: readonly KubeObject[]) => {
-        for (const o of objects) world.applied.push(`${o.kind}/${o.metadata.name}`);
+      apply: (objects: readonly KubeObject[], options) => {
+        const refused = objects.find((o) => o.kind === "Deployment" && o.metadata.name === world.refuse);
+        if (refused) return Promise.reject(new DevupError("kube", `applying Deployment shop/${world.refuse}: spec.replicas: Invalid value`));
+        if (!options?.dryRun) for (const o of objects) world.applied.push(`${o.kind}/${o.metadata.name}`);
         return Promise.resolve();
       },
       prune: () => Promise.resolve([]),
@@ -125,6 +129,18 @@ describe("up", () => {
     expect(state.services.api!.error?.message).toBe("api: build failed at step 2/3: RUN false");
     expect(state.services.web!.phase).toBe("blocked");
     expect(world.applied).not.toContain("Deployment/api");
+  });
+
+  it("what the API server refuses in a dry run is reported against the spec file, and nothing of it is applied", async () => {
+    const world = { ...newWorld(), refuse: "db" };
+    const { state } = await run(world);
+    expect(state.services.db!.error).toMatchObject({
+      code: "E_KUBE",
+      message: "db: the cluster refused what services/db/service.yaml describes: applying Deployment shop/db: spec.replicas: Invalid value",
+      hint: "fix services/db/service.yaml (nothing of db was applied)",
+    });
+    expect(world.applied.filter((o) => o.endsWith("/db"))).toEqual([]);
+    expect(state.services.api!.phase).toBe("blocked");
   });
 
   it("a failed rollout is reported in words for that service", async () => {

@@ -4,7 +4,7 @@
  * image whose content tag exists is not built, an image the nodes have is not delivered.
  */
 import { join } from "node:path";
-import { toErrorReport } from "@devup/errors";
+import { DevupError, toErrorReport } from "@devup/errors";
 import { buildObjects, LABELS, type KubeObject } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/spec";
 import type { ForwardHandle, ImageRequest, Ports } from "./ports.ts";
@@ -101,6 +101,28 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
   await ports.kube.apply(objects.filter((o) => o.kind === "Namespace"));
   const pruned = await ports.kube.prune(objects);
   if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
+
+  // A server-side dry run of every service's objects before anything is applied: what the API
+  // server refuses is reported against the service's spec file, and that service is not applied.
+  await Promise.all(
+    project.services
+      .filter((s) => !failed.has(s.name))
+      .map(async (s) => {
+        try {
+          await ports.kube.apply(byService.get(s.name) ?? [], { dryRun: true });
+        } catch (error) {
+          failed.add(s.name);
+          const report = toErrorReport(error);
+          fail(
+            s.name,
+            new DevupError("kube", `${s.name}: the cluster refused what ${s.specFile} describes: ${report.message}`, {
+              details: report.details,
+              hint: `fix ${s.specFile} (nothing of ${s.name} was applied)`,
+            }),
+          );
+        }
+      }),
+  );
 
   // 5. Apply and roll out, each service as soon as its dependencies are ready.
   const tasks = new Map<string, Promise<boolean>>();
