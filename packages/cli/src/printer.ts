@@ -17,6 +17,7 @@ function describe(action: Action, state: EngineState): string | undefined {
       if (action.phase === "building") return `[${action.service}] building`;
       if (action.phase === "blocked") return `[${action.service}] blocked: ${action.message ?? ""}`;
       if (action.phase === "waiting") return `[${action.service}] waiting for its dependencies to be ready`;
+      if (action.phase === "syncing") return `[${action.service}] syncing into the running containers`;
       if (action.phase === "starting") return `[${action.service}] applied; waiting for it to be ready`;
       return undefined;
     case "build-line": {
@@ -48,6 +49,14 @@ function describe(action: Action, state: EngineState): string | undefined {
       if (f.status === "waiting") return `[${action.service}] forward ${f.url}: waiting for a ready pod${f.message ? ` (${f.message})` : ""}`;
       return undefined;
     }
+    case "update-start":
+      // The first pass says "dev up" for every service; later updates say which files caused them.
+      if (action.trigger.length === 1 && action.trigger[0] === "dev up") return undefined;
+      return `[${action.service}] update, because of: ${action.trigger.slice(0, 5).join(", ")}${action.trigger.length > 5 ? ` and ${action.trigger.length - 5} more` : ""}`;
+    case "synced":
+      return `[${action.service}] synced ${action.files.length} file${action.files.length === 1 ? "" : "s"} into ${action.pods} pod${action.pods === 1 ? "" : "s"} in ${seconds(action.durationMs)}`;
+    case "spec-invalid":
+      return ["the spec is invalid; still running the last good version:", ...action.errors.map((e) => `  ${e}`)].join("\n");
     case "log":
       return action.message;
     default:

@@ -3,6 +3,7 @@
  * adapters (Docker, kind, the Kubernetes API); unit tests wire small fakes of the other side.
  */
 import type { KubeObject } from "@devup/manifests";
+import type { ResolvedProject } from "@devup/spec";
 
 export interface ImageRequest {
   service: string;
@@ -69,8 +70,30 @@ export interface KubePort {
   }): Promise<ForwardHandle>;
 }
 
+export interface SyncRequest {
+  namespace: string;
+  service: string;
+  /** `local` is absolute; when it no longer exists, `to` is deleted in the container. */
+  files: ReadonlyArray<{ local: string; to: string }>;
+  /** After the copy: commands to run in each container, and whether to restart its process. */
+  run: ReadonlyArray<readonly string[]>;
+  restart: boolean;
+}
+
+export interface SyncPort {
+  /** Copies into every running pod of the service; throws (the engine then rebuilds) when one cannot be synced. */
+  sync(request: SyncRequest): Promise<{ pods: number }>;
+}
+
+export interface WatchPort {
+  /** Reports changed files (relative to the project root, "/"-separated) of every service's build context and the spec files. */
+  watch(project: ResolvedProject, onChange: (path: string) => void): { close(): Promise<void> };
+}
+
 export interface Ports {
   images: ImagesPort;
   cluster: ClusterPort;
   kube: KubePort;
+  /** Live update; without it, every change is a rebuild. */
+  sync?: SyncPort | undefined;
 }

@@ -11,6 +11,7 @@ export type Phase =
   | "waiting" // for dependencies to be ready
   | "applying"
   | "starting"
+  | "syncing" // live update: files copied into the running containers
   | "ready"
   | "failing"
   | "blocked"; // a dependency failed
@@ -63,6 +64,8 @@ export type Action =
   | { type: "ready"; service: string; at: number }
   | { type: "failed"; service: string; error: ErrorReport }
   | { type: "forward"; service: string; forward: ForwardState }
+  | { type: "synced"; service: string; files: string[]; pods: number; durationMs: number }
+  | { type: "spec-invalid"; errors: string[] }
   | { type: "log"; level: "info" | "warn" | "error"; message: string };
 
 export function initialState(project: string, environment: string, namespace: string, cluster: string, services: ReadonlyArray<{ name: string; replicas: number }>): EngineState {
@@ -112,7 +115,14 @@ export function reduce(state: EngineState, action: Action): EngineState {
         ...s,
         forwards: [...s.forwards.filter((f) => f.localPort !== action.forward.localPort), action.forward].sort((a, b) => a.localPort - b.localPort),
       }));
+    case "synced":
+      return updateService(state, action.service, (s) => ({
+        ...s,
+        phase: "ready",
+        updateDurationMs: s.updateStartedAt === undefined ? undefined : action.durationMs,
+      }));
     case "build-line":
+    case "spec-invalid":
     case "applied":
     case "pruned":
     case "log":

@@ -3,10 +3,10 @@
  * Every step compares what the spec wants with what exists and acts only on a difference: an
  * image whose content tag exists is not built, an image the nodes have is not delivered.
  */
-import { join } from "node:path";
 import { DevupError, toErrorReport } from "@devup/errors";
 import { buildObjects, LABELS, type KubeObject } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import { imageRequest as request } from "./image-request.ts";
 import type { ForwardHandle, ImageRequest, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
 
@@ -22,17 +22,6 @@ export interface UpResult {
   ready: string[];
   failed: string[];
   forwards: ForwardHandle[];
-}
-
-function request(project: ResolvedProject, s: ResolvedService): ImageRequest | undefined {
-  if (!s.build) return undefined;
-  return {
-    service: s.name,
-    context: join(project.root, s.build.context),
-    dockerfile: join(project.root, s.build.dockerfile),
-    args: s.build.args,
-    target: s.build.target,
-  };
 }
 
 export async function up(project: ResolvedProject, ports: Ports, store: Store, options: UpOptions): Promise<UpResult> {

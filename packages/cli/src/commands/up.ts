@@ -1,11 +1,13 @@
 /** `dev up` and `dev apply`: deploy the spec; `up` then keeps port-forwards alive until Ctrl-C. */
 import { DevupError } from "@devup/errors";
-import { initialState, Store, up } from "@devup/engine";
+import { initialState, Store, up, watchProject, type Watching } from "@devup/engine";
+import { formatDiagnostic, loadProject } from "@devup/spec";
 import { connect } from "../adapters.ts";
 import type { CommandContext } from "../context.ts";
 import { prepareMachine } from "../machine.ts";
 import { attachPrinter } from "../printer.ts";
 import { loadValidProject } from "../project.ts";
+import { chokidarWatcher } from "../watch-files.ts";
 
 function list(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
@@ -23,7 +25,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-export async function deploy(ctx: CommandContext, keepForwarding: boolean): Promise<void> {
+export async function deploy(ctx: CommandContext, keepForwarding: boolean, watchFiles = false): Promise<void> {
   const project = loadValidProject(ctx);
   const tools = project.cluster.provider === "kind" ? await prepareMachine(ctx) : {};
   const timeout = Number(ctx.options.timeout ?? 300);
@@ -49,11 +51,24 @@ export async function deploy(ctx: CommandContext, keepForwarding: boolean): Prom
   if (keepForwarding) {
     if (result.forwards.length) ctx.out.info({ type: "forwarding", message: "forwarding; press Ctrl-C to stop" });
     else ctx.out.info({ type: "forwarding", message: "no ports to forward (add ports[].forward in a service.yaml); press Ctrl-C to stop" });
+    let watching: Watching | undefined;
+    if (watchFiles) {
+      const environment = typeof ctx.options.env === "string" ? ctx.options.env : undefined;
+      watching = watchProject(project, ports, store, {
+        watcher: chokidarWatcher,
+        reload: () => {
+          const loaded = loadProject(ctx.cwd, { environment });
+          return { project: loaded.value, errors: loaded.errors.map(formatDiagnostic) };
+        },
+      });
+      ctx.out.info({ type: "watching", message: "watching for changes: synced files are copied into the running containers, other changes rebuild (--no-watch to turn off)" });
+    }
     await untilSignal();
+    await watching?.close();
     await Promise.all(result.forwards.map((f) => f.close()));
     ctx.out.info({
       type: "stopped",
-      message: `stopped ${result.forwards.length} forward${result.forwards.length === 1 ? "" : "s"}. Still running: the cluster ${project.cluster.name} and the workloads in namespace ${project.namespace} (dev down removes them; dev down --cluster also deletes the cluster)`,
+      message: `stopped ${result.forwards.length} forward${result.forwards.length === 1 ? "" : "s"}${watchFiles ? " and the file watcher" : ""}. Still running: the cluster ${project.cluster.name} and the workloads in namespace ${project.namespace} (dev down removes them; dev down --cluster also deletes the cluster)`,
     });
   }
   if (result.failed.length) {
@@ -64,5 +79,6 @@ export async function deploy(ctx: CommandContext, keepForwarding: boolean): Prom
 }
 
 export default function upCommand(ctx: CommandContext): Promise<void> {
-  return deploy(ctx, ctx.options["no-forward"] !== true);
+  const forward = ctx.options["no-forward"] !== true;
+  return deploy(ctx, forward, forward && ctx.options["no-watch"] !== true);
 }

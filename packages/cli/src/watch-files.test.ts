@@ -1,0 +1,26 @@
+import { memoryFs, validateProject } from "@devup/spec";
+import { describe, expect, it } from "vitest";
+import { watchFilter } from "./watch-files.ts";
+
+describe("watchFilter", () => {
+  const files: Record<string, string> = {
+    "dev.yaml": "name: shop\n",
+    "services/api/service.yaml": "build: {}\nports:\n  - port: 8080\n",
+    "services/api/Dockerfile": "FROM x\n",
+  };
+  const r = validateProject({ root: "/nonexistent", devFile: { path: "dev.yaml", text: files["dev.yaml"]! }, serviceFiles: [{ path: "services/api/service.yaml", text: files["services/api/service.yaml"]! }] }, memoryFs(files));
+  const accept = watchFilter(r.value!);
+
+  it("keeps build inputs and spec files", () => {
+    expect(accept("services/api/src/a.js", false)).toBe(true);
+    expect(accept("services/api/Dockerfile", false)).toBe(true);
+    expect(accept("dev.yaml", false)).toBe(true);
+    expect(accept("services/new/service.yaml", false)).toBe(true);
+  });
+
+  it("drops .git, node_modules and editor temp files", () => {
+    for (const p of ["services/api/node_modules/x/index.js", "services/api/.git/HEAD", "services/api/src/.a.js.swp", "services/api/src/a.js~", "services/api/src/4913", "services/api/src/.#a.js"]) {
+      expect(accept(p, false), p).toBe(false);
+    }
+  });
+});

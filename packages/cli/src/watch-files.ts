@@ -1,0 +1,79 @@
+/**
+ * The engine's WatchPort on chokidar: every service's build context, its Dockerfile and the spec
+ * files. Not reported: what the context's .dockerignore excludes, .git, node_modules, editor
+ * temp and swap files (the build would not see them, so they must not trigger one).
+ */
+import { readFileSync } from "node:fs";
+import { basename, join, relative, sep } from "node:path";
+import dockerignoreModule from "@balena/dockerignore";
+import type { WatchPort } from "@devup/engine";
+import type { ResolvedProject } from "@devup/spec";
+import { watch } from "chokidar";
+
+// The package's types declare an ES default export; at runtime it is CommonJS `module.exports = factory`.
+const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
+
+const ALWAYS_IGNORED = new Set([".git", "node_modules"]);
+/** vim swap and backup files, emacs lock and autosave files, JetBrains/VS Code temp files, vim's 4913 probe. */
+const EDITOR_TEMP = /(^\.#)|(^#.*#$)|(~$)|(\.sw[a-px]$)|(^4913$)|(\.tmp$)|(___jb_(tmp|old)___$)/;
+
+interface Context {
+  dir: string;
+  ignores: (rel: string) => boolean;
+  hasExceptions: boolean;
+}
+
+function readContext(root: string, dir: string): Context {
+  let patterns: string[] = [];
+  try {
+    patterns = readFileSync(join(root, dir, ".dockerignore"), "utf8").split(/\r?\n/);
+  } catch {
+    // no .dockerignore: everything is sent
+  }
+  const ig = dockerignore({ ignorecase: false }).add(patterns);
+  return { dir, ignores: (rel) => ig.ignores(rel), hasExceptions: patterns.some((p) => p.trim().startsWith("!")) };
+}
+
+const toPosix = (p: string) => p.split(sep).join("/");
+const inside = (rel: string, dir: string) => dir === "." || rel === dir || rel.startsWith(`${dir}/`);
+
+/** Whether a changed path (relative to the project root) can matter to a build or the spec. */
+export function watchFilter(project: ResolvedProject): (rel: string, isDir: boolean | undefined) => boolean {
+  const contexts = project.services.flatMap((s) => (s.build ? [readContext(project.root, s.build.context)] : []));
+  const keep = new Set(["dev.yaml", ...project.services.map((s) => s.specFile), ...project.services.flatMap((s) => (s.build ? [s.build.dockerfile] : []))]);
+  return (rel, isDir) => {
+    if (rel === "" || keep.has(rel)) return true;
+    const parts = rel.split("/");
+    if (parts.some((p) => ALWAYS_IGNORED.has(p)) || EDITOR_TEMP.test(basename(rel))) return false;
+    if (basename(rel) === "service.yaml") return true;
+    const mine = contexts.filter((c) => inside(rel, c.dir));
+    if (!mine.length) return isDir !== false; // folders on the way to a context or a spec file (undefined: not known yet)
+    return mine.some((c) => {
+      const inContext = c.dir === "." ? rel : rel.slice(c.dir.length + 1);
+      if (!inContext) return true;
+      // An ignored folder can still hold re-included files when the ignore file has "!" lines.
+      if (isDir !== false && c.hasExceptions) return true;
+      return !c.ignores(inContext);
+    });
+  };
+}
+
+export const chokidarWatcher: WatchPort = {
+  watch(project, onChange) {
+    const accept = watchFilter(project);
+    const paths = [
+      join(project.root, "dev.yaml"),
+      ...project.services.map((s) => join(project.root, s.dir)),
+      ...project.services.flatMap((s) => (s.build ? [join(project.root, s.build.context), join(project.root, s.build.dockerfile)] : [])),
+    ];
+    const watcher = watch([...new Set(paths)], {
+      ignoreInitial: true,
+      ignored: (path, stats) => !accept(toPosix(relative(project.root, path)), stats?.isDirectory()),
+    });
+    watcher.on("all", (event, path) => {
+      if (event === "addDir") return;
+      onChange(toPosix(relative(project.root, path)));
+    });
+    return { close: () => watcher.close() };
+  },
+};

@@ -1,0 +1,58 @@
+/**
+ * One service, alone: build its image if its content tag is missing, deliver it, apply its
+ * objects and wait for the rollout. The watch loop runs this after a change outside the sync rules.
+ */
+import { toErrorReport } from "@devup/errors";
+import { buildObjects, LABELS } from "@devup/manifests";
+import type { ResolvedProject } from "@devup/spec";
+import { imageRequest } from "./image-request.ts";
+import type { Ports } from "./ports.ts";
+import type { Store } from "./store.ts";
+
+export interface UpdateOptions {
+  trigger: string[];
+  now?: () => number;
+  /** Already dispatched update-start (e.g. a sync that fell back to a rebuild). */
+  started?: boolean;
+}
+
+/** Returns true when the service is ready again. Failures are dispatched, not thrown. */
+export async function updateService(project: ResolvedProject, ports: Ports, store: Store, name: string, options: UpdateOptions): Promise<boolean> {
+  const now = options.now ?? Date.now;
+  const s = project.services.find((x) => x.name === name);
+  if (!s) return false;
+  if (!options.started) store.dispatch({ type: "update-start", service: name, trigger: options.trigger, at: now() });
+  try {
+    let image = s.image;
+    const req = imageRequest(project, s);
+    if (req) {
+      const tag = await ports.images.tag(req);
+      const [built] = await ports.images.ensure([{ ...req, tag }], {
+        start: (service) => store.dispatch({ type: "phase", service, phase: "building" }),
+        line: (service, line) => store.dispatch({ type: "build-line", service, line }),
+      });
+      if (!built) throw new Error(`no build result for ${name}`);
+      store.dispatch({ type: "build", service: name, action: built.action, image: tag, durationMs: built.durationMs });
+      if (built.action === "failed") throw built.error;
+      store.dispatch({ type: "phase", service: name, phase: "delivering" });
+      const [d] = await ports.cluster.deliver([tag]);
+      if (!d) throw new Error(`no delivery result for ${name}`);
+      if (d.action === "failed") throw d.error;
+      store.dispatch({ type: "delivery", service: name, action: d.action, image: d.ref, method: d.method, durationMs: d.durationMs });
+      image = d.ref;
+    }
+    // Other services' objects are built only to satisfy the builder; only this service's are applied.
+    const images = Object.fromEntries(project.services.map((x) => [x.name, x.name === name ? image! : (store.state.services[x.name]?.image ?? x.image ?? "devup.invalid/unused")]));
+    const own = buildObjects(project, images).filter((o) => o.metadata.labels?.[LABELS.name] === name);
+    store.dispatch({ type: "phase", service: name, phase: "applying" });
+    await ports.kube.apply(own);
+    store.dispatch({ type: "applied", service: name, objects: own.length });
+    store.dispatch({ type: "phase", service: name, phase: "starting" });
+    await ports.kube.waitReady(project.namespace, name, (ready, desired) => store.dispatch({ type: "replicas", service: name, ready, desired }));
+    store.dispatch({ type: "ready", service: name, at: now() });
+    return true;
+  } catch (error) {
+    store.dispatch({ type: "failed", service: name, error: toErrorReport(error) });
+    return false;
+  }
+}

@@ -1,0 +1,52 @@
+import { memoryFs, validateProject, type ResolvedProject } from "@devup/spec";
+import { describe, expect, it } from "vitest";
+import { classify, mergeChanges } from "./classify.ts";
+
+function project(): ResolvedProject {
+  const files: Record<string, string> = {
+    "dev.yaml": "name: shop\n",
+    "services/api/service.yaml": "build: {}\nports:\n  - port: 8080\nsync:\n  - { from: src, to: /app/src, then: restart }\n  - { from: static, to: /srv/static }\n",
+    "services/api/Dockerfile": "FROM node:24-slim\n",
+    "services/api/src/a.js": "",
+    "services/api/static/x.css": "",
+    "services/db/service.yaml": "image: example/db:1\n",
+  };
+  const sources = {
+    root: "/p",
+    devFile: { path: "dev.yaml", text: files["dev.yaml"]! },
+    serviceFiles: ["services/api/service.yaml", "services/db/service.yaml"].map((path) => ({ path, text: files[path]! })),
+  };
+  const r = validateProject(sources, memoryFs(files));
+  expect(r.errors).toEqual([]);
+  return r.value!;
+}
+
+describe("classify", () => {
+  const p = project();
+  it("files under sync rules are synced to the rule's target", () => {
+    const c = classify(p, ["services/api/src/lib/a.js", "services/api/static/x.css"]);
+    const api = c.services.get("api");
+    expect(api?.kind).toBe("sync");
+    expect(api?.kind === "sync" && api.files.map((f) => [f.path, f.to])).toEqual([
+      ["services/api/src/lib/a.js", "/app/src/lib/a.js"],
+      ["services/api/static/x.css", "/srv/static/x.css"],
+    ]);
+  });
+
+  it("one file outside the sync rules makes it a rebuild (the Dockerfile too)", () => {
+    expect(classify(p, ["services/api/src/a.js", "services/api/package.json"]).services.get("api")).toEqual({ kind: "rebuild", files: ["services/api/src/a.js", "services/api/package.json"] });
+    expect(classify(p, ["services/api/Dockerfile"]).services.get("api")?.kind).toBe("rebuild");
+  });
+
+  it("spec files re-plan and are no service's build input; prebuilt services have none", () => {
+    const c = classify(p, ["services/api/service.yaml", "dev.yaml", "services/db/x"]);
+    expect(c.spec).toEqual(["services/api/service.yaml", "dev.yaml"]);
+    expect(c.services.size).toBe(0);
+  });
+
+  it("merging: a rebuild wins over a sync and keeps every file", () => {
+    const s = classify(p, ["services/api/src/a.js"]).services.get("api")!;
+    expect(mergeChanges(s, { kind: "rebuild", files: ["services/api/Dockerfile"] })).toEqual({ kind: "rebuild", files: ["services/api/Dockerfile", "services/api/src/a.js"] });
+    expect(mergeChanges(s, s)).toMatchObject({ kind: "sync", files: [{ path: "services/api/src/a.js" }] });
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Changed files (relative to the project root, "/"-separated) → what each service needs: a
+ * re-plan (a spec file changed), a rebuild (a build input outside every sync rule changed), or a
+ * sync of files that all fall under its sync rules.
+ */
+import { posix } from "node:path";
+import type { ResolvedProject, ResolvedService, ResolvedSync } from "@devup/spec";
+
+export interface SyncFile {
+  /** Relative to the project root. */
+  path: string;
+  /** Absolute path in the container. */
+  to: string;
+  rule: ResolvedSync;
+}
+
+export type ServiceChange = { kind: "rebuild"; files: string[] } | { kind: "sync"; files: SyncFile[] };
+
+export interface Classified {
+  /** Spec files that changed: the project must be loaded and validated again. */
+  spec: string[];
+  services: Map<string, ServiceChange>;
+}
+
+const under = (path: string, dir: string) => dir === "." || path === dir || path.startsWith(`${dir}/`);
+
+function isSpecFile(path: string): boolean {
+  return path === "dev.yaml" || posix.basename(path) === "service.yaml";
+}
+
+function syncTarget(s: ResolvedService, path: string): SyncFile | undefined {
+  for (const rule of s.sync) {
+    if (!under(path, rule.from)) continue;
+    const rest = rule.from === "." ? path : posix.relative(rule.from, path);
+    return { path, to: rest ? posix.join(rule.to, rest) : rule.to, rule };
+  }
+  return undefined;
+}
+
+/** What one service needs for these changed files, or undefined when none of them is its input. */
+function classifyService(s: ResolvedService, paths: readonly string[]): ServiceChange | undefined {
+  if (!s.build) return undefined;
+  const build = s.build;
+  const mine = paths.filter((p) => !isSpecFile(p) && (under(p, build.context) || p === build.dockerfile));
+  if (!mine.length) return undefined;
+  const synced = mine.map((p) => (p === build.dockerfile ? undefined : syncTarget(s, p)));
+  if (synced.every((f) => f !== undefined)) return { kind: "sync", files: synced };
+  return { kind: "rebuild", files: mine };
+}
+
+export function classify(project: ResolvedProject, paths: readonly string[]): Classified {
+  const services = new Map<string, ServiceChange>();
+  for (const s of project.services) {
+    const change = classifyService(s, paths);
+    if (change) services.set(s.name, change);
+  }
+  return { spec: paths.filter(isSpecFile), services };
+}
+
+/** Two pending changes of one service as one: any rebuild wins; syncs add up (later wins per path). */
+export function mergeChanges(a: ServiceChange, b: ServiceChange): ServiceChange {
+  if (a.kind === "sync" && b.kind === "sync") {
+    const byPath = new Map([...a.files, ...b.files].map((f) => [f.path, f]));
+    return { kind: "sync", files: [...byPath.values()] };
+  }
+  const files = (c: ServiceChange) => (c.kind === "sync" ? c.files.map((f) => f.path) : c.files);
+  return { kind: "rebuild", files: [...new Set([...files(a), ...files(b)])].sort() };
+}

@@ -1,0 +1,109 @@
+// The watch loop against fakes of the other side: a hand-driven watcher and a fake timer.
+import { memoryFs, validateProject, type ResolvedProject } from "@devup/spec";
+import { describe, expect, it } from "vitest";
+import type { Ports, SyncRequest } from "../ports.ts";
+import { initialState, type Action } from "../state.ts";
+import { Store } from "../store.ts";
+import { fakeTimer } from "./fake-timer.ts";
+import { watchProject } from "./loop.ts";
+
+function project(replicas = 1): ResolvedProject {
+  const files: Record<string, string> = {
+    "dev.yaml": "name: shop\n",
+    "services/api/service.yaml": `build: {}\nreplicas: ${replicas}\nports:\n  - port: 8080\nsync:\n  - { from: src, to: /app/src, then: restart }\n`,
+    "services/api/Dockerfile": "FROM node:24-slim\n",
+  };
+  const r = validateProject({ root: "/p", devFile: { path: "dev.yaml", text: files["dev.yaml"]! }, serviceFiles: [{ path: "services/api/service.yaml", text: files["services/api/service.yaml"]! }] }, memoryFs(files));
+  return r.value!;
+}
+
+function setup(options: { syncFails?: boolean; reload?: () => { project?: ResolvedProject; errors: string[] } } = {}) {
+  const p = project();
+  const timer = fakeTimer();
+  const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
+  const actions: Action[] = [];
+  store.subscribe((_s, a) => actions.push(a));
+  const syncs: SyncRequest[] = [];
+  const builds: string[] = [];
+  let emit: (path: string) => void = () => undefined;
+  const ports: Ports = {
+    images: {
+      tag: (r) => Promise.resolve(`devup.local/shop-${r.service}:v${builds.length + 1}`),
+      ensure: (reqs) => Promise.resolve(reqs.map((r) => (builds.push(r.service), { service: r.service, tag: r.tag, action: "built" as const, durationMs: 1 }))),
+    },
+    cluster: { ensure: () => Promise.resolve({ context: "c", created: false }), deliver: (imgs) => Promise.resolve(imgs.map((image) => ({ image, ref: image, action: "delivered" as const, durationMs: 1 }))) },
+    kube: { apply: () => Promise.resolve(), prune: () => Promise.resolve([]), waitReady: () => Promise.resolve(), forward: () => Promise.reject(new Error("no")) },
+    sync: {
+      sync: (r) => {
+        syncs.push(r);
+        return options.syncFails ? Promise.reject(new Error("no tar in the image")) : Promise.resolve({ pods: 1 });
+      },
+    },
+  };
+  const w = watchProject(p, ports, store, {
+    watcher: { watch: (_p, on) => ((emit = on), { close: () => Promise.resolve() }) },
+    reload: options.reload ?? (() => ({ project: p, errors: [] })),
+    timer,
+  });
+  return { emit: (path: string) => emit(path), timer, actions, syncs, builds, w, store };
+}
+
+describe("watchProject", () => {
+  it("a change under a sync rule is copied and the process restarted; the trigger is recorded", async () => {
+    const t = setup();
+    t.emit("services/api/src/a.js");
+    t.emit("services/api/src/b.js");
+    t.timer.advance(200);
+    await t.w.idle();
+    expect(t.syncs).toEqual([{ namespace: "shop", service: "api", files: [{ local: "/p/services/api/src/a.js", to: "/app/src/a.js" }, { local: "/p/services/api/src/b.js", to: "/app/src/b.js" }], run: [], restart: true }]);
+    expect(t.builds).toEqual([]);
+    expect(t.store.state.services.api!.trigger).toEqual(["services/api/src/a.js", "services/api/src/b.js"]);
+    expect(t.actions.map((a) => a.type)).toContain("synced");
+  });
+
+  it("files synced earlier are sent again with the next sync (a restarted pod gets them back)", async () => {
+    const t = setup();
+    t.emit("services/api/src/a.js");
+    t.timer.advance(200);
+    await t.w.idle();
+    t.emit("services/api/src/b.js");
+    t.timer.advance(200);
+    await t.w.idle();
+    expect(t.syncs[1]!.files.map((f) => f.to)).toEqual(["/app/src/a.js", "/app/src/b.js"]);
+  });
+
+  it("a change outside the sync rules rebuilds and rolls that service", async () => {
+    const t = setup();
+    t.emit("services/api/Dockerfile");
+    t.timer.advance(200);
+    await t.w.idle();
+    expect(t.builds).toEqual(["api"]);
+    expect(t.store.state.services.api!).toMatchObject({ phase: "ready", trigger: ["services/api/Dockerfile"] });
+  });
+
+  it("a failed sync falls back to a rebuild and says so", async () => {
+    const t = setup({ syncFails: true });
+    t.emit("services/api/src/a.js");
+    t.timer.advance(200);
+    await t.w.idle();
+    expect(t.builds).toEqual(["api"]);
+    expect(t.actions).toContainEqual({ type: "log", level: "warn", message: "[api] sync failed (no tar in the image); rebuilding instead" });
+  });
+
+  it("an invalid spec edit reports the errors and changes nothing; a valid one updates what changed", async () => {
+    let next: { project?: ResolvedProject; errors: string[] } = { errors: ["services/api/service.yaml:2:11 replicas: expected a number"] };
+    const t = setup({ reload: () => next });
+    t.emit("services/api/service.yaml");
+    t.timer.advance(200);
+    await new Promise((r) => setTimeout(r, 0));
+    await t.w.idle();
+    expect(t.actions).toContainEqual({ type: "spec-invalid", errors: ["services/api/service.yaml:2:11 replicas: expected a number"] });
+    expect(t.builds).toEqual([]);
+    next = { project: project(2), errors: [] };
+    t.emit("services/api/service.yaml");
+    t.timer.advance(200);
+    await new Promise((r) => setTimeout(r, 0));
+    await t.w.idle();
+    expect(t.builds).toEqual(["api"]);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The inner loop: file events → batches (coalesced) → per service a sync or a rebuild-and-roll,
+ * one update at a time per service; spec edits re-plan, and an invalid spec keeps what runs.
+ */
+import { join } from "node:path";
+import { toErrorReport } from "@devup/errors";
+import { buildObjects } from "@devup/manifests";
+import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { Ports, WatchPort } from "../ports.ts";
+import type { Store } from "../store.ts";
+import { updateService } from "../update.ts";
+import { classify, mergeChanges, type ServiceChange, type SyncFile } from "./classify.ts";
+import { Coalescer } from "./coalesce.ts";
+import { ServiceQueue } from "./queue.ts";
+import { realTimer, type Timer } from "./timer.ts";
+
+export interface WatchOptions {
+  watcher: WatchPort;
+  /** Loads and validates the spec again: the project, or the errors in words. */
+  reload: () => { project?: ResolvedProject | undefined; errors: string[] };
+  timer?: Timer;
+  quietMs?: number;
+  maxWaitMs?: number;
+}
+
+export interface Watching {
+  /** Resolves when no update runs or waits. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const same = (a: ResolvedService | undefined, b: ResolvedService) => JSON.stringify(a) === JSON.stringify(b);
+
+export function watchProject(initial: ResolvedProject, ports: Ports, store: Store, options: WatchOptions): Watching {
+  const timer = options.timer ?? realTimer;
+  let project = initial;
+  // Files synced since each service's image was built: sent again with every sync, so a pod that
+  // restarted in between (and lost them) does not keep running stale code.
+  const synced = new Map<string, Map<string, SyncFile>>();
+
+  const rebuild = async (name: string, files: string[], started = false) => {
+    const ok = await updateService(project, ports, store, name, { trigger: files, now: () => timer.now(), started });
+    if (ok) synced.delete(name);
+  };
+
+  const sync = async (name: string, files: SyncFile[]) => {
+    const start = timer.now();
+    store.dispatch({ type: "update-start", service: name, trigger: files.map((f) => f.path), at: start });
+    if (!ports.sync) return rebuild(name, files.map((f) => f.path), true);
+    store.dispatch({ type: "phase", service: name, phase: "syncing" });
+    const all = new Map(synced.get(name));
+    for (const f of files) all.set(f.path, f);
+    const rules = new Set(files.map((f) => f.rule));
+    try {
+      const { pods } = await ports.sync.sync({
+        namespace: project.namespace,
+        service: name,
+        files: [...all.values()].map((f) => ({ local: join(project.root, f.path), to: f.to })),
+        run: [...rules].flatMap((r) => (typeof r.then === "object" ? [r.then.run] : [])),
+        restart: [...rules].some((r) => r.then === "restart"),
+      });
+      synced.set(name, all);
+      store.dispatch({ type: "synced", service: name, files: files.map((f) => f.path), pods, durationMs: timer.now() - start });
+    } catch (error) {
+      store.dispatch({ type: "log", level: "warn", message: `[${name}] sync failed (${error instanceof Error ? error.message : String(error)}); rebuilding instead` });
+      await rebuild(name, files.map((f) => f.path), true);
+    }
+  };
+
+  const queue = new ServiceQueue<ServiceChange>((name, change) => (change.kind === "sync" ? sync(name, change.files) : rebuild(name, change.files)), mergeChanges);
+
+  let watcher: { close(): Promise<void> } | undefined;
+  const replan = async (specFiles: string[]) => {
+    const loaded = options.reload();
+    if (!loaded.project) {
+      store.dispatch({ type: "spec-invalid", errors: loaded.errors });
+      return;
+    }
+    const before = project;
+    project = loaded.project;
+    for (const s of project.services) {
+      if (!same(before.services.find((x) => x.name === s.name), s)) queue.schedule(s.name, { kind: "rebuild", files: specFiles });
+    }
+    if (project.services.length < before.services.length || project.services.some((s) => !before.services.find((b) => b.name === s.name))) {
+      const images = Object.fromEntries(project.services.map((s) => [s.name, store.state.services[s.name]?.image ?? s.image ?? "devup.invalid/unbuilt:pending"]));
+      const pruned = await ports.kube.prune(buildObjects(project, images));
+      if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
+    }
+    await watcher?.close();
+    watcher = options.watcher.watch(project, (p) => coalescer.add(p));
+  };
+
+  const coalescer = new Coalescer(
+    (paths) => {
+      const { spec, services } = classify(project, paths);
+      for (const [name, change] of services) queue.schedule(name, change);
+      if (spec.length) {
+        replan(spec).catch((error: unknown) => store.dispatch({ type: "log", level: "error", message: `re-planning after ${spec.join(", ")} failed: ${toErrorReport(error).message}` }));
+      }
+    },
+    { timer, quietMs: options.quietMs, maxWaitMs: options.maxWaitMs },
+  );
+  watcher = options.watcher.watch(project, (p) => coalescer.add(p));
+
+  return {
+    idle: () => queue.idle(),
+    async close() {
+      coalescer.close();
+      await watcher?.close();
+    },
+  };
+}
