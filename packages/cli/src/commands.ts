@@ -55,6 +55,13 @@ export const commands: CommandSpec[] = [
     load: () => import("./commands/apply.ts"),
   },
   {
+    name: "run-local",
+    summary: "the compose step: the spec as plain Docker containers (no Kubernetes); logs until Ctrl-C, which removes them",
+    usage: "dev run-local [--env NAME] [--keep]",
+    options: { env, keep: { type: "boolean", description: "leave the containers and the network running after Ctrl-C (the next run replaces them)" } },
+    load: () => import("./commands/run-local.ts"),
+  },
+  {
     name: "down",
     summary: "remove devup's workloads; --cluster also deletes the kind cluster",
     usage: "dev down [--env NAME] [--cluster]",

@@ -2,3 +2,6 @@ export { buildImage, INPUTS_HASH_LABEL, type BuildImageOptions, type BuiltImage 
 export { hashBuildInputs, listContextFiles, localImageRef, type BuildInputs } from "./context.ts";
 export { connectDocker, dockerEndpoint, imageExists, pingDocker } from "./engine.ts";
 export { ensureImages, summarizeBuilds, type BuildEvent, type BuildSummary, type EnsureImagesOptions, type ImageRequest, type ImageResult } from "./ensure.ts";
+export { followLocalLogs, type LogLine } from "./run-local/logs.ts";
+export { planContainers, type ContainerPlan, type LocalProject, type LocalService } from "./run-local/plan.ts";
+export { removeLocal, startLocal, type RunLocalEvent } from "./run-local/run.ts";
