@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The `dev` binary. Kept tiny so `dev --version` starts fast: everything else loads on demand.
-import { createRequire } from "node:module";
+import { createRequire, enableCompileCache } from "node:module";
+
+// V8 keeps the compiled code of devup's modules on disk between runs (Node >= 22.1): faster starts.
+enableCompileCache();
 
 // A closed pipe (`dev render --out - | head`) ends the output; it is not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
