@@ -3,7 +3,7 @@ import { connectDocker, ensureImages, hashBuildInputs, localImageRef, pingDocker
 import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, waitForRollout, type Kube } from "@devup/kube";
+import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/spec";
 import type { MachineTools } from "./machine.ts";
@@ -67,6 +67,15 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         );
         return results.map((r) => ({ service: r.service, tag: r.tag, action: r.action, durationMs: r.durationMs, error: r.error }));
       },
+      async command(tag) {
+        const info = await docker.getImage(tag).inspect().catch(() => undefined);
+        if (!info) return undefined;
+        const entry = info.Config.Entrypoint ?? [];
+        return { entrypoint: typeof entry === "string" ? ["/bin/sh", "-c", entry] : entry, cmd: info.Config.Cmd ?? [] };
+      },
+    },
+    sync: {
+      sync: (r) => syncIntoPods(needKube(), { namespace: r.namespace, name: r.service, files: r.files, run: r.run, restart: r.restart }),
     },
     cluster: {
       async ensure() {

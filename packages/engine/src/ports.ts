@@ -30,6 +30,8 @@ export interface ImagesPort {
     requests: ReadonlyArray<ImageRequest & { tag: string }>,
     on: { start: (service: string) => void; line: (service: string, line: string) => void },
   ): Promise<BuildResult[]>;
+  /** The image's ENTRYPOINT and CMD (for the restart wrapper of live update). */
+  command?(tag: string): Promise<{ entrypoint: string[]; cmd: string[] } | undefined>;
 }
 
 export interface DeliveryResult {

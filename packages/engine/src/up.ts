@@ -7,6 +7,7 @@ import { DevupError, toErrorReport } from "@devup/errors";
 import { buildObjects, LABELS, type KubeObject } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/spec";
 import { imageRequest as request } from "./image-request.ts";
+import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
 import type { ForwardHandle, ImageRequest, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
 
@@ -81,7 +82,8 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
 
   // 4. Objects. Services whose image failed keep what runs now: their objects are not applied,
   //    but they stay in the desired set so that pruning leaves them alone.
-  const objects = buildObjects(project, { ...Object.fromEntries([...failed].map((f) => [f, "devup.invalid/unbuilt:failed"])), ...images });
+  const restartable = await restartCommands(project, ports, Object.fromEntries(built.map((r) => [r.service, r.tag])));
+  const objects = wrapForRestart(buildObjects(project, { ...Object.fromEntries([...failed].map((f) => [f, "devup.invalid/unbuilt:failed"])), ...images }), restartable);
   const byService = new Map<string, KubeObject[]>();
   for (const o of objects) {
     const name = o.metadata.labels?.[LABELS.name];

@@ -7,6 +7,7 @@ import { buildObjects, LABELS } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/spec";
 import { imageRequest } from "./image-request.ts";
 import type { Ports } from "./ports.ts";
+import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
 import type { Store } from "./store.ts";
 
 export interface UpdateOptions {
@@ -24,9 +25,10 @@ export async function updateService(project: ResolvedProject, ports: Ports, stor
   if (!options.started) store.dispatch({ type: "update-start", service: name, trigger: options.trigger, at: now() });
   try {
     let image = s.image;
+    let tag: string | undefined;
     const req = imageRequest(project, s);
     if (req) {
-      const tag = await ports.images.tag(req);
+      tag = await ports.images.tag(req);
       const [built] = await ports.images.ensure([{ ...req, tag }], {
         start: (service) => store.dispatch({ type: "phase", service, phase: "building" }),
         line: (service, line) => store.dispatch({ type: "build-line", service, line }),
@@ -43,7 +45,8 @@ export async function updateService(project: ResolvedProject, ports: Ports, stor
     }
     // Other services' objects are built only to satisfy the builder; only this service's are applied.
     const images = Object.fromEntries(project.services.map((x) => [x.name, x.name === name ? image! : (store.state.services[x.name]?.image ?? x.image ?? "devup.invalid/unused")]));
-    const own = buildObjects(project, images).filter((o) => o.metadata.labels?.[LABELS.name] === name);
+    const restartable = await restartCommands(project, ports, tag ? { [name]: tag } : {});
+    const own = wrapForRestart(buildObjects(project, images), restartable).filter((o) => o.metadata.labels?.[LABELS.name] === name);
     store.dispatch({ type: "phase", service: name, phase: "applying" });
     await ports.kube.apply(own);
     store.dispatch({ type: "applied", service: name, objects: own.length });

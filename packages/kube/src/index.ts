@@ -20,3 +20,5 @@ export type { Forward, ForwardOptions, ForwardState } from "./forward.ts";
 export { assertContextAllowed } from "./context-guard.ts";
 export type { ContextGuard } from "./context-guard.ts";
 export type { KubeObject } from "./types.ts";
+export { syncIntoPods } from "./exec-sync.ts";
+export type { SyncOptions } from "./exec-sync.ts";

@@ -1,0 +1,35 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { RESTART_LOOP, wrapForRestart } from "./restart-wrapper.ts";
+
+const run = promisify(execFile);
+
+describe("restart wrapper", () => {
+  it("wraps only the listed service's Deployment container and drops its args", () => {
+    const dep = (name: string) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name, labels: { "app.kubernetes.io/name": name } }, spec: { template: { spec: { containers: [{ name, args: ["x"] }] } } } });
+    const [a, b] = wrapForRestart([dep("api"), dep("web")], new Map([["api", ["node", "src/server.js"]]]));
+    expect(a).toMatchObject({ spec: { template: { spec: { containers: [{ command: ["/bin/sh", "-c", RESTART_LOOP, "devup-restart", "node", "src/server.js"] }] } } } });
+    expect((a as unknown as { spec: { template: { spec: { containers: Array<{ args?: unknown }> } } } }).spec.template.spec.containers[0]!.args).toBeUndefined();
+    expect(b).toEqual(dep("web"));
+  });
+
+  it("the loop (a real sh) exits with the child's code unless a restart was asked for", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "devup-restart-"));
+    try {
+      // A child that asks for one restart of itself, then exits 7: the loop ran it twice.
+      const script = join(dir, "child.sh");
+      await writeFile(script, `echo run >> ${dir}/runs\nif [ ! -f ${dir}/once ]; then touch ${dir}/once ${dir}/.devup-restart; exit 0; fi\nexit 7\n`);
+      const loop = RESTART_LOOP.replaceAll("/tmp/.devup-", `${dir}/.devup-`);
+      const err = await run("/bin/sh", ["-c", loop, "devup-restart", "/bin/sh", script]).catch((e: { code: number }) => e);
+      expect((err as { code: number }).code).toBe(7);
+      const { stdout } = await run("cat", [join(dir, "runs")]);
+      expect(stdout).toBe("run\nrun\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * `then: restart` without losing synced files: a container restart would start from the image
+ * again, so instead PID 1 becomes a small shell loop that runs the real command as its child. The
+ * live update marks a restart as wanted (/tmp/.devup-restart) and stops the child; the loop starts
+ * it again in the same container, with the synced files in place. Without the mark, the loop exits
+ * with the child's code, so a crash is still a crash for Kubernetes. SIGTERM goes to the child.
+ * The real command comes from the spec (command/args) or the image's ENTRYPOINT and CMD.
+ */
+import { LABELS, type KubeObject } from "@devup/manifests";
+import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { Ports } from "./ports.ts";
+
+export const RESTART_LOOP = [
+  "trap 'kill -TERM \"$child\" 2>/dev/null; wait \"$child\"; exit 143' TERM INT",
+  "while :; do",
+  '  "$@" &',
+  "  child=$!",
+  '  echo "$child" > /tmp/.devup-child',
+  '  wait "$child"',
+  "  code=$?",
+  "  if [ -f /tmp/.devup-restart ]; then rm -f /tmp/.devup-restart; continue; fi",
+  '  exit "$code"',
+  "done",
+].join("\n");
+
+const restarts = (s: ResolvedService) => s.sync.some((r) => r.then === "restart");
+
+/** The command each restartable service really runs, for the services whose image tag is given. */
+export async function restartCommands(project: ResolvedProject, ports: Ports, tags: Readonly<Record<string, string>>): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const s of project.services.filter(restarts)) {
+    if (s.command) {
+      out.set(s.name, [...s.command, ...(s.args ?? [])]);
+      continue;
+    }
+    const tag = tags[s.name];
+    const image = tag && ports.images.command ? await ports.images.command(tag) : undefined;
+    const command = [...(image?.entrypoint ?? []), ...(s.args ?? image?.cmd ?? [])];
+    if (command.length) out.set(s.name, command);
+  }
+  return out;
+}
+
+/** The objects with each listed service's container command wrapped in the restart loop. */
+export function wrapForRestart(objects: readonly KubeObject[], commands: ReadonlyMap<string, string[]>): KubeObject[] {
+  return objects.map((o) => {
+    const command = o.kind === "Deployment" ? commands.get(o.metadata.labels?.[LABELS.name] ?? "") : undefined;
+    if (!command) return o;
+    const copy = structuredClone(o) as KubeObject & { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
+    const container = copy.spec.template.spec.containers[0];
+    if (!container) return o;
+    container.command = ["/bin/sh", "-c", RESTART_LOOP, "devup-restart", ...command];
+    delete container.args;
+    return copy;
+  });
+}

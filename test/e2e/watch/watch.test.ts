@@ -1,0 +1,81 @@
+// The inner loop on a real cluster through the real CLI: `dev up` watches; an edit under a sync
+// rule is copied into the running pod and the process restarted (no rebuild); an edit outside the
+// sync rules rebuilds and rolls; an invalid spec edit is reported and the last good version keeps
+// serving. Prints the measured edit → served times.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { e2eCluster } from "../harness.ts";
+import { devJson, devUp, ofType, sampleProject, type SampleProject } from "../up/project.ts";
+
+let project: SampleProject;
+const INFO = "http://127.0.0.1:20081/info"; // users: 8081 + 12000
+
+beforeAll(async () => {
+  e2eCluster();
+  project = await sampleProject("w-shop", 12000);
+});
+
+afterAll(async () => {
+  if (project) {
+    await devJson(project.dir, ["down"]);
+    await project.cleanup();
+  }
+});
+
+async function info(): Promise<Record<string, unknown> | undefined> {
+  try {
+    const res = await fetch(INFO, { signal: AbortSignal.timeout(2000) });
+    return res.ok ? ((await res.json()) as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Polls until `ok(info)`; returns the milliseconds it took. */
+async function servedWithin(ok: (body: Record<string, unknown>) => boolean, timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    const body = await info();
+    if (body && ok(body)) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`not served within ${timeoutMs} ms; last: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("dev up watches and updates", () => {
+  it("syncs, rebuilds, and survives an invalid spec edit", async () => {
+    const run = devUp(project.dir);
+    await run.waitFor("forwarding", 10 * 60_000);
+    await servedWithin(() => true, 60_000);
+    await run.waitFor("watching", 10_000);
+    await new Promise((r) => setTimeout(r, 500)); // the watcher's first scan
+    const before = run.events.length;
+    const since = (type: string) => ofType(run.events.slice(before), type);
+
+    // 1. Sync path: src/ is synced to /app/src and the process restarted.
+    const syncTimes: number[] = [];
+    for (let i = 1; i <= 3; i++) {
+      await project.edit("services/users/src/server.js", /\[200, \{ service: "users",( edit: \d+,)? version/, `[200, { service: "users", edit: ${i}, version`);
+      syncTimes.push(await servedWithin((b) => b.edit === i, 60_000));
+    }
+    expect(since("engine.synced").length).toBeGreaterThanOrEqual(3);
+    expect(since("engine.build").filter((e) => e.service === "users" && e.action === "built")).toEqual([]);
+    const trigger = ofType(run.events, "engine.update-start").find((e) => e.service === "users" && (e.trigger as string[]).includes("services/users/src/server.js"));
+    expect(trigger).toBeDefined();
+
+    // 2. Rebuild path: the Dockerfile is outside the sync rules.
+    await project.edit("services/users/Dockerfile", "ENV PORT=8080", "ENV PORT=8080 APP_VERSION=rebuilt");
+    const rebuildMs = await servedWithin((b) => b.version === "rebuilt" && b.edit === 3, 5 * 60_000);
+    expect(since("engine.build").some((e) => e.service === "users" && e.action === "built")).toBe(true);
+
+    // 3. An invalid spec edit: errors reported, the last good version still served.
+    await project.edit("services/users/service.yaml", "metrics: {}", "metrics: {}\nreplicas: lots");
+    const invalid = await run.waitFor("engine.spec-invalid", 30_000);
+    expect(JSON.stringify(invalid.errors)).toContain("replicas");
+    expect(await info()).toMatchObject({ version: "rebuilt", edit: 3 });
+
+    const sorted = [...syncTimes].sort((a, b) => a - b);
+    console.log(`edit → served: sync ${syncTimes.join(", ")} ms (median ${sorted[1]} ms); rebuild ${rebuildMs} ms`);
+    run.process.kill("SIGINT");
+    expect((await run.process).exitCode).toBe(0);
+  });
+});
