@@ -11,7 +11,8 @@ import { labelSelector } from "./selector.ts";
 import { syncArchive, type SyncEntry } from "./sync-tar.ts";
 
 /** What `restart` runs in the container: mark the restart as wanted, stop the child; the wrapper starts it again. */
-const RESTART_COMMAND = ["/bin/sh", "-c", 'test -s /tmp/.devup-child && touch /tmp/.devup-restart && kill "$(cat /tmp/.devup-child)"'];
+const RESTART_SCRIPT = 'test -s /tmp/.devup-child && touch /tmp/.devup-restart && kill "$(cat /tmp/.devup-child)"';
+const RESTART_COMMAND = ["/bin/sh", "-c", RESTART_SCRIPT];
 
 /** The part of the exec WebSocket used here (its type comes from isomorphic-ws, which lint cannot resolve). */
 interface Socket {
@@ -79,6 +80,11 @@ export async function syncIntoPods(kube: Kube, options: SyncOptions): Promise<{ 
   const { tar, deleted, copied } = await syncArchive(options.files);
   await Promise.all(
     pods.map(async (pod) => {
+      if (options.restart && !options.run.length) {
+        // One round trip instead of three: delete, unpack and restart in one shell.
+        const script = `rm -f -- "$@" && ${copied ? "tar -x -f - -C / && " : ""}${RESTART_SCRIPT}`;
+        return check(kube, pod, "syncing and restarting", ["/bin/sh", "-c", script, "devup-sync", ...deleted], copied ? tar : undefined);
+      }
       if (deleted.length) await check(kube, pod, "deleting synced files", ["rm", "-f", "--", ...deleted]);
       if (copied) await check(kube, pod, "copying files (tar -x)", ["tar", "-x", "-f", "-", "-C", "/"], tar);
       for (const command of options.run) await check(kube, pod, command.join(" "), [...command]);

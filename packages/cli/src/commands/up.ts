@@ -68,7 +68,7 @@ export async function deploy(ctx: CommandContext, keepForwarding: boolean, watch
     await Promise.all(result.forwards.map((f) => f.close()));
     ctx.out.info({
       type: "stopped",
-      message: `stopped ${result.forwards.length} forward${result.forwards.length === 1 ? "" : "s"}${watchFiles ? " and the file watcher" : ""}. Still running: the cluster ${project.cluster.name} and the workloads in namespace ${project.namespace} (dev down removes them; dev down --cluster also deletes the cluster)`,
+      message: `stopped ${result.forwards.length} forward${result.forwards.length === 1 ? "" : "s"}. Still running: the cluster ${project.cluster.name} and the workloads in namespace ${project.namespace} (dev down removes them; dev down --cluster also deletes the cluster)`,
     });
   }
   if (result.failed.length) {
