@@ -75,7 +75,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       },
     },
     sync: {
-      sync: (r) => syncIntoPods(needKube(), { namespace: r.namespace, name: r.service, files: r.files, run: r.run, restart: r.restart }),
+      sync: (r) => syncIntoPods(needKube(), { namespace: r.namespace, name: r.service, files: r.files, run: r.run, restart: r.restart, skip: r.skip }),
     },
     cluster: {
       async ensure() {

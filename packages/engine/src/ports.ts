@@ -80,11 +80,17 @@ export interface SyncRequest {
   /** After the copy: commands to run in each container, and whether to restart its process. */
   run: ReadonlyArray<readonly string[]>;
   restart: boolean;
+  /** Containers that already hold these files (keys from an earlier result): left alone. */
+  skip?: ReadonlySet<string> | undefined;
 }
 
 export interface SyncPort {
-  /** Copies into every running pod of the service; throws (the engine then rebuilds) when one cannot be synced. */
-  sync(request: SyncRequest): Promise<{ pods: number }>;
+  /**
+   * Copies into every running pod of the service; throws (the engine then rebuilds) when one
+   * cannot be synced. `current`: keys of the containers that now hold the files (a restarted
+   * container or a new pod gets a new key).
+   */
+  sync(request: SyncRequest): Promise<{ pods: number; current?: string[] | undefined }>;
 }
 
 export interface WatchPort {

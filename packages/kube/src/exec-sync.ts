@@ -68,15 +68,24 @@ export interface SyncOptions {
   files: readonly SyncEntry[];
   run: ReadonlyArray<readonly string[]>;
   restart: boolean;
+  /** Containers already current ("pod uid/restart count"): left alone. */
+  skip?: ReadonlySet<string> | undefined;
 }
 
-/** Syncs every running pod of the Deployment; returns how many. Throws when one cannot be synced. */
-export async function syncIntoPods(kube: Kube, options: SyncOptions): Promise<{ pods: number }> {
+const containerKey = (pod: V1Pod) => `${pod.metadata?.uid ?? ""}/${pod.status?.containerStatuses?.[0]?.restartCount ?? 0}`;
+
+/**
+ * Syncs every running pod of the Deployment but the skipped ones; returns how many it synced and
+ * the keys of all containers that now hold the files. Throws when one cannot be synced.
+ */
+export async function syncIntoPods(kube: Kube, options: SyncOptions): Promise<{ pods: number; current: string[] }> {
   const deployment = await kube.apps.readNamespacedDeployment({ name: options.name, namespace: options.namespace });
   const selector = labelSelector(deployment.spec?.selector.matchLabels ?? {});
   const { items } = await kube.core.listNamespacedPod({ namespace: options.namespace, labelSelector: selector });
-  const pods = items.filter((p) => p.status?.phase === "Running" && !p.metadata?.deletionTimestamp);
-  if (!pods.length) throw new DevupError("kube", `no running pod of ${options.name} to sync into`);
+  const running = items.filter((p) => p.status?.phase === "Running" && !p.metadata?.deletionTimestamp);
+  if (!running.length && !options.skip) throw new DevupError("kube", `no running pod of ${options.name} to sync into`);
+  const pods = running.filter((p) => !options.skip?.has(containerKey(p)));
+  if (!pods.length) return { pods: 0, current: running.map(containerKey) };
   const { tar, deleted, copied } = await syncArchive(options.files);
   await Promise.all(
     pods.map(async (pod) => {
@@ -91,5 +100,5 @@ export async function syncIntoPods(kube: Kube, options: SyncOptions): Promise<{ 
       if (options.restart) await check(kube, pod, "restarting the process", RESTART_COMMAND);
     }),
   );
-  return { pods: pods.length };
+  return { pods: pods.length, current: running.map(containerKey) };
 }

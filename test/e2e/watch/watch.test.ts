@@ -3,14 +3,16 @@
 // sync rules rebuilds and rolls; an invalid spec edit is reported and the last good version keeps
 // serving. Prints the measured edit → served times.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eCluster } from "../harness.ts";
+import { createKube } from "@devup/kube";
+import { e2eCluster, type E2ECluster } from "../harness.ts";
 import { devJson, devUp, ofType, sampleProject, type SampleProject } from "../up/project.ts";
 
 let project: SampleProject;
+let cluster: E2ECluster;
 const INFO = "http://127.0.0.1:20081/info"; // users: 8081 + 12000
 
 beforeAll(async () => {
-  e2eCluster();
+  cluster = e2eCluster();
   project = await sampleProject("w-shop", 12000);
 });
 
@@ -53,14 +55,32 @@ describe("dev up watches and updates", () => {
 
     // 1. Sync path: src/ is synced to /app/src and the process restarted.
     const syncTimes: number[] = [];
+    const syncedAt: number[] = [];
     for (let i = 1; i <= 3; i++) {
+      const edited = Date.now();
+      const seen = since("engine.synced").length;
+      const watchSynced = (async () => {
+        while (since("engine.synced").length === seen && Date.now() - edited < 60_000) await new Promise((r) => setTimeout(r, 10));
+        syncedAt.push(Date.now() - edited);
+      })();
       await project.edit("services/users/src/server.js", /\[200, \{ service: "users",( edit: \d+,)? version/, `[200, { service: "users", edit: ${i}, version`);
       syncTimes.push(await servedWithin((b) => b.edit === i, 60_000));
+      await watchSynced;
     }
     expect(since("engine.synced").length).toBeGreaterThanOrEqual(3);
     expect(since("engine.build").filter((e) => e.service === "users" && e.action === "built")).toEqual([]);
     const trigger = ofType(run.events, "engine.update-start").find((e) => e.service === "users" && (e.trigger as string[]).includes("services/users/src/server.js"));
     expect(trigger).toBeDefined();
+
+    // A pod that is replaced starts from the image (without the synced edits): it gets them again.
+    const kube = createKube({ kubeconfigPath: cluster.kubeconfig, context: cluster.context });
+    const pods = await kube.core.listNamespacedPod({ namespace: "w-shop", labelSelector: "app.kubernetes.io/name=users" });
+    const deleted = Date.now();
+    await Promise.all(pods.items.map((p) => kube.core.deleteNamespacedPod({ namespace: "w-shop", name: p.metadata!.name!, gracePeriodSeconds: 0 })));
+    await new Promise((r) => setTimeout(r, 1000)); // the old pod is gone (grace period 0)
+    await servedWithin((b) => b.edit === 3 && Number(b.uptimeSeconds) < 30, 90_000);
+    expect(run.events.some((e) => e.type === "log" && String(e.message).includes("re-synced"))).toBe(true);
+    console.log(`a replaced pod served the synced code again ${Date.now() - deleted} ms after the delete`);
 
     // 2. Rebuild path: the Dockerfile is outside the sync rules.
     const version = `rebuilt-${Date.now()}`; // a new content tag on every run, so it is really built
@@ -76,7 +96,7 @@ describe("dev up watches and updates", () => {
 
     const sorted = [...syncTimes].sort((a, b) => a - b);
     const syncSteps = since("engine.synced").map((e) => e.durationMs as number);
-    console.log(`edit → served: sync ${syncTimes.join(", ")} ms (median ${sorted[1]} ms; the copy and restart itself: ${syncSteps.join(", ")} ms); rebuild ${rebuildMs} ms`);
+    console.log(`edit → served: sync ${syncTimes.join(", ")} ms (median ${sorted[1]} ms; edit → synced and restarted: ${syncedAt.join(", ")} ms, of which the copy and restart: ${syncSteps.join(", ")} ms); rebuild ${rebuildMs} ms`);
     run.process.kill("SIGINT");
     expect((await run.process).exitCode).toBe(0);
   });

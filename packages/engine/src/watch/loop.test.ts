@@ -17,7 +17,7 @@ function project(replicas = 1): ResolvedProject {
   return r.value!;
 }
 
-function setup(options: { syncFails?: boolean; reload?: () => { project?: ResolvedProject; errors: string[] } } = {}) {
+function setup(options: { syncFails?: boolean; reload?: () => { project?: ResolvedProject; errors: string[] }; container?: () => string } = {}) {
   const p = project();
   const timer = fakeTimer();
   const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
@@ -36,7 +36,9 @@ function setup(options: { syncFails?: boolean; reload?: () => { project?: Resolv
     sync: {
       sync: (r) => {
         syncs.push(r);
-        return options.syncFails ? Promise.reject(new Error("no tar in the image")) : Promise.resolve({ pods: 1 });
+        if (options.syncFails) return Promise.reject(new Error("no tar in the image"));
+        const key = options.container?.() ?? "pod-a/0";
+        return Promise.resolve({ pods: r.skip?.has(key) ? 0 : 1, current: [key] });
       },
     },
   };
@@ -70,6 +72,23 @@ describe("watchProject", () => {
     t.timer.advance(200);
     await t.w.idle();
     expect(t.syncs[1]!.files.map((f) => f.to)).toEqual(["/app/src/a.js", "/app/src/b.js"]);
+  });
+
+  it("a container that restarted after a sync gets the synced files again", async () => {
+    let key = "pod-a/0";
+    const t = setup({ container: () => key });
+    t.emit("services/api/src/a.js");
+    t.timer.advance(200);
+    await t.w.idle();
+    t.timer.advance(2000);
+    await t.w.idle();
+    expect(t.syncs[1]).toMatchObject({ skip: new Set(["pod-a/0"]), files: [{ to: "/app/src/a.js" }] });
+    expect(t.actions.filter((a) => a.type === "log")).toEqual([]); // nothing restarted: nothing said
+    key = "pod-a/1"; // the kubelet restarted the container: its synced files are gone
+    t.timer.advance(2000);
+    await t.w.idle();
+    expect(t.actions).toContainEqual({ type: "log", level: "info", message: "[api] re-synced 1 file into 1 restarted or new pod" });
+    await t.w.close();
   });
 
   it("a change outside the sync rules rebuilds and rolls that service", async () => {

@@ -21,6 +21,8 @@ export interface WatchOptions {
   timer?: Timer;
   quietMs?: number;
   maxWaitMs?: number;
+  /** How often containers that restarted since a sync get the synced files again (default 2 s). */
+  resyncMs?: number;
 }
 
 export interface Watching {
@@ -37,30 +39,57 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   // Files synced since each service's image was built: sent again with every sync, so a pod that
   // restarted in between (and lost them) does not keep running stale code.
   const synced = new Map<string, Map<string, SyncFile>>();
+  // The containers (pod uid/restart count) that hold those files.
+  const current = new Map<string, Set<string>>();
 
   const rebuild = async (name: string, files: string[], started = false) => {
     const ok = await updateService(project, ports, store, name, { trigger: files, now: () => timer.now(), started });
-    if (ok) synced.delete(name);
+    if (ok) {
+      synced.delete(name);
+      current.delete(name);
+    }
+  };
+
+  const syncRequest = (name: string, files: Iterable<SyncFile>, skip?: ReadonlySet<string>) => {
+    const all = [...files];
+    const rules = new Set(all.map((f) => f.rule));
+    return {
+      namespace: project.namespace,
+      service: name,
+      files: all.map((f) => ({ local: join(project.root, f.path), to: f.to })),
+      run: [...rules].flatMap((r) => (typeof r.then === "object" ? [r.then.run] : [])),
+      restart: [...rules].some((r) => r.then === "restart"),
+      skip,
+    };
+  };
+
+  /** Containers that restarted (or pods that are new) since the last sync get the synced files again. */
+  const resync = async (name: string) => {
+    const files = synced.get(name);
+    if (!ports.sync || !files?.size) return;
+    try {
+      const r = await ports.sync.sync(syncRequest(name, files.values(), current.get(name) ?? new Set()));
+      if (r.current) current.set(name, new Set(r.current));
+      if (r.pods) store.dispatch({ type: "log", level: "info", message: `[${name}] re-synced ${files.size} file${files.size === 1 ? "" : "s"} into ${r.pods} restarted or new pod${r.pods === 1 ? "" : "s"}` });
+    } catch (error) {
+      store.dispatch({ type: "log", level: "warn", message: `[${name}] a restarted pod could not get the synced files again (${error instanceof Error ? error.message : String(error)}); rebuilding so it does not run stale code` });
+      await rebuild(name, [...files.keys()]);
+    }
   };
 
   const sync = async (name: string, files: SyncFile[]) => {
+    if (!files.length) return resync(name);
     const start = timer.now();
     store.dispatch({ type: "update-start", service: name, trigger: files.map((f) => f.path), at: start });
     if (!ports.sync) return rebuild(name, files.map((f) => f.path), true);
     store.dispatch({ type: "phase", service: name, phase: "syncing" });
     const all = new Map(synced.get(name));
     for (const f of files) all.set(f.path, f);
-    const rules = new Set(files.map((f) => f.rule));
     try {
-      const { pods } = await ports.sync.sync({
-        namespace: project.namespace,
-        service: name,
-        files: [...all.values()].map((f) => ({ local: join(project.root, f.path), to: f.to })),
-        run: [...rules].flatMap((r) => (typeof r.then === "object" ? [r.then.run] : [])),
-        restart: [...rules].some((r) => r.then === "restart"),
-      });
+      const r = await ports.sync.sync(syncRequest(name, all.values()));
       synced.set(name, all);
-      store.dispatch({ type: "synced", service: name, files: files.map((f) => f.path), pods, durationMs: timer.now() - start });
+      if (r.current) current.set(name, new Set(r.current));
+      store.dispatch({ type: "synced", service: name, files: files.map((f) => f.path), pods: r.pods, durationMs: timer.now() - start });
     } catch (error) {
       store.dispatch({ type: "log", level: "warn", message: `[${name}] sync failed (${error instanceof Error ? error.message : String(error)}); rebuilding instead` });
       await rebuild(name, files.map((f) => f.path), true);
@@ -102,9 +131,17 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   );
   watcher = options.watcher.watch(project, (p) => coalescer.add(p));
 
+  let resyncHandle: unknown;
+  const tick = () => {
+    for (const name of synced.keys()) if (!queue.busy(name)) queue.schedule(name, { kind: "sync", files: [] });
+    resyncHandle = timer.set(tick, options.resyncMs ?? 2000);
+  };
+  resyncHandle = timer.set(tick, options.resyncMs ?? 2000);
+
   return {
     idle: () => queue.idle(),
     async close() {
+      timer.clear(resyncHandle);
       coalescer.close();
       await watcher?.close();
     },
