@@ -1,9 +1,12 @@
 // `dev run-local` through the real CLI process on the real Docker engine: the samples come up as
 // plain containers (dependencies first, healthy), answer as under `dev up`, resolve each other by
 // service name, restart after a crash, and Ctrl-C removes the containers and the network.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { connectDocker } from "@devup/docker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ofType, sampleProject, type SampleProject } from "../up/project.ts";
+import { devJson, ofType, sampleProject, type SampleProject } from "../up/project.ts";
 import { devLong, sampleAnswers } from "./process.ts";
 
 const OFFSET = 11000;
@@ -87,5 +90,30 @@ describe("dev run-local", () => {
     again.process.kill("SIGINT");
     expect((await again.process).exitCode).toBe(0);
     expect(await docker.listContainers({ all: true, filters: byProject })).toEqual([]);
+  });
+
+  it("says which service never became healthy, with its last log lines, and removes what it started", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "devup-rl-broken-"));
+    try {
+      await writeFile(join(dir, "dev.yaml"), "name: rl-broken\n");
+      for (const [name, yaml] of [
+        ["db", "build: { context: . }\nports:\n  - { port: 8080, forward: 19990 }\nhealth:\n  http: { path: /health }\n  startupGrace: 1s\n  period: 1s\n  failureThreshold: 1\n"],
+        ["api", "build: { context: . }\ndependsOn: [db]\n"],
+      ] as const) {
+        await mkdir(join(dir, "services", name), { recursive: true });
+        await writeFile(join(dir, "services", name, "service.yaml"), yaml);
+        await writeFile(join(dir, "services", name, "Dockerfile"), `FROM node:24-slim\nCMD ["node", "-e", "console.log('boom: no database'); setInterval(() => {}, 1000)"]\n`);
+      }
+      const { code, events } = await devJson(dir, ["run-local"]);
+      expect(code).toBe(1);
+      const error = ofType(events, "error")[0];
+      expect(error).toMatchObject({ code: "E_TIMEOUT" });
+      expect(String(error?.message)).toMatch(/^db did not become healthy within \d+ s: its health check did not pass/);
+      expect((error?.details as string[]).join("\n")).toContain("log: boom: no database");
+      expect(ofType(events, "run-local.starting").map((e) => e.service)).toEqual(["db"]);
+      expect(await docker.listContainers({ all: true, filters: { label: ["devup.dev/project=rl-broken"] } })).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,6 +8,7 @@ import type Docker from "dockerode";
 import { dockerError } from "../engine.ts";
 import { packFiles } from "../tar.ts";
 import { demuxLines } from "./demux.ts";
+import { probeOnce } from "./probe.ts";
 import { localLabels, networkName, type ContainerPlan, type LocalProject } from "./plan.ts";
 
 export type RunLocalEvent =
@@ -124,7 +125,9 @@ async function waitReady(docker: Docker, plan: ContainerPlan, options: StartLoca
       throw dockerError(`${plan.service}: could not read the state of ${plan.container}`, cause);
     }
     const health = last.State.Health?.Status;
-    if (health === "healthy" || (health === undefined && last.State.Running && !plan.create.Healthcheck)) return;
+    const test = plan.create.Healthcheck?.Test;
+    if (health === "healthy" || (!test && last.State.Running)) return;
+    if (test && health === "starting" && last.State.Running && (await probeOnce(container, test, 5000))) return;
     if (Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, options.pollMs ?? 300));
   }
