@@ -25,6 +25,7 @@ function setup(options: { syncFails?: boolean; reload?: () => { project?: Resolv
   store.subscribe((_s, a) => actions.push(a));
   const syncs: SyncRequest[] = [];
   const builds: string[] = [];
+  const applied: unknown[] = [];
   let emit: (path: string) => void = () => undefined;
   const ports: Ports = {
     images: {
@@ -32,7 +33,7 @@ function setup(options: { syncFails?: boolean; reload?: () => { project?: Resolv
       ensure: (reqs) => Promise.resolve(reqs.map((r) => (builds.push(r.service), { service: r.service, tag: r.tag, action: "built" as const, durationMs: 1 }))),
     },
     cluster: { ensure: () => Promise.resolve({ context: "c", created: false }), deliver: (imgs) => Promise.resolve(imgs.map((image) => ({ image, ref: image, action: "delivered" as const, durationMs: 1 }))) },
-    kube: { apply: () => Promise.resolve(), prune: () => Promise.resolve([]), waitReady: () => Promise.resolve(), forward: () => Promise.reject(new Error("no")) },
+    kube: { apply: (objects) => (applied.push(...objects), Promise.resolve()), prune: () => Promise.resolve([]), waitReady: () => Promise.resolve(), forward: () => Promise.reject(new Error("no")) },
     sync: {
       sync: (r) => {
         syncs.push(r);
@@ -47,7 +48,7 @@ function setup(options: { syncFails?: boolean; reload?: () => { project?: Resolv
     reload: options.reload ?? (() => ({ project: p, errors: [] })),
     timer,
   });
-  return { emit: (path: string) => emit(path), timer, actions, syncs, builds, w, store };
+  return { emit: (path: string) => emit(path), timer, actions, syncs, builds, applied, w, store };
 }
 
 describe("watchProject", () => {
@@ -98,6 +99,15 @@ describe("watchProject", () => {
     await t.w.idle();
     expect(t.builds).toEqual(["api"]);
     expect(t.store.state.services.api!).toMatchObject({ phase: "ready", trigger: ["services/api/Dockerfile"] });
+  });
+
+  it("a rebuild plans from the files on disk now (a config file the spec reads is a build input too)", async () => {
+    const t = setup({ reload: () => ({ project: project(3), errors: [] }) });
+    t.emit("services/api/config/x.json");
+    t.timer.advance(200);
+    await t.w.idle();
+    const deployment = t.applied.find((o) => (o as { kind: string }).kind === "Deployment") as { spec: { replicas: number } } | undefined;
+    expect(deployment?.spec.replicas).toBe(3);
   });
 
   it("a failed sync falls back to a rebuild and says so", async () => {

@@ -43,6 +43,10 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   const current = new Map<string, Set<string>>();
 
   const rebuild = async (name: string, files: string[], started = false) => {
+    // Files the spec reads (config files, secrets) can be build inputs too: plan from what is on disk now.
+    // Only this service's part is taken: the rest of a spec edit is re-planned on its own event.
+    const fresh = options.reload().project?.services.find((x) => x.name === name);
+    if (fresh) project = { ...project, services: project.services.map((x) => (x.name === name ? fresh : x)) };
     const ok = await updateService(project, ports, store, name, { trigger: files, now: () => timer.now(), started });
     if (ok) {
       synced.delete(name);
