@@ -1,5 +1,8 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { memoryFs, validateProject } from "@devup/spec";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { watchFilter } from "./watch-files.ts";
 
 describe("watchFilter", () => {
@@ -8,14 +11,24 @@ describe("watchFilter", () => {
     "services/api/service.yaml": "build: {}\nports:\n  - port: 8080\n",
     "services/api/Dockerfile": "FROM x\n",
   };
-  const r = validateProject({ root: "/nonexistent", devFile: { path: "dev.yaml", text: files["dev.yaml"]! }, serviceFiles: [{ path: "services/api/service.yaml", text: files["services/api/service.yaml"]! }] }, memoryFs(files));
+  const root = mkdtempSync(join(tmpdir(), "devup-watch-filter-"));
+  mkdirSync(join(root, "services/api"), { recursive: true });
+  writeFileSync(join(root, "services/api/.dockerignore"), "*.log\ndist\n");
+  const r = validateProject({ root, devFile: { path: "dev.yaml", text: files["dev.yaml"]! }, serviceFiles: [{ path: "services/api/service.yaml", text: files["services/api/service.yaml"]! }] }, memoryFs(files));
   const accept = watchFilter(r.value!);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("keeps build inputs and spec files", () => {
     expect(accept("services/api/src/a.js", false)).toBe(true);
     expect(accept("services/api/Dockerfile", false)).toBe(true);
     expect(accept("dev.yaml", false)).toBe(true);
     expect(accept("services/new/service.yaml", false)).toBe(true);
+  });
+
+  it("drops what the context's .dockerignore excludes (the build would not see it)", () => {
+    expect(accept("services/api/debug.log", false)).toBe(false);
+    expect(accept("services/api/dist", true)).toBe(false);
+    expect(accept("services/api/src/app.js", false)).toBe(true);
   });
 
   it("drops .git, node_modules and editor temp files", () => {

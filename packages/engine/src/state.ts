@@ -66,6 +66,8 @@ export type Action =
   | { type: "forward"; service: string; forward: ForwardState }
   | { type: "synced"; service: string; files: string[]; pods: number; durationMs: number }
   | { type: "spec-invalid"; errors: string[] }
+  /** The spec was edited: services added to it start pending, removed ones leave the state. */
+  | { type: "services"; services: Array<{ name: string; replicas: number }> }
   | { type: "log"; level: "info" | "warn" | "error"; message: string };
 
 export function initialState(project: string, environment: string, namespace: string, cluster: string, services: ReadonlyArray<{ name: string; replicas: number }>): EngineState {
@@ -115,6 +117,16 @@ export function reduce(state: EngineState, action: Action): EngineState {
         ...s,
         forwards: [...s.forwards.filter((f) => f.localPort !== action.forward.localPort), action.forward].sort((a, b) => a.localPort - b.localPort),
       }));
+    case "services": {
+      const fresh = initialState(state.project, state.environment, state.namespace, state.cluster.name, action.services).services;
+      const services = Object.fromEntries(
+        Object.entries(fresh).map(([name, s]) => {
+          const old = state.services[name];
+          return [name, old ? { ...old, replicas: s.replicas } : s];
+        }),
+      );
+      return { ...state, services };
+    }
     case "synced":
       return updateService(state, action.service, (s) => ({
         ...s,

@@ -134,5 +134,6 @@ describe("watchProject", () => {
     await new Promise((r) => setTimeout(r, 0));
     await t.w.idle();
     expect(t.builds).toEqual(["api"]);
+    expect(t.store.state.services.api!.replicas).toBe(2);
   });
 });

@@ -111,6 +111,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     }
     const before = project;
     project = loaded.project;
+    store.dispatch({ type: "services", services: project.services.map((s) => ({ name: s.name, replicas: s.replicas })) });
     for (const s of project.services) {
       if (!same(before.services.find((x) => x.name === s.name), s)) queue.schedule(s.name, { kind: "rebuild", files: specFiles });
     }
