@@ -1,5 +1,5 @@
 /** The engine's ports, wired to the real adapters: dockerode, the kind CLI, the Kubernetes API. */
-import { connectDocker, ensureImages, hashBuildInputs, localImageRef, pingDocker } from "@devup/docker";
+import { connectDocker, ensureImages, pingDocker } from "@devup/docker";
 import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
@@ -7,6 +7,7 @@ import { applyObjects, assertContextAllowed, createKube, forwardService, pruneOb
 import { LABELS, MANAGED_BY } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/spec";
 import type { MachineTools } from "./machine.ts";
+import { contentTag } from "./project.ts";
 
 export interface ConnectOptions {
   tools: MachineTools;
@@ -50,7 +51,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
   const ports: Ports = {
     images: {
       async tag(r) {
-        return localImageRef(project.name, r.service, await hashBuildInputs({ context: r.context, dockerfile: r.dockerfile, args: r.args, target: r.target }));
+        return (await contentTag(project.name, r.service, { context: r.context, dockerfile: r.dockerfile, args: r.args, target: r.target })).tag;
       },
       async ensure(requests, on) {
         if (requests.length) await pingDocker(docker);

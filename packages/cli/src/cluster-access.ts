@@ -7,7 +7,7 @@ import { connectKube } from "./adapters.ts";
 import type { CommandContext } from "./context.ts";
 import { findKind } from "./machine.ts";
 
-function allowedContexts(ctx: CommandContext): string[] {
+export function allowedContexts(ctx: CommandContext): string[] {
   const v = ctx.options["allow-context"];
   return Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : [];
 }

@@ -1,8 +1,8 @@
 /** Loading the project for a command: diagnostics printed, a typed error when the spec is invalid. */
 import { join } from "node:path";
-import { hashBuildInputs, localImageRef } from "@devup/docker";
+import { hashBuildInputs, localImageRef, type BuildInputs } from "@devup/docker";
 import { DevupError } from "@devup/errors";
-import { formatDiagnostic, loadProject, type ResolvedProject } from "@devup/spec";
+import { formatDiagnostic, loadProject, type ResolvedProject, type ResolvedService } from "@devup/spec";
 import type { CommandContext } from "./context.ts";
 
 export function loadValidProject(ctx: CommandContext): ResolvedProject {
@@ -20,19 +20,24 @@ export function loadValidProject(ctx: CommandContext): ResolvedProject {
   return result.value;
 }
 
+/** A built service's inputs, with absolute paths. */
+export function buildInputs(project: ResolvedProject, service: ResolvedService & { build: NonNullable<ResolvedService["build"]> }): BuildInputs {
+  const { build } = service;
+  return { context: join(project.root, build.context), dockerfile: join(project.root, build.dockerfile), args: build.args, target: build.target };
+}
+
+/** The content tag of an image: `devup.local/<project>-<service>:<hash of its build inputs>`. */
+export async function contentTag(project: string, service: string, inputs: BuildInputs): Promise<{ hash: string; tag: string }> {
+  const hash = await hashBuildInputs(inputs);
+  return { hash, tag: localImageRef(project, service, hash) };
+}
+
 /** Content-tagged image references: built services by the hash of their build inputs, others as given. */
 export async function imageRefs(project: ResolvedProject): Promise<Record<string, string>> {
   const entries = await Promise.all(
-    project.services.map(async (s): Promise<[string, string]> => {
-      if (!s.build) return [s.name, s.image!];
-      const hash = await hashBuildInputs({
-        context: join(project.root, s.build.context),
-        dockerfile: join(project.root, s.build.dockerfile),
-        args: s.build.args,
-        target: s.build.target,
-      });
-      return [s.name, localImageRef(project.name, s.name, hash)];
-    }),
+    project.services.map(async (s): Promise<[string, string]> =>
+      s.build ? [s.name, (await contentTag(project.name, s.name, buildInputs(project, { ...s, build: s.build }))).tag] : [s.name, s.image!],
+    ),
   );
   return Object.fromEntries(entries);
 }

@@ -5,13 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
-import dockerignoreModule from "@balena/dockerignore";
+import { ignoreMatcher } from "@devup/docker";
 import type { WatchPort } from "@devup/engine";
 import type { ResolvedProject } from "@devup/spec";
 import { watch } from "chokidar";
-
-// The package's types declare an ES default export; at runtime it is CommonJS `module.exports = factory`.
-const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
 
 const ALWAYS_IGNORED = new Set([".git", "node_modules"]);
 /** vim swap and backup files, emacs lock and autosave files, JetBrains/VS Code temp files, vim's 4913 probe. */
@@ -24,14 +21,13 @@ interface Context {
 }
 
 function readContext(root: string, dir: string): Context {
-  let patterns: string[] = [];
+  let text: string | undefined;
   try {
-    patterns = readFileSync(join(root, dir, ".dockerignore"), "utf8").split(/\r?\n/);
+    text = readFileSync(join(root, dir, ".dockerignore"), "utf8");
   } catch {
     // no .dockerignore: everything is sent
   }
-  const ig = dockerignore({ ignorecase: false }).add(patterns);
-  return { dir, ignores: (rel) => ig.ignores(rel), hasExceptions: patterns.some((p) => p.trim().startsWith("!")) };
+  return { dir, ...ignoreMatcher(text) };
 }
 
 const toPosix = (p: string) => p.split(sep).join("/");

@@ -22,19 +22,27 @@ export interface BuildInputs {
 /** Bump when the hash recipe changes, so old tags are not mistaken for new ones. */
 const HASH_VERSION = "devup-context-v1";
 
-async function readIgnore(context: string): Promise<string[]> {
-  try {
-    return (await readFile(join(context, ".dockerignore"), "utf8")).split(/\r?\n/);
-  } catch {
-    return [];
-  }
+/** A build context's .dockerignore as a matcher (paths relative to the context, "/"-separated). */
+export interface IgnoreMatcher {
+  ignores(path: string): boolean;
+  /** Whether "!" lines re-include files, so an ignored folder may still hold sent files. */
+  hasExceptions: boolean;
+}
+
+export function ignoreMatcher(dockerignoreText: string | undefined): IgnoreMatcher {
+  const patterns = (dockerignoreText ?? "").split(/\r?\n/);
+  const ig = dockerignore({ ignorecase: false }).add(patterns);
+  return { ignores: (p) => ig.ignores(p), hasExceptions: patterns.some((p) => p.trim().startsWith("!")) };
+}
+
+async function readIgnore(context: string): Promise<IgnoreMatcher> {
+  return ignoreMatcher(await readFile(join(context, ".dockerignore"), "utf8").catch(() => undefined));
 }
 
 /** Context files (relative, "/"-separated, sorted) that Docker would send, .dockerignore applied. */
 export async function listContextFiles(context: string, dockerfile?: string): Promise<string[]> {
-  const patterns = await readIgnore(context);
-  const ig = dockerignore({ ignorecase: false }).add(patterns);
-  const hasExceptions = patterns.some((p) => p.trim().startsWith("!"));
+  const ig = await readIgnore(context);
+  const hasExceptions = ig.hasExceptions;
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });

@@ -2,14 +2,11 @@
  * `dev run-local`: the compose step. The same spec and images as `dev up`, as plain Docker
  * containers on one network per project; logs follow until Ctrl-C, which removes them (`--keep` not).
  */
-import { join } from "node:path";
 import {
   connectDocker,
   ensureImages,
   followLocalLogs,
-  hashBuildInputs,
   imageExists,
-  localImageRef,
   pingDocker,
   planContainers,
   removeLocal,
@@ -23,7 +20,7 @@ import { DevupError } from "@devup/errors";
 import type { ResolvedProject } from "@devup/spec";
 import type { CommandContext } from "../context.ts";
 import type { Output } from "../output.ts";
-import { loadValidProject } from "../project.ts";
+import { buildInputs, contentTag, loadValidProject } from "../project.ts";
 
 type Docker = ReturnType<typeof connectDocker>;
 
@@ -41,9 +38,8 @@ async function images(docker: Docker, project: ResolvedProject, out: Output, sig
       }
       continue;
     }
-    const inputs = { context: join(project.root, s.build.context), dockerfile: join(project.root, s.build.dockerfile), args: s.build.args, target: s.build.target };
-    const hash = await hashBuildInputs(inputs);
-    const tag = localImageRef(project.name, s.name, hash);
+    const inputs = buildInputs(project, { ...s, build: s.build });
+    const { hash, tag } = await contentTag(project.name, s.name, inputs);
     refs[s.name] = tag;
     requests.push({ service: s.name, inputs, tag, hash });
   }

@@ -2,16 +2,13 @@
 import { DevupError } from "@devup/errors";
 import { initialState, Store, up, watchProject, type Watching } from "@devup/engine";
 import { formatDiagnostic, loadProject } from "@devup/spec";
+import { allowedContexts } from "../cluster-access.ts";
 import { connect } from "../adapters.ts";
 import type { CommandContext } from "../context.ts";
 import { prepareMachine } from "../machine.ts";
 import { attachPrinter } from "../printer.ts";
 import { loadValidProject } from "../project.ts";
 import { chokidarWatcher } from "../watch-files.ts";
-
-function list(value: unknown): string[] {
-  return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
-}
 
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -32,7 +29,7 @@ export async function deploy(ctx: CommandContext, keepForwarding: boolean, watch
   if (!Number.isFinite(timeout) || timeout <= 0) throw new DevupError("usage", `--timeout must be a number of seconds, not ${JSON.stringify(ctx.options.timeout)}`);
   const { ports } = connect(project, {
     tools,
-    allowContexts: list(ctx.options["allow-context"]),
+    allowContexts: allowedContexts(ctx),
     recreateCluster: ctx.options["recreate-cluster"] === true,
     rolloutTimeoutMs: timeout * 1000,
   });
