@@ -3,8 +3,8 @@
 // and the answers (bodies and statuses, uptime left out) are compared.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { e2eCluster } from "../harness.ts";
-import { devJson, ofType, sampleProject, type SampleProject } from "../up/project.ts";
-import { devLong, sampleAnswers } from "./process.ts";
+import { devJson, devLong, ofType, sampleProject, type SampleProject } from "../up/project.ts";
+import { sampleAnswers } from "./process.ts";
 
 const OFFSET = 11100;
 let project: SampleProject;

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectDocker } from "@devup/docker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devJson, ofType, sampleProject, type SampleProject } from "../up/project.ts";
-import { devLong, sampleAnswers } from "./process.ts";
+import { devJson, devLong, ofType, sampleProject, type SampleProject } from "../up/project.ts";
+import { sampleAnswers } from "./process.ts";
 
 const OFFSET = 11000;
 const docker = connectDocker();

@@ -58,9 +58,15 @@ function parseEvents(stdout: string): DevEvent[] {
     .map((l) => JSON.parse(l) as DevEvent);
 }
 
-/** Starts a long-running `dev up --output json`; events arrive as it prints them. */
-export function devUp(dir: string, args: string[] = []): { process: ResultPromise; events: DevEvent[]; waitFor(type: string, timeoutMs: number): Promise<DevEvent> } {
-  const child = execa(NODE, [CLI, "up", ...args, "--output", "json", "--cwd", dir], { reject: false, buffer: false });
+export interface DevProcess {
+  process: ResultPromise;
+  events: DevEvent[];
+  waitFor(type: string, timeoutMs: number): Promise<DevEvent>;
+}
+
+/** A long-running `dev <args> --output json` process whose NDJSON events arrive as it prints them. */
+export function devLong(dir: string, args: string[]): DevProcess {
+  const child = execa(NODE, [CLI, ...args, "--output", "json", "--cwd", dir], { reject: false, buffer: false });
   const events: DevEvent[] = [];
   let exited: number | undefined;
   void child.then((r) => (exited = r.exitCode ?? -1));
@@ -80,11 +86,16 @@ export function devUp(dir: string, args: string[] = []): { process: ResultPromis
         const found = events.find((e) => e.type === type);
         if (found) return found;
         if (Date.now() > deadline) throw new Error(`no ${type} event within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(", ")}`);
-        if (exited !== undefined) throw new Error(`dev up exited (${exited}) before a ${type} event; events: ${JSON.stringify(events.slice(-5))}`);
+        if (exited !== undefined) throw new Error(`dev ${args[0] ?? ""} exited (${exited}) before a ${type} event; events: ${JSON.stringify(events.slice(-5))}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     },
   };
+}
+
+/** Starts a long-running `dev up --output json`. */
+export function devUp(dir: string, args: string[] = []): DevProcess {
+  return devLong(dir, ["up", ...args]);
 }
 
 export const ofType = (events: DevEvent[], type: string) => events.filter((e) => e.type === type);
