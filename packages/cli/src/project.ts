@@ -1,6 +1,7 @@
 /** Loading the project for a command: diagnostics printed, a typed error when the spec is invalid. */
 import { join } from "node:path";
-import { hashBuildInputs, localImageRef, type BuildInputs } from "@devup/docker";
+// The hashing entry point only: the package root also loads dockerode, which render and validate do not need.
+import { hashBuildInputs, localImageRef, type BuildInputs } from "@devup/docker/context";
 import { DevupError } from "@devup/errors";
 import { formatDiagnostic, loadProject, type ResolvedProject, type ResolvedService } from "@devup/spec";
 import type { CommandContext } from "./context.ts";
