@@ -6,6 +6,8 @@
  * DEVUP_OFFLINE=1 forces the harness, DEVUP_OFFLINE=0 skips it.
  */
 import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { connectDocker, pingDocker } from "@devup/docker";
 import { DevupError } from "@devup/errors";
@@ -68,8 +70,6 @@ export async function findKind(): Promise<string | undefined> {
   if (process.env.DEVUP_KIND) return process.env.DEVUP_KIND;
   const onPath = await execa("kind", ["version"], { reject: false });
   if (onPath.exitCode === 0) return "kind";
-  const { readdir } = await import("node:fs/promises");
-  const { homedir } = await import("node:os");
   const cache = process.env.DEVUP_CACHE_DIR ?? `${process.env.XDG_CACHE_HOME ?? `${homedir()}/.cache`}/devup`;
   const dirs = (await readdir(`${cache}/bin`).catch(() => [] as string[])).filter((d) => d.startsWith("kind-")).sort();
   const newest = dirs[dirs.length - 1];
