@@ -1,9 +1,9 @@
 /** Loading the project for a command: diagnostics printed, a typed error when the spec is invalid. */
-import { join } from "node:path";
 // The hashing entry point only: the package root also loads dockerode, which render and validate do not need.
 import { hashBuildInputs, localImageRef, type BuildInputs } from "@devup/docker/context";
 import { DevupError } from "@devup/errors";
-import { formatDiagnostic, loadProject, type ResolvedProject, type ResolvedService } from "@devup/spec";
+import { imageRequest } from "@devup/engine";
+import { formatDiagnostic, loadProject, type ResolvedProject } from "@devup/spec";
 import type { CommandContext } from "./context.ts";
 
 export function loadValidProject(ctx: CommandContext): ResolvedProject {
@@ -21,12 +21,6 @@ export function loadValidProject(ctx: CommandContext): ResolvedProject {
   return result.value;
 }
 
-/** A built service's inputs, with absolute paths. */
-export function buildInputs(project: ResolvedProject, service: ResolvedService & { build: NonNullable<ResolvedService["build"]> }): BuildInputs {
-  const { build } = service;
-  return { context: join(project.root, build.context), dockerfile: join(project.root, build.dockerfile), args: build.args, target: build.target };
-}
-
 /** The content tag of an image: `devup.local/<project>-<service>:<hash of its build inputs>`. */
 export async function contentTag(project: string, service: string, inputs: BuildInputs): Promise<{ hash: string; tag: string }> {
   const hash = await hashBuildInputs(inputs);
@@ -36,9 +30,10 @@ export async function contentTag(project: string, service: string, inputs: Build
 /** Content-tagged image references: built services by the hash of their build inputs, others as given. */
 export async function imageRefs(project: ResolvedProject): Promise<Record<string, string>> {
   const entries = await Promise.all(
-    project.services.map(async (s): Promise<[string, string]> =>
-      s.build ? [s.name, (await contentTag(project.name, s.name, buildInputs(project, { ...s, build: s.build }))).tag] : [s.name, s.image!],
-    ),
+    project.services.map(async (s): Promise<[string, string]> => {
+      const inputs = imageRequest(project, s);
+      return [s.name, inputs ? (await contentTag(project.name, s.name, inputs)).tag : s.image!];
+    }),
   );
   return Object.fromEntries(entries);
 }

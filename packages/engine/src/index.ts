@@ -3,5 +3,6 @@ export { initialState, reduce, type Action, type EngineState, type ServiceState,
 export { up, type UpOptions, type UpResult } from "./up.ts";
 export type { Ports, ImagesPort, ClusterPort, KubePort, ImageRequest, BuildResult, DeliveryResult, ForwardHandle } from "./ports.ts";
 export { updateService, type UpdateOptions } from "./update.ts";
+export { imageRequest } from "./image-request.ts";
 export { watchProject, type WatchOptions, type Watching } from "./watch/loop.ts";
 export type { SyncPort, SyncRequest, WatchPort } from "./ports.ts";

@@ -6,9 +6,10 @@
 import { DevupError, toErrorReport } from "@devup/errors";
 import { buildObjects, LABELS, type KubeObject } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/spec";
-import { imageRequest as request } from "./image-request.ts";
+import { imageRequest } from "./image-request.ts";
 import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
 import type { ForwardHandle, ImageRequest, Ports } from "./ports.ts";
+import { applyAndWait, buildProgress } from "./steps.ts";
 import type { Store } from "./store.ts";
 
 export interface UpOptions {
@@ -45,15 +46,12 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
   const images: Record<string, string> = {};
   const requests: Array<ImageRequest & { tag: string }> = [];
   for (const s of project.services) {
-    const req = request(project, s);
+    const req = imageRequest(project, s);
     if (!req) images[s.name] = s.image!;
     else requests.push({ ...req, tag: await ports.images.tag(req) });
   }
   const failed = new Set<string>();
-  const results = await ports.images.ensure(requests, {
-    start: (service) => store.dispatch({ type: "phase", service, phase: "building" }),
-    line: (service, line) => store.dispatch({ type: "build-line", service, line }),
-  });
+  const results = await ports.images.ensure(requests, buildProgress(store));
   for (const r of results) {
     store.dispatch({ type: "build", service: r.service, action: r.action, image: r.tag, durationMs: r.durationMs });
     if (r.action === "failed") {
@@ -130,13 +128,7 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
         return false;
       }
       try {
-        store.dispatch({ type: "phase", service: s.name, phase: "applying" });
-        const own = byService.get(s.name) ?? [];
-        await ports.kube.apply(own);
-        store.dispatch({ type: "applied", service: s.name, objects: own.length });
-        store.dispatch({ type: "phase", service: s.name, phase: "starting" });
-        await ports.kube.waitReady(project.namespace, s.name, (ready, desired) => store.dispatch({ type: "replicas", service: s.name, ready, desired }));
-        store.dispatch({ type: "ready", service: s.name, at: now() });
+        await applyAndWait(ports, store, project.namespace, s.name, byService.get(s.name) ?? [], now);
         return true;
       } catch (error) {
         fail(s.name, error);

@@ -8,6 +8,7 @@ import type { ResolvedProject } from "@devup/spec";
 import { imageRequest } from "./image-request.ts";
 import type { Ports } from "./ports.ts";
 import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
+import { applyAndWait, buildProgress } from "./steps.ts";
 import type { Store } from "./store.ts";
 
 export interface UpdateOptions {
@@ -29,10 +30,7 @@ export async function updateService(project: ResolvedProject, ports: Ports, stor
     const req = imageRequest(project, s);
     if (req) {
       tag = await ports.images.tag(req);
-      const [built] = await ports.images.ensure([{ ...req, tag }], {
-        start: (service) => store.dispatch({ type: "phase", service, phase: "building" }),
-        line: (service, line) => store.dispatch({ type: "build-line", service, line }),
-      });
+      const [built] = await ports.images.ensure([{ ...req, tag }], buildProgress(store));
       if (!built) throw new Error(`no build result for ${name}`);
       store.dispatch({ type: "build", service: name, action: built.action, image: tag, durationMs: built.durationMs });
       if (built.action === "failed") throw built.error;
@@ -47,12 +45,7 @@ export async function updateService(project: ResolvedProject, ports: Ports, stor
     const images = Object.fromEntries(project.services.map((x) => [x.name, x.name === name ? image! : (store.state.services[x.name]?.image ?? x.image ?? "devup.invalid/unused")]));
     const restartable = await restartCommands(project, ports, tag ? { [name]: tag } : {});
     const own = wrapForRestart(buildObjects(project, images), restartable).filter((o) => o.metadata.labels?.[LABELS.name] === name);
-    store.dispatch({ type: "phase", service: name, phase: "applying" });
-    await ports.kube.apply(own);
-    store.dispatch({ type: "applied", service: name, objects: own.length });
-    store.dispatch({ type: "phase", service: name, phase: "starting" });
-    await ports.kube.waitReady(project.namespace, name, (ready, desired) => store.dispatch({ type: "replicas", service: name, ready, desired }));
-    store.dispatch({ type: "ready", service: name, at: now() });
+    await applyAndWait(ports, store, project.namespace, name, own, now);
     return true;
   } catch (error) {
     store.dispatch({ type: "failed", service: name, error: toErrorReport(error) });

@@ -20,7 +20,8 @@ import { DevupError } from "@devup/errors";
 import type { ResolvedProject } from "@devup/spec";
 import type { CommandContext } from "../context.ts";
 import type { Output } from "../output.ts";
-import { buildInputs, contentTag, loadValidProject } from "../project.ts";
+import { contentTag, loadValidProject } from "../project.ts";
+import { imageRequest } from "@devup/engine";
 
 type Docker = ReturnType<typeof connectDocker>;
 
@@ -38,7 +39,7 @@ async function images(docker: Docker, project: ResolvedProject, out: Output, sig
       }
       continue;
     }
-    const inputs = buildInputs(project, { ...s, build: s.build });
+    const inputs = imageRequest(project, s)!;
     const { hash, tag } = await contentTag(project.name, s.name, inputs);
     refs[s.name] = tag;
     requests.push({ service: s.name, inputs, tag, hash });
