@@ -30,6 +30,8 @@ const env: OptionSpec = { type: "string", short: "e", value: "NAME", description
 const force: OptionSpec = { type: "boolean", short: "f", description: "overwrite files that already exist" };
 
 const allowContext: OptionSpec = { type: "string", multiple: true, value: "NAME", description: "allow deploying to this kubeconfig context (devup never deploys to one it did not create otherwise)" };
+const logFields: OptionSpec = { type: "boolean", description: "JSON log lines: show every field, not just time, level and message (secret-looking names redacted)" };
+const logRaw: OptionSpec = { type: "boolean", description: "log lines exactly as the service wrote them" };
 const timeout: OptionSpec = { type: "string", value: "SECONDS", default: "300", description: "how long each service may take to become ready" };
 
 export const commands: CommandSpec[] = [
@@ -57,8 +59,14 @@ export const commands: CommandSpec[] = [
   {
     name: "run-local",
     summary: "the compose step: the spec as plain Docker containers (no Kubernetes); logs until Ctrl-C, which removes them",
-    usage: "dev run-local [--env NAME] [--keep]",
-    options: { env, keep: { type: "boolean", description: "leave the containers and the network running after Ctrl-C (the next run replaces them)" } },
+    usage: "dev run-local [--env NAME] [--keep] [--no-watch] [--fields] [--raw]",
+    options: {
+      env,
+      keep: { type: "boolean", description: "leave the containers and the network running after Ctrl-C (the next run replaces them)" },
+      "no-watch": { type: "boolean", description: "do not watch files (no sync into the containers, no rebuild on change)" },
+      fields: logFields,
+      raw: logRaw,
+    },
     load: () => import("./commands/run-local.ts"),
   },
   {
@@ -78,11 +86,13 @@ export const commands: CommandSpec[] = [
   {
     name: "logs",
     summary: "logs of a service's pods (or of all services), prefixed by service and pod",
-    usage: "dev logs [SERVICE] [-f] [--tail N]",
+    usage: "dev logs [SERVICE] [-f] [--tail N] [--fields] [--raw]",
     options: {
       env,
       follow: { type: "boolean", short: "f", description: "keep streaming, including pods that start later" },
       tail: { type: "string", value: "N", default: "100", description: "lines from the end of each container" },
+      fields: logFields,
+      raw: logRaw,
       "allow-context": allowContext,
     },
     load: () => import("./commands/logs.ts"),

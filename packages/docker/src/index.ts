@@ -4,4 +4,5 @@ export { connectDocker, dockerEndpoint, imageExists, pingDocker } from "./engine
 export { ensureImages, summarizeBuilds, type BuildEvent, type BuildSummary, type EnsureImagesOptions, type ImageRequest, type ImageResult } from "./ensure.ts";
 export { followLocalLogs, type LogLine } from "./run-local/logs.ts";
 export { planContainers, type ContainerPlan, type LocalProject, type LocalService } from "./run-local/plan.ts";
-export { removeLocal, startLocal, type RunLocalEvent } from "./run-local/run.ts";
+export { removeLocal, replaceLocal, startLocal, type RunLocalEvent } from "./run-local/run.ts";
+export { syncIntoContainer, type LocalSyncRequest, type LocalSyncResult } from "./run-local/update.ts";

@@ -1,9 +1,13 @@
-/** `dev logs [SERVICE] [-f]`: logs of every pod of a service (or of all services), prefixed by service and pod. */
+/**
+ * `dev logs [SERVICE] [-f]`: logs of every pod of a service (or of all services), prefixed by service
+ * and pod; JSON lines as `time LEVEL message` (`--fields`: all fields, `--raw`: as written).
+ */
 import { DevupError } from "@devup/errors";
 import { streamLogs } from "@devup/kube";
 import { LABELS } from "@devup/manifests";
 import { existingCluster } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
+import { logLineFormatter } from "../log-format.ts";
 import { loadValidProject } from "../project.ts";
 
 export default async function logs(ctx: CommandContext): Promise<void> {
@@ -14,6 +18,7 @@ export default async function logs(ctx: CommandContext): Promise<void> {
   }
   const tail = Number(ctx.options.tail ?? 100);
   const kube = await existingCluster(ctx, project);
+  const show = logLineFormatter(ctx, project);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
@@ -28,7 +33,8 @@ export default async function logs(ctx: CommandContext): Promise<void> {
       onLine: (line) => {
         const svc = line.pod.replace(/-[a-z0-9]+-[a-z0-9]+$/, "");
         const short = line.pod.slice(svc.length + 1);
-        ctx.out.result({ type: "log", service: svc, pod: line.pod, container: line.container, text: line.text, message: `[${svc} ${short}] ${line.text}` });
+        const shown = show(line.text);
+        ctx.out.result({ type: "log", service: svc, pod: line.pod, container: line.container, text: shown.line, ...shown.parsed, message: `[${svc} ${short}] ${shown.text}` });
       },
     });
   } finally {

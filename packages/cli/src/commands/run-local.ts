@@ -2,6 +2,7 @@
  * `dev run-local`: the compose step. The same spec and images as `dev up`, as plain Docker
  * containers on one network per project; logs follow until Ctrl-C, which removes them (`--keep` not).
  */
+import { relative } from "node:path";
 import {
   connectDocker,
   ensureImages,
@@ -10,28 +11,33 @@ import {
   pingDocker,
   planContainers,
   removeLocal,
+  replaceLocal,
   startLocal,
   summarizeBuilds,
+  syncIntoContainer,
   type BuildEvent,
+  type ContainerPlan,
   type ImageRequest,
   type RunLocalEvent,
 } from "@devup/docker";
-import { DevupError } from "@devup/errors";
-import type { ResolvedProject } from "@devup/spec";
+import { DevupError, toErrorReport } from "@devup/errors";
+import { imageRequest, RESTART_LOOP, watchLocal, type LocalWatchEvent, type LocalWatching } from "@devup/engine";
+import { formatDiagnostic, loadProject, type ResolvedProject, type ResolvedService } from "@devup/spec";
 import type { CommandContext } from "../context.ts";
+import { logLineFormatter } from "../log-format.ts";
 import type { Output } from "../output.ts";
 import { contentTag, loadValidProject } from "../project.ts";
-import { imageRequest } from "@devup/engine";
+import { chokidarWatcher } from "../watch-files.ts";
 
 type Docker = ReturnType<typeof connectDocker>;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Builds what changed (content tags, as `dev up`), checks the other images exist; service → image. */
-async function images(docker: Docker, project: ResolvedProject, out: Output, signal: AbortSignal): Promise<Record<string, string>> {
+/** Builds what changed (content tags, as `dev up`), checks the other images exist; service → image, and the services built. */
+async function images(docker: Docker, project: ResolvedProject, services: readonly ResolvedService[], out: Output, signal: AbortSignal): Promise<{ refs: Record<string, string>; built: string[] }> {
   const refs: Record<string, string> = {};
   const requests: ImageRequest[] = [];
-  for (const s of project.services) {
+  for (const s of services) {
     if (!s.build) {
       refs[s.name] = s.image!;
       if (!(await imageExists(docker, s.image!))) {
@@ -47,7 +53,36 @@ async function images(docker: Docker, project: ResolvedProject, out: Output, sig
   const results = await ensureImages(docker, requests, { signal, onEvent: (e) => printBuild(out, e) });
   const summary = summarizeBuilds(results);
   if (summary.error) throw summary.error;
-  return refs;
+  return { refs, built: results.filter((r) => r.action === "built").map((r) => r.service) };
+}
+
+/**
+ * Watching: services with a `then: restart` sync rule run behind the restart loop (PID 1 a small
+ * shell loop around the real command, from the spec or the image), so a sync restarts the process
+ * in the same container and the synced files stay.
+ */
+async function restartEntrypoint(docker: Docker, s: ResolvedService, image: string): Promise<string[] | undefined> {
+  if (!s.sync.some((r) => r.then === "restart")) return undefined;
+  let command: string[];
+  if (s.command) {
+    command = [...s.command, ...(s.args ?? [])];
+  } else {
+    const info = await docker.getImage(image).inspect().catch(() => undefined);
+    const entry = info?.Config.Entrypoint ?? [];
+    command = [...(typeof entry === "string" ? ["/bin/sh", "-c", entry] : entry), ...(s.args ?? info?.Config.Cmd ?? [])];
+  }
+  return command.length ? ["/bin/sh", "-c", RESTART_LOOP, "devup-restart", ...command] : undefined;
+}
+
+async function planFor(docker: Docker, project: ResolvedProject, services: readonly ResolvedService[], refs: Record<string, string>, watch: boolean): Promise<ContainerPlan[]> {
+  const entrypoints: Record<string, string[]> = {};
+  if (watch) {
+    for (const s of services) {
+      const e = await restartEntrypoint(docker, s, refs[s.name]!);
+      if (e) entrypoints[s.name] = e;
+    }
+  }
+  return planContainers({ ...project, services }, refs, entrypoints);
 }
 
 function printBuild(out: Output, e: BuildEvent): void {
@@ -89,21 +124,74 @@ function abortOnSignal(): { signal: AbortSignal; dispose: () => void } {
   };
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Prints the watch loop's events: `[users] synced 1 file (src/server.js) in 0.2 s`. */
+function printWatch(out: Output, project: () => ResolvedProject, e: LocalWatchEvent, aborted: () => boolean): void {
+  const inService = (service: string, paths: readonly string[]) => {
+    const dir = project().services.find((s) => s.name === service)?.dir ?? ".";
+    return paths.map((p) => (dir === "." ? p : relative(dir, p) || p));
+  };
+  const list = (paths: readonly string[]) => (paths.length > 3 ? `${paths.slice(0, 3).join(", ")}, …` : paths.join(", "));
+  const type = `run-local.${e.type}`;
+  switch (e.type) {
+    case "update-start":
+      return out.info({ ...e, type, message: `[${e.service}] ${list(inService(e.service, e.trigger))} changed: ${e.kind === "sync" ? "syncing" : "rebuilding"}` });
+    case "synced":
+      return out.info({ ...e, type, message: `[${e.service}] synced ${plural(e.files.length, "file")} (${list(inService(e.service, e.files))})${e.restarted ? " and restarted" : ""} in ${seconds(e.durationMs)}` });
+    case "rebuilt":
+      return out.info({
+        ...e,
+        type,
+        message: `[${e.service}] ${e.built ? `rebuilt ${e.image}` : `image up to date (${e.image})`}, container replaced and healthy in ${seconds(e.durationMs)} (${list(inService(e.service, e.trigger))})`,
+      });
+    case "sync-failed": {
+      const r = toErrorReport(e.error);
+      return out.info({ type, service: e.service, message: `[${e.service}] sync failed (${r.message}); rebuilding instead`, details: r.details });
+    }
+    case "update-failed": {
+      if (aborted()) return;
+      const r = toErrorReport(e.error);
+      return out.info({ type, service: e.service, trigger: e.trigger, error: r.message, message: `[${e.service}] update failed: ${r.message}${r.details.length ? `\n  ${r.details.join("\n  ")}` : ""}\n  fix it and save again (the next change retries)` });
+    }
+    case "spec-invalid":
+      return out.info({ ...e, type, message: `the spec is invalid; the containers keep running as they are:\n  ${e.errors.join("\n  ")}` });
+    case "services-changed":
+      return out.info({
+        ...e,
+        type,
+        message: `services ${[...e.added.map((n) => `added: ${n}`), ...e.removed.map((n) => `removed: ${n}`)].join(", ")}; restart dev run-local to start or stop them`,
+      });
+  }
+}
+
 export default async function runLocal(ctx: CommandContext): Promise<void> {
   const project = loadValidProject(ctx);
   const keep = ctx.options.keep === true;
+  const watch = ctx.options["no-watch"] !== true;
   const docker = connectDocker();
   await pingDocker(docker);
   const { signal, dispose } = abortOnSignal();
   const { out } = ctx;
   const started = Date.now();
+  const show = logLineFormatter(ctx, project);
   let stopLogs = () => {};
+  let watching: LocalWatching | undefined;
   try {
-    const plans = planContainers(project, await images(docker, project, out, signal));
+    const { refs } = await images(docker, project, project.services, out, signal);
+    const plans = await planFor(docker, project, project.services, refs, watch);
     for (const p of plans.filter((p) => p.replicasSkipped > 0)) {
       out.info({ type: "run-local.note", service: p.service, message: `[${p.service}] runs 1 container (the spec asks for ${p.replicasSkipped + 1} replicas; run-local runs one per service)` });
     }
-    stopLogs = followLocalLogs(docker, plans, (l) => out.result(out.format === "json" ? { type: "log", ...l } : { type: "log", message: `[${l.service}] ${l.line}` }), started);
+    stopLogs = followLocalLogs(
+      docker,
+      plans,
+      (l) => {
+        const shown = show(l.line);
+        out.result(out.format === "json" ? { type: "log", service: l.service, stream: l.stream, line: shown.line, ...shown.parsed } : { type: "log", message: `[${l.service}] ${shown.text}` });
+      },
+      started,
+    );
     await startLocal(docker, project, plans, { signal, onEvent: (e) => out.info({ ...e, type: `run-local.${e.type}`, message: describe(e) }) });
     const durationMs = Date.now() - started;
     out.result({
@@ -113,6 +201,10 @@ export default async function runLocal(ctx: CommandContext): Promise<void> {
       urls: Object.fromEntries(plans.map((p) => [p.service, p.urls])),
       message: `${plans.length} services healthy in ${seconds(durationMs)} (network ${`devup-${project.name}-${project.environment}`}); press Ctrl-C to stop${keep ? " (--keep: the containers stay)" : " and remove them"}`,
     });
+    if (watch) {
+      watching = watchContainers(ctx, docker, project, plans, refs, signal);
+      out.info({ type: "watching", message: "watching for changes: synced files are copied into the running containers, other changes rebuild and replace the container (--no-watch to turn off)" });
+    }
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
   } catch (error) {
     if (!signal.aborted) {
@@ -120,10 +212,49 @@ export default async function runLocal(ctx: CommandContext): Promise<void> {
       throw error;
     }
   } finally {
+    // An update in flight sees the abort and ends; then nothing creates containers behind stop's back.
+    await watching?.close();
+    await watching?.idle();
     stopLogs();
     dispose();
   }
   await stop(docker, project, out, keep);
+}
+
+/** The watch loop on the Docker side: sync with putArchive/exec, rebuild by replacing the container. */
+function watchContainers(ctx: CommandContext, docker: Docker, initial: ResolvedProject, initialPlans: readonly ContainerPlan[], refs: Record<string, string>, signal: AbortSignal): LocalWatching {
+  const { out } = ctx;
+  const plans = new Map(initialPlans.map((p) => [p.service, p]));
+  let current = initial;
+  const environment = typeof ctx.options.env === "string" ? ctx.options.env : undefined;
+  return watchLocal(
+    initial,
+    {
+      async sync(s, work) {
+        const plan = plans.get(s.name);
+        if (!plan) throw new DevupError("docker", `${s.name} has no container`);
+        if (work.restart && !plan.create.Entrypoint?.includes(RESTART_LOOP)) throw new DevupError("docker", `${s.name}: its container does not run behind the restart loop`);
+        await syncIntoContainer(docker, plan, work);
+      },
+      async rebuild(project, s) {
+        current = project;
+        const { refs: next, built } = await images(docker, project, [s], out, signal);
+        refs[s.name] = next[s.name]!;
+        const [plan] = await planFor(docker, project, [s], refs, true);
+        plans.set(s.name, plan!);
+        await replaceLocal(docker, plan!, { signal });
+        return { image: next[s.name]!, built: built.includes(s.name) };
+      },
+    },
+    {
+      watcher: chokidarWatcher,
+      reload: () => {
+        const loaded = loadProject(ctx.cwd, { environment });
+        return { project: loaded.value, errors: loaded.errors.map(formatDiagnostic) };
+      },
+      onEvent: (e) => printWatch(out, () => current, e, () => signal.aborted),
+    },
+  );
 }
 
 /** Removes what run-local started unless `--keep`, and says so. */

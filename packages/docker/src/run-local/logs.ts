@@ -1,6 +1,7 @@
 /**
  * Follow the logs of run-local's containers, line by line with the service's name, until stopped.
- * A followed stream ends when its container stops (a crash); it is picked up again after the restart.
+ * A followed stream ends when its container stops (a crash, or a rebuild replacing it); it is picked
+ * up again after the restart, and from the start for a replaced container (a new id).
  */
 import type Docker from "dockerode";
 import { createLineDemuxer, type LogStream } from "./demux.ts";
@@ -16,11 +17,18 @@ export interface LogLine {
 export function followLocalLogs(docker: Docker, plans: readonly ContainerPlan[], onLine: (line: LogLine) => void, sinceMs = Date.now()): () => void {
   let stopped = false;
   const streams = new Set<NodeJS.ReadableStream & { destroy?: () => void }>();
+  // A container replaced by a rebuild has a new id: its log is followed from its start.
+  const ids = new Map<string, string>();
   const follow = async (plan: ContainerPlan, since: number): Promise<void> => {
     if (stopped) return;
     let stream: NodeJS.ReadableStream & { destroy?: () => void };
     try {
-      stream = await docker.getContainer(plan.container).logs({ follow: true, stdout: true, stderr: true, since: Math.floor(since / 1000) });
+      const container = docker.getContainer(plan.container);
+      const { Id } = await container.inspect();
+      const previous = ids.get(plan.service);
+      ids.set(plan.service, Id);
+      if (previous !== undefined && previous !== Id) since = 0;
+      stream = await container.logs({ follow: true, stdout: true, stderr: true, since: Math.floor(since / 1000) });
     } catch {
       // Gone or not there yet: try again shortly unless stopping.
       setTimeout(() => void follow(plan, since), 1000).unref();
@@ -31,7 +39,7 @@ export function followLocalLogs(docker: Docker, plans: readonly ContainerPlan[],
       return;
     }
     streams.add(stream);
-    let lastAt = since;
+    let lastAt = since || Date.now();
     const demux = createLineDemuxer((s, line) => {
       lastAt = Date.now();
       onLine({ service: plan.service, stream: s, line });

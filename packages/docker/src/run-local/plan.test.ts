@@ -77,4 +77,12 @@ describe("run-local container plans", () => {
     expect(users!.replicasSkipped).toBe(1);
     expect(() => planContainers(project, { users: "x" })).toThrow(/accounts/);
   });
+
+  it("runs a given entrypoint instead of the image's (the restart loop), dropping args it already holds", () => {
+    const withArgs: LocalProject = { ...project, services: [service({ name: "api", command: ["node"], args: ["a.js"] })] };
+    expect(planContainers(withArgs, { api: "i" })[0]!.create).toMatchObject({ Entrypoint: ["node"], Cmd: ["a.js"] });
+    const wrapped = planContainers(withArgs, { api: "i" }, { api: ["/bin/sh", "-c", "loop", "devup-restart", "node", "a.js"] })[0]!.create;
+    expect(wrapped.Entrypoint).toEqual(["/bin/sh", "-c", "loop", "devup-restart", "node", "a.js"]);
+    expect(wrapped.Cmd).toBeUndefined();
+  });
 });

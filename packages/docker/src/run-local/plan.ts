@@ -100,7 +100,7 @@ export function healthcheck(service: LocalService): Docker.HealthConfig | undefi
   return { Test: test, Interval: ns(Math.min(h.periodSeconds, 2)), Timeout: ns(h.timeoutSeconds), Retries: h.failureThreshold, StartPeriod: ns(h.startupGraceSeconds) };
 }
 
-function planContainer(project: LocalProject, service: LocalService, image: string): ContainerPlan {
+function planContainer(project: LocalProject, service: LocalService, image: string, entrypoint: readonly string[] | undefined): ContainerPlan {
   const network = networkName(project);
   const published = service.ports.filter((p) => p.forward !== undefined);
   const key = (p: LocalService["ports"][number]) => `${p.port}/${p.protocol.toLowerCase()}`;
@@ -121,8 +121,9 @@ function planContainer(project: LocalProject, service: LocalService, image: stri
       RestartPolicy: { Name: "unless-stopped" },
     },
     NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [service.name] } } },
-    ...(service.command ? { Entrypoint: service.command } : {}),
-    ...(service.args ? { Cmd: service.args } : {}),
+    // A given entrypoint (the restart loop around the real command) replaces the image's ENTRYPOINT and CMD.
+    ...(entrypoint ? { Entrypoint: [...entrypoint] } : service.command ? { Entrypoint: service.command } : {}),
+    ...(service.args && !entrypoint ? { Cmd: service.args } : {}),
     ...(service.workingDir ? { WorkingDir: service.workingDir } : {}),
     ...(health ? { Healthcheck: health } : {}),
   };
@@ -139,11 +140,14 @@ function planContainer(project: LocalProject, service: LocalService, image: stri
   };
 }
 
-/** One plan per service, in the spec's order; `images` maps service → image reference. */
-export function planContainers(project: LocalProject, images: Readonly<Record<string, string>>): ContainerPlan[] {
+/**
+ * One plan per service, in the spec's order; `images` maps service → image reference, and
+ * `entrypoints` (optional) service → the whole command to run instead of the image's.
+ */
+export function planContainers(project: LocalProject, images: Readonly<Record<string, string>>, entrypoints: Readonly<Record<string, readonly string[]>> = {}): ContainerPlan[] {
   return project.services.map((s) => {
     const image = images[s.name];
     if (!image) throw new Error(`no image for service ${s.name}`);
-    return planContainer(project, s, image);
+    return planContainer(project, s, image, entrypoints[s.name]);
   });
 }

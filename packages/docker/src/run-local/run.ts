@@ -82,6 +82,19 @@ export async function startLocal(docker: Docker, project: LocalProject, plans: r
   if (failed) throw failed.reason;
 }
 
+/**
+ * Watching's rebuild: the service's container replaced by one from `plan` (the new image; the same
+ * name, network alias, ports, env and files), then waits until it is healthy. Throws a DevupError
+ * (with the last log lines) when it does not become healthy; the new container then stays for them.
+ */
+export async function replaceLocal(docker: Docker, plan: ContainerPlan, options: StartLocalOptions = {}): Promise<void> {
+  options.signal?.throwIfAborted();
+  await removeByName(docker, [plan]);
+  options.signal?.throwIfAborted();
+  await createAndStart(docker, plan);
+  await waitReady(docker, plan, options);
+}
+
 /** A container of the same name left by another environment of this project would block the name. */
 async function removeByName(docker: Docker, plans: readonly ContainerPlan[]): Promise<void> {
   await Promise.all(plans.map((p) => docker.getContainer(p.container).remove({ force: true, v: true }).catch(ignoreNotFound)));

@@ -1,0 +1,137 @@
+// run-local's watch loop against fakes of the other side: a hand-driven watcher, a fake timer, a recording port.
+import { memoryFs, validateProject, type ResolvedProject, type ResolvedService } from "@devup/spec";
+import { describe, expect, it } from "vitest";
+import { fakeTimer } from "./fake-timer.ts";
+import { localSyncWork, watchLocal, type LocalSyncWork, type LocalWatchEvent } from "./run-local-loop.ts";
+
+function project(greeting = "hi", extra = ""): ResolvedProject {
+  const files: Record<string, string> = {
+    "dev.yaml": "name: shop\n",
+    "services/api/service.yaml": `build: {}\nenv:\n  GREETING: ${greeting}\nports:\n  - port: 8080\nsync:\n  - { from: src, to: /app/src, then: restart }\n  - { from: static, to: /app/static, then: { run: [touch, /tmp/x] } }\n${extra}`,
+    "services/api/Dockerfile": "FROM node:24-slim\n",
+  };
+  const r = validateProject({ root: "/p", devFile: { path: "dev.yaml", text: files["dev.yaml"]! }, serviceFiles: [{ path: "services/api/service.yaml", text: files["services/api/service.yaml"]! }] }, memoryFs(files));
+  if (!r.value) throw new Error(JSON.stringify(r.errors));
+  return r.value;
+}
+
+function setup(options: { syncFails?: boolean; reload?: () => { project?: ResolvedProject; errors: string[] } } = {}) {
+  const p = project();
+  const timer = fakeTimer();
+  const events: LocalWatchEvent[] = [];
+  const syncs: Array<{ service: string; work: LocalSyncWork }> = [];
+  const rebuilds: ResolvedService[] = [];
+  let release: (() => void) | undefined;
+  let emit: (path: string) => void = () => undefined;
+  let watches = 0;
+  const w = watchLocal(
+    p,
+    {
+      sync: (s, work) => {
+        syncs.push({ service: s.name, work });
+        return options.syncFails ? Promise.reject(new Error("putArchive: no such container")) : Promise.resolve();
+      },
+      rebuild: async (_project, s) => {
+        rebuilds.push(s);
+        if (rebuilds.length === 1) await new Promise<void>((r) => (release = r));
+        return { image: `devup.local/shop-api:v${rebuilds.length}`, built: true };
+      },
+    },
+    {
+      watcher: { watch: (_p, on) => ((emit = on), watches++, { close: () => Promise.resolve() }) },
+      reload: options.reload ?? (() => ({ project: p, errors: [] })),
+      onEvent: (e) => events.push(e),
+      timer,
+    },
+  );
+  const flush = async () => {
+    timer.advance(200);
+    await new Promise((r) => setTimeout(r, 0));
+  };
+  return { emit: (path: string) => emit(path), flush, timer, events, syncs, rebuilds, w, release: () => release?.(), watches: () => watches };
+}
+
+describe("watchLocal", () => {
+  it("copies files under a sync rule and restarts, once per batch", async () => {
+    const t = setup();
+    t.emit("services/api/src/a.js");
+    t.emit("services/api/src/b.js");
+    await t.flush();
+    await t.w.idle();
+    expect(t.syncs).toEqual([
+      { service: "api", work: { files: [{ local: "/p/services/api/src/a.js", to: "/app/src/a.js" }, { local: "/p/services/api/src/b.js", to: "/app/src/b.js" }], run: [], restart: true } },
+    ]);
+    expect(t.rebuilds).toEqual([]);
+    expect(t.events.map((e) => e.type)).toEqual(["update-start", "synced"]);
+    expect(t.events[1]).toMatchObject({ service: "api", files: ["services/api/src/a.js", "services/api/src/b.js"], restarted: true });
+  });
+
+  it("runs a rule's command instead of restarting", () => {
+    const p = project();
+    const rule = p.services[0]!.sync.find((r) => r.to === "/app/static")!;
+    expect(localSyncWork("/p", [{ path: "services/api/static/i.css", to: "/app/static/i.css", rule }])).toEqual({
+      files: [{ local: "/p/services/api/static/i.css", to: "/app/static/i.css" }],
+      run: [["touch", "/tmp/x"]],
+      restart: false,
+    });
+  });
+
+  it("rebuilds for a change outside the sync rules, and a change during the build queues exactly one follow-up", async () => {
+    const t = setup();
+    t.emit("services/api/Dockerfile");
+    await t.flush();
+    expect(t.rebuilds).toHaveLength(1);
+    t.emit("services/api/package.json");
+    await t.flush();
+    t.emit("services/api/src/a.js");
+    await t.flush();
+    expect(t.rebuilds).toHaveLength(1);
+    t.release();
+    await t.w.idle();
+    // The queued package.json change and the sync merged into one rebuild.
+    expect(t.rebuilds).toHaveLength(2);
+    expect(t.syncs).toEqual([]);
+    const rebuilt = t.events.filter((e) => e.type === "rebuilt");
+    expect(rebuilt).toMatchObject([
+      { service: "api", trigger: ["services/api/Dockerfile"], image: "devup.local/shop-api:v1", built: true },
+      { service: "api", trigger: ["services/api/package.json", "services/api/src/a.js"], image: "devup.local/shop-api:v2" },
+    ]);
+  });
+
+  it("falls back to a rebuild when the sync fails, and says so", async () => {
+    const t = setup({ syncFails: true });
+    t.emit("services/api/src/a.js");
+    await t.flush();
+    t.release();
+    await t.w.idle();
+    expect(t.syncs).toHaveLength(1);
+    expect(t.rebuilds).toHaveLength(1);
+    expect(t.events.map((e) => e.type)).toEqual(["update-start", "sync-failed", "rebuilt"]);
+    expect(String((t.events[1] as { error: Error }).error.message)).toContain("no such container");
+  });
+
+  it("a spec edit rebuilds the services whose definition changed; an invalid spec keeps what runs", async () => {
+    let next: { project?: ResolvedProject; errors: string[] } = { project: project("hello"), errors: [] };
+    const t = setup({ reload: () => next });
+    t.emit("services/api/service.yaml");
+    await t.flush();
+    t.release();
+    await t.w.idle();
+    expect(t.rebuilds.map((s) => s.env)).toEqual([[["GREETING", { value: "hello" }]]]);
+    expect(t.watches()).toBe(2);
+    next = { errors: ["services/api/service.yaml:2: bad"] };
+    t.emit("services/api/service.yaml");
+    await t.flush();
+    await t.w.idle();
+    expect(t.rebuilds).toHaveLength(1);
+    expect(t.events.at(-1)).toEqual({ type: "spec-invalid", errors: ["services/api/service.yaml:2: bad"] });
+  });
+
+  it("stops reporting after close", async () => {
+    const t = setup();
+    await t.w.close();
+    t.emit("services/api/src/a.js");
+    await t.flush();
+    expect(t.syncs).toEqual([]);
+  });
+});

@@ -1,0 +1,92 @@
+// `dev run-local` watches by default (issue 6 §1): on the real Docker engine with real files, an
+// edit under users' sync rule is copied into its running container and the process restarted in
+// place (same container); an edit outside the rules (its Dockerfile) rebuilds the image and
+// replaces the container (same name, port and network alias); Ctrl-C still removes everything.
+import { connectDocker } from "@devup/docker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { devLong, ofType, sampleProject, type DevEvent, type SampleProject } from "../up/project.ts";
+
+// Forwards 25080–25082 (this helper's port range 25000–25999).
+const OFFSET = 17000;
+const USERS = `http://127.0.0.1:${8081 + OFFSET}`;
+const docker = connectDocker();
+const byProject = { label: ["devup.dev/project=rl-watch"] };
+let project: SampleProject;
+
+beforeAll(async () => {
+  project = await sampleProject("rl-watch", OFFSET);
+});
+
+afterAll(async () => {
+  for (const c of await docker.listContainers({ all: true, filters: byProject })) await docker.getContainer(c.Id).remove({ force: true });
+  for (const n of await docker.listNetworks({ filters: byProject })) await docker.getNetwork(n.Id).remove();
+  await project?.cleanup();
+});
+
+async function get(path: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${USERS}${path}`, { signal: AbortSignal.timeout(2000) });
+    return res.ok ? await res.text() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const usersId = async () => (await docker.getContainer("devup-rl-watch-users").inspect()).Id;
+const after = (events: DevEvent[], n: number, type: string) => events.slice(n).find((e) => e.type === type && e.service === "users");
+
+describe("dev run-local watching", () => {
+  it("syncs an edited file into the running container, rebuilds for a Dockerfile edit, and Ctrl-C removes everything", async () => {
+    const run = devLong(project.dir, ["run-local"]);
+    await run.waitFor("summary", 5 * 60_000);
+    await run.waitFor("watching", 10_000);
+    expect(JSON.parse((await get("/v1/users"))!)).toEqual(["ada", "grace", "linus"]);
+    const firstId = await usersId();
+    // The samples log JSON: level and message are parsed out of users' lines.
+    await until("a parsed users log line", () => ofType(run.events, "log").find((e) => e.service === "users" && e.level === "info" && typeof e.msg === "string"), 10_000);
+
+    // 1. Under the sync rule (src → /app/src, then: restart): copied in, process restarted, same container.
+    let mark = run.events.length;
+    await project.edit("services/users/src/server.js", '"/v1/users": () => [200, users.map((u) => u.name)]', '"/v1/users": () => [200, users.map((u) => u.name.toUpperCase())]');
+    const synced = await until("users synced", () => after(run.events, mark, "run-local.synced"), 60_000);
+    expect(synced).toMatchObject({ files: ["services/users/src/server.js"], restarted: true });
+    expect(String(synced.message)).toMatch(/^\[users\] synced 1 file \(src\/server\.js\) and restarted in \d+\.\d s$/);
+    // Served once the restart reported healthy: no waiting needed.
+    expect(JSON.parse((await get("/v1/users"))!)).toEqual(["ADA", "GRACE", "LINUS"]);
+    expect(await usersId()).toBe(firstId);
+    expect(after(run.events, mark, "run-local.rebuilt")).toBeUndefined();
+
+    // 2. Outside every sync rule (the Dockerfile): rebuilt, the container replaced, serving from the new image.
+    mark = run.events.length;
+    await project.edit("services/users/Dockerfile", "ENV PORT=8080", "ENV PORT=8080\nENV APP_VERSION=rebuilt-by-watch");
+    const rebuilt = await until("users rebuilt", () => after(run.events, mark, "run-local.rebuilt") ?? after(run.events, mark, "run-local.update-failed"), 3 * 60_000);
+    expect(rebuilt).toMatchObject({ type: "run-local.rebuilt", built: true, trigger: ["services/users/Dockerfile"] });
+    expect(String(rebuilt.message)).toMatch(/^\[users\] rebuilt devup\.local\/rl-watch-users:\S+, container replaced and healthy in \d+\.\d s \(Dockerfile\)$/);
+    expect(JSON.parse((await get("/info"))!)).toMatchObject({ version: "rebuilt-by-watch", greeting: "hello from users" });
+    // The image holds the synced edit too; the container is new under the same name and alias.
+    expect(JSON.parse((await get("/v1/users"))!)).toEqual(["ADA", "GRACE", "LINUS"]);
+    expect(await usersId()).not.toBe(firstId);
+    const website = await fetch(`http://127.0.0.1:${8080 + OFFSET}/`, { signal: AbortSignal.timeout(5000) });
+    expect(await website.text()).toContain("<li>ada — account 100 (team)</li>"); // website reaches the new users container by its service name
+    // Its logs are followed again from the new container's start.
+    const replacedAt = run.events.length;
+    await get("/v2/users");
+    await until("a log line of the new users container", () => run.events.slice(replacedAt).find((e) => e.type === "log" && e.service === "users"), 15_000);
+
+    run.process.kill("SIGINT");
+    expect((await run.process).exitCode).toBe(0);
+    expect(ofType(run.events, "stopped")[0]).toMatchObject({ kept: false, removed: ["devup-rl-watch-accounts", "devup-rl-watch-users", "devup-rl-watch-website"] });
+    expect(await docker.listContainers({ all: true, filters: byProject })).toEqual([]);
+    expect(await docker.listNetworks({ filters: byProject })).toEqual([]);
+  });
+});
