@@ -1,7 +1,9 @@
 // `dev run-local` watches by default (issue 6 §1): on the real Docker engine with real files, an
 // edit under users' sync rule is copied into its running container and the process restarted in
-// place (same container); an edit outside the rules (its Dockerfile) rebuilds the image and
+// place (same container), a deleted file is removed; an edit outside the rules (its Dockerfile) rebuilds the image and
 // replaces the container (same name, port and network alias); Ctrl-C still removes everything.
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { connectDocker } from "@devup/docker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devLong, ofType, sampleProject, type DevEvent, type SampleProject } from "../up/project.ts";
@@ -66,13 +68,31 @@ describe("dev run-local watching", () => {
     expect(await usersId()).toBe(firstId);
     expect(after(run.events, mark, "run-local.rebuilt")).toBeUndefined();
 
-    // 2. Outside every sync rule (the Dockerfile): rebuilt, the container replaced, serving from the new image.
+    // A new file is copied in, and a deleted one removed from the container.
+    const extra = join(project.dir, "services/users/src/extra.txt");
+    const inContainer = async () => {
+      const exec = await docker.getContainer("devup-rl-watch-users").exec({ Cmd: ["test", "-f", "/app/src/extra.txt"] });
+      await new Promise<void>((resolve) => void exec.start({}).then((s) => (s.on("end", resolve), s.resume())));
+      return (await exec.inspect()).ExitCode === 0;
+    };
     mark = run.events.length;
-    await project.edit("services/users/Dockerfile", "ENV PORT=8080", "ENV PORT=8080\nENV APP_VERSION=rebuilt-by-watch");
+    await writeFile(extra, "x\n");
+    await until("extra.txt synced", () => after(run.events, mark, "run-local.synced"), 60_000);
+    expect(await inContainer()).toBe(true);
+    mark = run.events.length;
+    await rm(extra);
+    await until("extra.txt deletion synced", () => after(run.events, mark, "run-local.synced"), 60_000);
+    expect(await inContainer()).toBe(false);
+
+    // 2. Outside every sync rule (the Dockerfile): rebuilt, the container replaced, serving from the new image.
+    // Unique per run: an image with the same inputs from an earlier run would be reused (content tags).
+    const version = `rebuilt-${Date.now()}`;
+    mark = run.events.length;
+    await project.edit("services/users/Dockerfile", "ENV PORT=8080", `ENV PORT=8080\nENV APP_VERSION=${version}`);
     const rebuilt = await until("users rebuilt", () => after(run.events, mark, "run-local.rebuilt") ?? after(run.events, mark, "run-local.update-failed"), 3 * 60_000);
     expect(rebuilt).toMatchObject({ type: "run-local.rebuilt", built: true, trigger: ["services/users/Dockerfile"] });
     expect(String(rebuilt.message)).toMatch(/^\[users\] rebuilt devup\.local\/rl-watch-users:\S+, container replaced and healthy in \d+\.\d s \(Dockerfile\)$/);
-    expect(JSON.parse((await get("/info"))!)).toMatchObject({ version: "rebuilt-by-watch", greeting: "hello from users" });
+    expect(JSON.parse((await get("/info"))!)).toMatchObject({ version, greeting: "hello from users" });
     // The image holds the synced edit too; the container is new under the same name and alias.
     expect(JSON.parse((await get("/v1/users"))!)).toEqual(["ADA", "GRACE", "LINUS"]);
     expect(await usersId()).not.toBe(firstId);
