@@ -5,7 +5,6 @@
  */
 import { formatLogLine, hideSecrets, parseJsonLog } from "@devup/kube/log-lines";
 import type { ResolvedProject } from "@devup/spec";
-import type { CommandContext } from "./context.ts";
 
 export interface ShownLine {
   /** For people. */
@@ -16,9 +15,10 @@ export interface ShownLine {
   parsed?: { level?: string | undefined; msg: string; time?: string | undefined; fields?: Record<string, unknown> | undefined } | undefined;
 }
 
-export function logLineFormatter(ctx: CommandContext, project: ResolvedProject): (line: string) => ShownLine {
-  if (ctx.options.raw === true) return (line) => ({ text: line, line });
-  const fields = ctx.options.fields === true;
+/** From the command's options: `fields` and `raw` are `--fields` and `--raw`. */
+export function logLineFormatter(project: ResolvedProject, options: Readonly<Record<string, unknown>>): (line: string) => ShownLine {
+  if (options.raw === true) return (line) => ({ text: line, line });
+  const fields = options.fields === true;
   const secrets = project.services.flatMap((s) => [...Object.values(s.secrets?.values ?? {}), ...Object.values(s.secrets?.files ?? {}).map((f) => f.content.trim())]);
   return (raw) => {
     const line = hideSecrets(raw, secrets);

@@ -18,7 +18,7 @@ export default async function logs(ctx: CommandContext): Promise<void> {
   }
   const tail = Number(ctx.options.tail ?? 100);
   const kube = await existingCluster(ctx, project);
-  const show = logLineFormatter(ctx, project);
+  const show = logLineFormatter(project, ctx.options);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once("SIGINT", stop);

@@ -174,7 +174,7 @@ export default async function runLocal(ctx: CommandContext): Promise<void> {
   const { signal, dispose } = abortOnSignal();
   const { out } = ctx;
   const started = Date.now();
-  const show = logLineFormatter(ctx, project);
+  const show = logLineFormatter(project, ctx.options);
   let stopLogs = () => {};
   let watching: LocalWatching | undefined;
   try {
@@ -234,7 +234,7 @@ function watchContainers(ctx: CommandContext, docker: Docker, initial: ResolvedP
         const plan = plans.get(s.name);
         if (!plan) throw new DevupError("docker", `${s.name} has no container`);
         if (work.restart && !plan.create.Entrypoint?.includes(RESTART_LOOP)) throw new DevupError("docker", `${s.name}: its container does not run behind the restart loop`);
-        await syncIntoContainer(docker, plan, work);
+        await syncIntoContainer(docker, plan, work, signal);
       },
       async rebuild(project, s) {
         current = project;

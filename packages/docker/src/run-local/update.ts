@@ -83,7 +83,7 @@ async function check(plan: ContainerPlan, container: Docker.Container, what: str
 }
 
 /** Copies, deletes, runs and restarts as asked; throws a DevupError that says which step failed. */
-export async function syncIntoContainer(docker: Docker, plan: ContainerPlan, request: LocalSyncRequest): Promise<LocalSyncResult> {
+export async function syncIntoContainer(docker: Docker, plan: ContainerPlan, request: LocalSyncRequest, signal?: AbortSignal): Promise<LocalSyncResult> {
   const container = docker.getContainer(plan.container);
   const state = await container.inspect().catch((cause: unknown) => {
     throw new DevupError("docker", `${plan.service}: the container ${plan.container} is not there to sync into`, { cause });
@@ -101,17 +101,18 @@ export async function syncIntoContainer(docker: Docker, plan: ContainerPlan, req
   for (const command of request.run) await check(plan, container, command.join(" "), command);
   if (request.restart) {
     await check(plan, container, "restarting the process", ["/bin/sh", "-c", RESTART_SCRIPT]);
-    await waitHealthy(plan, container);
+    await waitHealthy(plan, container, signal);
   }
   return { copied, deleted: deleted.length };
 }
 
 /** After a restart in place: the health check passes again (the process serves), or a DevupError. */
-async function waitHealthy(plan: ContainerPlan, container: Docker.Container): Promise<void> {
+async function waitHealthy(plan: ContainerPlan, container: Docker.Container, signal: AbortSignal | undefined): Promise<void> {
   const test = plan.create.Healthcheck?.Test;
   if (!test) return;
   const deadline = Date.now() + plan.readyTimeoutMs;
   while (!(await probeOnce(container, test, 5000))) {
+    signal?.throwIfAborted();
     if (Date.now() > deadline) throw new DevupError("timeout", `${plan.service}: the restarted process did not pass its health check within ${Math.round(plan.readyTimeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
