@@ -37,13 +37,13 @@ function runLocal(): Running {
   const child = spawn(node, [cli, "run-local", "--output", "json", "--cwd", dir], { stdio: ["ignore", "pipe", "pipe"] });
   const events: Array<Record<string, unknown>> = [];
   let out = "";
-  child.stdout!.on("data", (c: Buffer) => {
+  child.stdout.on("data", (c: Buffer) => {
     out += c.toString();
     const lines = out.split("\n");
     out = lines.pop() ?? "";
     for (const l of lines) if (l.startsWith("{")) events.push(JSON.parse(l) as Record<string, unknown>);
   });
-  child.stderr!.resume();
+  child.stderr.resume();
   return { child, events, start: process.hrtime.bigint() };
 }
 
