@@ -45,7 +45,9 @@ async function until<T>(what: string, check: () => T | undefined | Promise<T | u
 }
 
 const usersId = async () => (await docker.getContainer("devup-rl-watch-users").inspect()).Id;
-const after = (events: DevEvent[], n: number, type: string) => events.slice(n).find((e) => e.type === type && e.service === "users");
+/** The first users event of this type after index `n` (whose files include `file`, when given). */
+const after = (events: DevEvent[], n: number, type: string, file?: string) =>
+  events.slice(n).find((e) => e.type === type && e.service === "users" && (!file || (e.files as string[] | undefined)?.includes(file)));
 
 describe("dev run-local watching", () => {
   it("syncs an edited file into the running container, rebuilds for a Dockerfile edit, and Ctrl-C removes everything", async () => {
@@ -60,7 +62,7 @@ describe("dev run-local watching", () => {
     // 1. Under the sync rule (src → /app/src, then: restart): copied in, process restarted, same container.
     let mark = run.events.length;
     await project.edit("services/users/src/server.js", '"/v1/users": () => [200, users.map((u) => u.name)]', '"/v1/users": () => [200, users.map((u) => u.name.toUpperCase())]');
-    const synced = await until("users synced", () => after(run.events, mark, "run-local.synced"), 60_000);
+    const synced = await until("users synced", () => after(run.events, mark, "run-local.synced", "services/users/src/server.js"), 60_000);
     expect(synced).toMatchObject({ files: ["services/users/src/server.js"], restarted: true });
     expect(String(synced.message)).toMatch(/^\[users\] synced 1 file \(src\/server\.js\) and restarted in \d+\.\d s$/);
     // Served once the restart reported healthy: no waiting needed.
@@ -73,15 +75,19 @@ describe("dev run-local watching", () => {
     const inContainer = async () => {
       const exec = await docker.getContainer("devup-rl-watch-users").exec({ Cmd: ["test", "-f", "/app/src/extra.txt"] });
       await new Promise<void>((resolve) => void exec.start({}).then((s) => (s.on("end", resolve), s.resume())));
-      return (await exec.inspect()).ExitCode === 0;
+      for (;;) {
+        const info = await exec.inspect();
+        if (!info.Running) return info.ExitCode === 0;
+        await new Promise((r) => setTimeout(r, 50));
+      }
     };
     mark = run.events.length;
     await writeFile(extra, "x\n");
-    await until("extra.txt synced", () => after(run.events, mark, "run-local.synced"), 60_000);
+    await until("extra.txt synced", () => after(run.events, mark, "run-local.synced", "services/users/src/extra.txt"), 60_000);
     expect(await inContainer()).toBe(true);
     mark = run.events.length;
     await rm(extra);
-    await until("extra.txt deletion synced", () => after(run.events, mark, "run-local.synced"), 60_000);
+    await until("extra.txt deletion synced", () => after(run.events, mark, "run-local.synced", "services/users/src/extra.txt"), 60_000);
     expect(await inContainer()).toBe(false);
 
     // 2. Outside every sync rule (the Dockerfile): rebuilt, the container replaced, serving from the new image.
@@ -102,6 +108,19 @@ describe("dev run-local watching", () => {
     const replacedAt = run.events.length;
     await get("/v2/users");
     await until("a log line of the new users container", () => run.events.slice(replacedAt).find((e) => e.type === "log" && e.service === "users"), 15_000);
+
+    // 3. A spec edit (a new sync rule whose command fails) rebuilds; a sync whose command fails falls back to a rebuild, and says so.
+    mark = run.events.length;
+    await project.edit("services/users/service.yaml", "    then: restart", '    then: restart\n  - from: config\n    to: /app/config\n    then: { run: [sh, -c, "echo no reload here; exit 7"] }');
+    expect(await until("users rebuilt for the spec edit", () => after(run.events, mark, "run-local.rebuilt"), 3 * 60_000)).toMatchObject({ trigger: ["services/users/service.yaml"] });
+    mark = run.events.length;
+    await project.edit("services/users/config/users.json", '"name": "ada"', '"name": "ada lovelace"');
+    const failed = await until("the sync to fail", () => after(run.events, mark, "run-local.sync-failed"), 60_000);
+    expect(String(failed.message)).toMatch(/^\[users\] sync failed \(users: sh -c echo no reload here; exit 7 in devup-rl-watch-users failed \(exit 7\)\); rebuilding instead$/);
+    expect(failed.details).toEqual(["no reload here"]);
+    expect(await until("users rebuilt after the failed sync", () => after(run.events, mark, "run-local.rebuilt"), 3 * 60_000)).toMatchObject({ trigger: ["services/users/config/users.json"] });
+    // The new container has the new config file (mounted from the spec as run-local does at start).
+    expect(JSON.parse((await get("/v1/users"))!)).toEqual(["ADA LOVELACE", "GRACE", "LINUS"]);
 
     run.process.kill("SIGINT");
     expect((await run.process).exitCode).toBe(0);
