@@ -58,7 +58,7 @@ export const commands: CommandSpec[] = [
   },
   {
     name: "run-local",
-    summary: "the compose step: the spec as plain Docker containers (no Kubernetes); logs until Ctrl-C, which removes them",
+    summary: "the compose step: the spec as plain Docker containers (no Kubernetes); watches files (sync or rebuild) and shows logs until Ctrl-C, which removes them",
     usage: "dev run-local [--env NAME] [--keep] [--no-watch] [--fields] [--raw]",
     options: {
       env,

@@ -1,6 +1,8 @@
 /**
  * `dev run-local`: the compose step. The same spec and images as `dev up`, as plain Docker
  * containers on one network per project; logs follow until Ctrl-C, which removes them (`--keep` not).
+ * Files are watched (`--no-watch` not): sync rules copy into the running container, other changes
+ * rebuild and replace it (engine `watchLocal`, Docker side here).
  */
 import { relative } from "node:path";
 import {
