@@ -88,6 +88,19 @@ export const commands: CommandSpec[] = [
     load: () => import("./commands/logs.ts"),
   },
   {
+    name: "rollback",
+    summary: "redeploy a service's previous revision (image and config) from its deploy history in the cluster; --list shows the history",
+    usage: "dev rollback SERVICE [--to N] [--list] [--env NAME] [--timeout SECONDS]",
+    options: {
+      env,
+      to: { type: "string", value: "N", description: "the revision to redeploy (default: the last ready one before the current)" },
+      list: { type: "boolean", description: "list the service's revisions instead" },
+      "allow-context": allowContext,
+      timeout,
+    },
+    load: () => import("./commands/rollback.ts"),
+  },
+  {
     name: "doctor",
     summary: "check Docker, kind, the cluster, free ports and disk",
     usage: "dev doctor [--env NAME]",

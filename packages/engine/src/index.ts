@@ -5,4 +5,4 @@ export type { Ports, ImagesPort, ClusterPort, KubePort, ImageRequest, BuildResul
 export { updateService, type UpdateOptions } from "./update.ts";
 export { imageRequest } from "./image-request.ts";
 export { watchProject, type WatchOptions, type Watching } from "./watch/loop.ts";
-export type { SyncPort, SyncRequest, WatchPort } from "./ports.ts";
+export type { HistoryPort, SyncPort, SyncRequest, WatchPort } from "./ports.ts";
