@@ -215,6 +215,20 @@ const Cluster = z.strictObject({
     .prefault({}),
 });
 
+/** An environment's cluster settings: only the keys given replace the top-level ones (no defaults here). */
+const ClusterOverlay = z
+  .strictObject({
+    provider: z.enum(["kind", "context"]).optional(),
+    name: Name.optional(),
+    context: z.string().optional(),
+    allowedContexts: z.array(z.string()).optional(),
+    nodeImage: z.string().optional(),
+    workers: z.number().int().min(0).max(8).optional(),
+    registry: z.string().optional(),
+    ingress: z.strictObject({ className: z.string().optional(), httpPort: PortNumber.optional() }).optional(),
+  })
+  .describe("Cluster settings for this environment: the keys given replace the top-level cluster's, the others stay.");
+
 const ServiceOverlay = z
   .strictObject({
     replicas: z.number().int().min(0).optional(),
@@ -226,7 +240,7 @@ const ServiceOverlay = z
 const Environment = z
   .strictObject({
     namespace: Name.optional().describe("Namespace. Default: the project name, suffixed with -<env> except for local."),
-    cluster: Cluster.partial().optional().describe("Cluster settings for this environment (merged over the top-level cluster)."),
+    cluster: ClusterOverlay.optional(),
     env: z.record(EnvName, EnvValue).optional().describe("Environment variables added to every service."),
     services: z.record(z.string(), ServiceOverlay).default({}),
   })
