@@ -30,6 +30,7 @@ const env: OptionSpec = { type: "string", short: "e", value: "NAME", description
 const force: OptionSpec = { type: "boolean", short: "f", description: "overwrite files that already exist" };
 
 const allowContext: OptionSpec = { type: "string", multiple: true, value: "NAME", description: "allow deploying to this kubeconfig context (devup never deploys to one it did not create otherwise)" };
+const yes: OptionSpec = { type: "boolean", short: "y", description: "do it without asking (required outside a terminal, e.g. in CI)" };
 const timeout: OptionSpec = { type: "string", value: "SECONDS", default: "300", description: "how long each service may take to become ready" };
 
 export const commands: CommandSpec[] = [
@@ -99,6 +100,20 @@ export const commands: CommandSpec[] = [
       timeout,
     },
     load: () => import("./commands/rollback.ts"),
+  },
+  {
+    name: "env clone",
+    summary: "add environment TO to dev.yaml as a copy of FROM's overlay and deploy the images FROM runs into TO's namespace",
+    usage: "dev env clone FROM TO [--yes] [--allow-context NAME] [--timeout SECONDS]",
+    options: { yes, "allow-context": allowContext, timeout },
+    load: () => import("./commands/env-clone.ts"),
+  },
+  {
+    name: "env promote",
+    summary: "deploy the exact image references running in FROM into TO (with TO's overlay) and wait until ready",
+    usage: "dev env promote FROM TO [--yes] [--allow-context NAME] [--timeout SECONDS]",
+    options: { yes, "allow-context": allowContext, timeout },
+    load: () => import("./commands/env-promote.ts"),
   },
   {
     name: "doctor",

@@ -17,7 +17,7 @@ export const HISTORY_LIMIT = 10;
 const MAX_BYTES = 900_000;
 const KEY_PREFIX = "revision-";
 /** The label that marks a history ConfigMap, valued with the service's name. */
-export const HISTORY_LABEL = "devup.dev/history-of";
+const HISTORY_LABEL = "devup.dev/history-of";
 /**
  * Not "devup": pruning and `dev down` select `managed-by=devup` and must not see the history as
  * an object the spec no longer wants. (`dev down` deletes the namespace, history included.)
@@ -72,7 +72,7 @@ export function secretDataHash(secret: { data?: Record<string, string> | undefin
 }
 
 /** The revision a set of applied objects makes (without number, time, trigger and outcome). */
-export function revisionContent(objects: readonly KubeObject[]): Pick<Revision, "image" | "configHash" | "secretHash" | "digest" | "objects"> {
+function revisionContent(objects: readonly KubeObject[]): Pick<Revision, "image" | "configHash" | "secretHash" | "digest" | "objects"> {
   const kept = objects.filter((o) => o.kind !== "Secret" && o.kind !== "Namespace");
   const deployment = kept.find((o) => o.kind === "Deployment") as { spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } } } | undefined;
   const configMap = kept.find((o) => o.kind === "ConfigMap") as { data?: Record<string, string> } | undefined;
@@ -110,7 +110,7 @@ export function appendRevision(history: readonly Revision[], request: RecordRequ
 }
 
 /** The ConfigMap data for a history, dropping the oldest revisions while it is too large. */
-export function historyData(history: readonly Revision[]): Record<string, string> {
+function historyData(history: readonly Revision[]): Record<string, string> {
   let kept = [...history];
   for (;;) {
     const data = Object.fromEntries(kept.map((r) => [`${KEY_PREFIX}${r.revision}`, JSON.stringify(r)]));

@@ -1,0 +1,89 @@
+// `dev env clone` and `dev env promote` between two namespaces of a sample copy on the real
+// cluster: the overlay is added to dev.yaml with its comments kept, the new namespace runs the
+// exact images of the source, a later change is promoted, and nothing happens without --yes.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createKube } from "@devup/kube";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { e2eCluster, type E2ECluster } from "../harness.ts";
+import { devJson, ofType, sampleProject, type SampleProject } from "../up/project.ts";
+
+let cluster: E2ECluster;
+let project: SampleProject;
+
+beforeAll(async () => {
+  cluster = e2eCluster();
+  project = await sampleProject("ro-shop", 23000);
+});
+
+afterAll(async () => {
+  if (project) {
+    await devJson(project.dir, ["down", "--env", "qa"]);
+    await devJson(project.dir, ["down"]);
+    await project.cleanup();
+  }
+});
+
+async function images(namespace: string): Promise<Record<string, string>> {
+  const kube = createKube({ kubeconfigPath: cluster.kubeconfig, context: cluster.context });
+  const list = await kube.apps.listNamespacedDeployment({ namespace });
+  return Object.fromEntries(list.items.map((d) => [d.metadata!.name!, d.spec!.template.spec!.containers[0]!.image!]));
+}
+
+async function readyReplicas(namespace: string): Promise<Record<string, number>> {
+  const kube = createKube({ kubeconfigPath: cluster.kubeconfig, context: cluster.context });
+  const list = await kube.apps.listNamespacedDeployment({ namespace });
+  return Object.fromEntries(list.items.map((d) => [d.metadata!.name!, d.status?.readyReplicas ?? 0]));
+}
+
+describe("dev env clone and promote", () => {
+  it("clones local into a new environment qa running the same images, then promotes a change", async () => {
+    const up = await devJson(project.dir, ["up", "--no-forward"]);
+    expect(up.code, up.stderr).toBe(0);
+    const local = await images("ro-shop");
+    expect(Object.keys(local).sort()).toEqual(["accounts", "users", "website"]);
+    const devYaml = join(project.dir, "dev.yaml");
+    const before = await readFile(devYaml, "utf8");
+
+    // Outside a terminal, nothing changes without --yes.
+    const refused = await devJson(project.dir, ["env", "clone", "local", "qa"], { CI: "true" });
+    expect(refused.code).not.toBe(0);
+    expect(JSON.stringify(refused.events)).toContain("not changing anything without --yes");
+    const plan = ofType(refused.events, "plan")[0]!;
+    expect(plan.message).toContain("dev.yaml: add environments.qa (a copy of local's overlay; its own namespace ro-shop-qa)");
+    expect(plan.message).toContain(`users: not deployed → ${local.users}`);
+    expect(await readFile(devYaml, "utf8")).toBe(before);
+
+    const cloned = await devJson(project.dir, ["env", "clone", "local", "qa", "--yes"]);
+    expect(cloned.code, cloned.stderr + JSON.stringify(cloned.events.slice(-3))).toBe(0);
+    const after = await readFile(devYaml, "utf8");
+    expect(after.startsWith(before.replace(/\n$/, ""))).toBe(true); // comments and everything else kept
+    expect(after.slice(before.length)).toBe("  qa: {}\n");
+    expect(ofType(cloned.events, "engine.build")).toEqual([]); // nothing built: FROM's images
+    expect(await images("ro-shop-qa")).toEqual(local);
+    expect(await readyReplicas("ro-shop-qa")).toEqual(await readyReplicas("ro-shop")); // the same overlay: the same replicas, all ready
+
+    const again = await devJson(project.dir, ["env", "clone", "local", "qa", "--yes"]);
+    expect(again.code).not.toBe(0);
+    expect(JSON.stringify(again.events) + again.stderr).toMatch(/dev\.yaml:\d+:\d+: environment \\?"qa\\?" already exists/);
+
+    // A change deployed to local only, then promoted to qa.
+    await project.edit("services/users/src/server.js", '"/health": () => [200, { status: "ok" }],', `"/health": () => [200, { status: "ok", promoted: ${Date.now()} }],`);
+    expect((await devJson(project.dir, ["apply"])).code).toBe(0);
+    const changed = await images("ro-shop");
+    expect(changed.users).not.toBe(local.users);
+    expect((await images("ro-shop-qa")).users).toBe(local.users);
+
+    const promoted = await devJson(project.dir, ["env", "promote", "local", "qa", "--yes"]);
+    expect(promoted.code, promoted.stderr).toBe(0);
+    const promotePlan = ofType(promoted.events, "plan")[0]!.message as string;
+    expect(promotePlan).toContain(`users: ${local.users} → ${changed.users}`);
+    expect(promotePlan).toContain(`accounts: ${local.accounts} (unchanged)`);
+    expect(await images("ro-shop-qa")).toEqual(changed);
+    expect(ofType(promoted.events, "summary")[0]).toMatchObject({ ready: ["accounts", "users", "website"], failed: [] });
+
+    const status = await devJson(project.dir, ["status", "--env", "qa"]);
+    const rows = ofType(status.events, "status")[0]!.services as Array<{ service: string; lastUpdate?: { trigger: string[] } }>;
+    expect(rows.find((r) => r.service === "users")!.lastUpdate?.trigger).toEqual(["dev env promote local"]);
+  });
+});
