@@ -1,7 +1,7 @@
 // `dev env clone` and `dev env promote` between two namespaces of a sample copy on the real
 // cluster: the overlay is added to dev.yaml with its comments kept, the new namespace runs the
 // exact images of the source, a later change is promoted, and nothing happens without --yes.
-import { readFile } from "node:fs/promises";
+import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createKube } from "@devup/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +19,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (project) {
     await devJson(project.dir, ["down", "--env", "qa"]);
+    await devJson(project.dir, ["down", "--env", "remote", "--allow-context", cluster.context], { KUBECONFIG: cluster.kubeconfig });
     await devJson(project.dir, ["down"]);
     await project.cleanup();
   }
@@ -85,5 +86,25 @@ describe("dev env clone and promote", () => {
     const status = await devJson(project.dir, ["status", "--env", "qa"]);
     const rows = ofType(status.events, "status")[0]!.services as Array<{ service: string; lastUpdate?: { trigger: string[] } }>;
     expect(rows.find((r) => r.service === "users")!.lastUpdate?.trigger).toEqual(["dev env promote local"]);
+  });
+
+  it("an environment on a kubeconfig context: the context guard applies and images are pushed to its registry", async () => {
+    // The same kind cluster, reached as a context devup did not create, with a registry path of its own.
+    await appendFile(join(project.dir, "dev.yaml"), `  remote:\n    namespace: ro-shop-remote\n    cluster:\n      provider: context\n      context: ${cluster.context}\n      registry: localhost:5001/remote\n`);
+    const env = { KUBECONFIG: cluster.kubeconfig };
+    const guarded = await devJson(project.dir, ["env", "promote", "local", "remote", "--yes"], env);
+    expect(guarded.code).toBe(2);
+    const refusal = JSON.stringify(guarded.events) + guarded.stderr;
+    expect(refusal).toContain("refusing to deploy to kubeconfig context");
+    expect(refusal).toContain("E_CONTEXT_NOT_ALLOWED");
+
+    const local = await images("ro-shop");
+    const promoted = await devJson(project.dir, ["env", "promote", "local", "remote", "--yes", "--allow-context", cluster.context], env);
+    expect(promoted.code, promoted.stderr + JSON.stringify(promoted.events.slice(-3))).toBe(0);
+    const pushed = ofType(promoted.events, "engine.delivery").filter((e) => e.action === "delivered");
+    expect(pushed.map((e) => [e.service, e.method]).sort()).toEqual([["accounts", "push"], ["users", "push"], ["website", "push"]]);
+    const remote = await images("ro-shop-remote");
+    for (const [service, image] of Object.entries(local)) expect(remote[service]).toBe(image.replace(/^localhost:5001\//, "localhost:5001/remote/"));
+    expect(await readyReplicas("ro-shop-remote")).toEqual(await readyReplicas("ro-shop"));
   });
 });
