@@ -27,8 +27,8 @@ export async function applyAndWait(ports: Ports, store: Store, namespace: string
     await recordDeploy(ports, store, namespace, service, objects, "failed", now, toErrorReport(error).message);
     throw error;
   }
-  await recordDeploy(ports, store, namespace, service, objects, "ready", now);
   store.dispatch({ type: "ready", service, at: now() });
+  await recordDeploy(ports, store, namespace, service, objects, "ready", now);
 }
 
 /** A history that cannot be written costs the rollback, not the deploy: said, not thrown. */

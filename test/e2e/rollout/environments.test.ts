@@ -4,8 +4,9 @@
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createKube } from "@devup/kube";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eCluster, type E2ECluster } from "../harness.ts";
+import { e2eCluster, repoRoot, type E2ECluster } from "../harness.ts";
 import { devJson, ofType, sampleProject, type SampleProject } from "../up/project.ts";
 
 let cluster: E2ECluster;
@@ -82,6 +83,13 @@ describe("dev env clone and promote", () => {
     expect(promotePlan).toContain(`accounts: ${local.accounts} (unchanged)`);
     expect(await images("ro-shop-qa")).toEqual(changed);
     expect(ofType(promoted.events, "summary")[0]).toMatchObject({ ready: ["accounts", "users", "website"], failed: [] });
+
+    // In a terminal it asks; "n" changes nothing.
+    const cli = `${process.execPath} ${join(repoRoot, "packages/cli/dist/main.js")} env promote qa local --cwd ${project.dir}`;
+    const asked = await execa("script", ["-qec", cli, "/dev/null"], { input: "n\n", reject: false, env: { CI: "" }, timeout: 120_000 });
+    expect(asked.stdout).toContain("promote these images to local? [y/N]");
+    expect(asked.stdout).toContain("nothing changed (not confirmed)");
+    expect(asked.exitCode).toBe(2);
 
     const status = await devJson(project.dir, ["status", "--env", "qa"]);
     const rows = ofType(status.events, "status")[0]!.services as Array<{ service: string; lastUpdate?: { trigger: string[] } }>;

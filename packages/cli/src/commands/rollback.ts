@@ -19,12 +19,19 @@ function describeRevision(r: Revision): string {
 }
 
 function historyTable(service: string, history: readonly Revision[]): string {
-  const lines = history.map((r, i) => {
-    const mark = i === history.length - 1 ? "*" : " ";
-    const trigger = r.trigger.slice(0, 3).join(", ") + (r.trigger.length > 3 ? `, … (${r.trigger.length} files)` : "");
-    return `${mark}${String(r.revision).padStart(4)}  ${r.at.replace(/\.\d+Z$/, "Z")}  ${r.outcome.padEnd(7)}  ${r.image}  config ${r.configHash ?? "-"}  ${trigger}${r.message ? `\n${" ".repeat(7)}${r.message}` : ""}`;
-  });
-  return [`deploy history of ${service} (* current):`, `${"  REV".padEnd(5)}  ${"TIME".padEnd(20)}  ${"OUTCOME".padEnd(7)}  IMAGE  CONFIG  TRIGGER`, ...lines].join("\n");
+  const rows = history.map((r, i) => [
+    `${i === history.length - 1 ? "*" : " "}${r.revision}`,
+    r.at.replace(/\.\d+Z$/, "Z"),
+    r.outcome,
+    r.image,
+    r.configHash ?? "-",
+    r.trigger.slice(0, 3).join(", ") + (r.trigger.length > 3 ? `, … (${r.trigger.length} in all)` : ""),
+  ]);
+  const header = ["REV", "TIME", "OUTCOME", "IMAGE", "CONFIG", "TRIGGER"];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  ");
+  const body = rows.flatMap((row, i) => [line(row), ...(history[i]!.message ? [`   ${history[i]!.message}`] : [])]);
+  return [`deploy history of ${service} (* current):`, line(header), ...body].join("\n");
 }
 
 async function currentSecret(kube: Kube, namespace: string, service: string) {
