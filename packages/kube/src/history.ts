@@ -196,6 +196,26 @@ export async function latestRevisions(kube: Kube, namespace: string): Promise<Ma
   return out;
 }
 
+/** Deletes the histories of the services in a scope (e.g. project + environment labels); returns the services. */
+export async function deleteHistories(kube: Kube, namespace: string, scope: Readonly<Record<string, string>>): Promise<string[]> {
+  const labelSelector = [HISTORY_LABEL, ...Object.entries(scope).map(([k, v]) => `${k}=${v}`)].join(",");
+  try {
+    const list = await kube.core.listNamespacedConfigMap({ namespace, labelSelector });
+    const services: string[] = [];
+    for (const cm of list.items) {
+      const name = cm.metadata?.name;
+      if (!name) continue;
+      await kube.core.deleteNamespacedConfigMap({ name, namespace }).catch((error: unknown) => {
+        if (httpStatus(error) !== 404) throw error;
+      });
+      services.push(cm.metadata?.labels?.[HISTORY_LABEL] ?? name);
+    }
+    return services;
+  } catch (error) {
+    throw kubeError(`deleting deploy histories in namespace ${namespace}`, error, kube.server);
+  }
+}
+
 /** Records one deploy; retries once when another writer got there first. */
 export async function recordRevision(kube: Kube, namespace: string, service: string, labels: Readonly<Record<string, string>>, request: RecordRequest): Promise<Revision> {
   for (let attempt = 0; ; attempt++) {

@@ -92,5 +92,11 @@ describe("dev rollback after a bad deploy", () => {
     const same = await devJson(project.dir, ["rollback", "users", "--to", "5"]);
     expect(same.code).not.toBe(0);
     expect(same.stderr + JSON.stringify(same.events)).toContain("revision 5 is the current revision of users");
+
+    // dev down takes the deploy histories with it.
+    const kube = createKube({ kubeconfigPath: cluster.kubeconfig, context: cluster.context });
+    expect((await kube.core.readNamespacedConfigMap({ name: "devup-history-users", namespace: NAMESPACE })).data?.["revision-5"]).toBeDefined();
+    expect((await devJson(project.dir, ["down"])).code).toBe(0);
+    await expect(kube.core.readNamespacedConfigMap({ name: "devup-history-users", namespace: NAMESPACE })).rejects.toThrow();
   });
 });
