@@ -3,7 +3,7 @@ import { connectDocker, ensureImages, pingDocker } from "@devup/docker";
 import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
+import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/spec";
 import type { MachineTools } from "./machine.ts";
@@ -73,6 +73,12 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         if (!info) return undefined;
         const entry = info.Config.Entrypoint ?? [];
         return { entrypoint: typeof entry === "string" ? ["/bin/sh", "-c", entry] : entry, cmd: info.Config.Cmd ?? [] };
+      },
+    },
+    history: {
+      async record(namespace, service, objects, d) {
+        const labels = { [LABELS.project]: project.name, [LABELS.environment]: project.environment };
+        return (await recordRevision(needKube(), namespace, service, labels, { objects, trigger: d.trigger, outcome: d.outcome, at: new Date(d.at), message: d.message })).revision;
       },
     },
     sync: {

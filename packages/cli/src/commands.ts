@@ -32,6 +32,7 @@ const force: OptionSpec = { type: "boolean", short: "f", description: "overwrite
 const allowContext: OptionSpec = { type: "string", multiple: true, value: "NAME", description: "allow deploying to this kubeconfig context (devup never deploys to one it did not create otherwise)" };
 const logFields: OptionSpec = { type: "boolean", description: "JSON log lines: show every field, not just time, level and message (secret-looking names redacted)" };
 const logRaw: OptionSpec = { type: "boolean", description: "log lines exactly as the service wrote them" };
+const yes: OptionSpec = { type: "boolean", short: "y", description: "do it without asking (required outside a terminal, e.g. in CI)" };
 const timeout: OptionSpec = { type: "string", value: "SECONDS", default: "300", description: "how long each service may take to become ready" };
 
 export const commands: CommandSpec[] = [
@@ -96,6 +97,33 @@ export const commands: CommandSpec[] = [
       "allow-context": allowContext,
     },
     load: () => import("./commands/logs.ts"),
+  },
+  {
+    name: "rollback",
+    summary: "redeploy a service's previous revision (image and config) from its deploy history in the cluster; --list shows the history",
+    usage: "dev rollback SERVICE [--to N] [--list] [--env NAME] [--timeout SECONDS]",
+    options: {
+      env,
+      to: { type: "string", value: "N", description: "the revision to redeploy (default: the last ready one before the current)" },
+      list: { type: "boolean", description: "list the service's revisions instead" },
+      "allow-context": allowContext,
+      timeout,
+    },
+    load: () => import("./commands/rollback.ts"),
+  },
+  {
+    name: "env clone",
+    summary: "add environment TO to dev.yaml as a copy of FROM's overlay and deploy the images FROM runs into TO's namespace",
+    usage: "dev env clone FROM TO [--yes] [--allow-context NAME] [--timeout SECONDS]",
+    options: { yes, "allow-context": allowContext, timeout },
+    load: () => import("./commands/env-clone.ts"),
+  },
+  {
+    name: "env promote",
+    summary: "deploy the exact image references running in FROM into TO (with TO's overlay) and wait until ready",
+    usage: "dev env promote FROM TO [--yes] [--allow-context NAME] [--timeout SECONDS]",
+    options: { yes, "allow-context": allowContext, timeout },
+    load: () => import("./commands/env-promote.ts"),
   },
   {
     name: "doctor",

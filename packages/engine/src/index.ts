@@ -5,6 +5,6 @@ export type { Ports, ImagesPort, ClusterPort, KubePort, ImageRequest, BuildResul
 export { updateService, type UpdateOptions } from "./update.ts";
 export { imageRequest } from "./image-request.ts";
 export { watchProject, type WatchOptions, type Watching } from "./watch/loop.ts";
-export type { SyncPort, SyncRequest, WatchPort } from "./ports.ts";
+export type { HistoryPort, SyncPort, SyncRequest, WatchPort } from "./ports.ts";
 export { watchLocal, type LocalUpdatePort, type LocalWatchEvent, type LocalWatching } from "./watch/run-local-loop.ts";
 export { RESTART_LOOP } from "./restart-wrapper.ts";

@@ -98,10 +98,22 @@ export interface WatchPort {
   watch(project: ResolvedProject, onChange: (path: string) => void): { close(): Promise<void> };
 }
 
+export interface HistoryPort {
+  /** Records a deploy of the service (its applied objects and how it ended) in the cluster; returns the revision number. */
+  record(
+    namespace: string,
+    service: string,
+    objects: readonly KubeObject[],
+    deploy: { trigger: readonly string[]; outcome: "ready" | "failed"; at: number; message?: string | undefined },
+  ): Promise<number>;
+}
+
 export interface Ports {
   images: ImagesPort;
   cluster: ClusterPort;
   kube: KubePort;
+  /** Deploy history for `dev rollback`; without it, nothing is recorded. */
+  history?: HistoryPort | undefined;
   /** Live update; without it, every change is a rebuild. */
   sync?: SyncPort | undefined;
 }

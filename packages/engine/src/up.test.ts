@@ -149,4 +149,34 @@ describe("up", () => {
     expect(state.services.db!.error).toMatchObject({ code: "E_ROLLOUT_FAILED", message: "db: crash loop: the container exited with code 3" });
     expect(state.services.api!.phase).toBe("blocked");
   });
+
+  it("records each service's deploy and its outcome in the history port, with the trigger", async () => {
+    const world = { ...newWorld(), failRollout: "db" };
+    const p = project();
+    const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
+    const recorded: Array<{ service: string; kinds: string[]; outcome: string; trigger: readonly string[]; message?: string | undefined }> = [];
+    const ports: Ports = {
+      ...fakes(world),
+      history: {
+        record: (_ns, service, objects, d) => {
+          recorded.push({ service, kinds: objects.map((o) => o.kind), outcome: d.outcome, trigger: d.trigger, message: d.message });
+          return Promise.resolve(recorded.length);
+        },
+      },
+    };
+    await up(p, ports, store, { forward: false, trigger: ["dev apply"] });
+    expect(recorded).toEqual([{ service: "db", kinds: ["Service", "Deployment"], outcome: "failed", trigger: ["dev apply"], message: "db: crash loop: the container exited with code 3" }]);
+  });
+
+  it("a history that cannot be written is a warning, not a failed deploy", async () => {
+    const world = newWorld();
+    const p = project();
+    const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
+    const actions: Action[] = [];
+    store.subscribe((_s, a) => actions.push(a));
+    const ports: Ports = { ...fakes(world), history: { record: () => Promise.reject(new DevupError("kube", "configmaps is forbidden")) } };
+    const result = await up(p, ports, store, { forward: false });
+    expect(result.ready.sort()).toEqual(["api", "db", "web"]);
+    expect(actions.filter((a) => a.type === "log" && a.level === "warn")).toHaveLength(3);
+  });
 });

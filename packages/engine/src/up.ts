@@ -17,6 +17,8 @@ export interface UpOptions {
   forward: boolean;
   /** What triggered this update (shown as "why"). */
   trigger?: string[];
+  /** Exact image references to deploy for these services instead of building (`dev env promote`); still delivered to the cluster. */
+  images?: Readonly<Record<string, string>> | undefined;
   now?: () => number;
 }
 
@@ -45,9 +47,13 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
   // 2. Images: content tags, then build only what is missing.
   const images: Record<string, string> = {};
   const requests: Array<ImageRequest & { tag: string }> = [];
+  const pinned: Array<{ service: string; tag: string }> = [];
   for (const s of project.services) {
+    const given = options.images?.[s.name];
     const req = imageRequest(project, s);
-    if (!req) images[s.name] = s.image!;
+    // A pinned image of a built service is delivered like a build; a prebuilt one is pulled by the nodes.
+    if (given && req) pinned.push({ service: s.name, tag: given });
+    else if (given || !req) images[s.name] = given ?? s.image!;
     else requests.push({ ...req, tag: await ports.images.tag(req) });
   }
   const failed = new Set<string>();
@@ -61,7 +67,7 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
   }
 
   // 3. Delivery of built images into the cluster.
-  const built = requests.filter((r) => !failed.has(r.service));
+  const built = [...requests.filter((r) => !failed.has(r.service)), ...pinned];
   for (const r of built) store.dispatch({ type: "phase", service: r.service, phase: "delivering" });
   if (built.length) {
     const delivered = new Map((await ports.cluster.deliver(built.map((r) => r.tag))).map((d) => [d.image, d]));
@@ -80,7 +86,7 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
 
   // 4. Objects. Services whose image failed keep what runs now: their objects are not applied,
   //    but they stay in the desired set so that pruning leaves them alone.
-  const restartable = await restartCommands(project, ports, Object.fromEntries(built.map((r) => [r.service, r.tag])));
+  const restartable = await restartCommands(project, ports, Object.fromEntries(requests.filter((r) => !failed.has(r.service)).map((r) => [r.service, r.tag])));
   const objects = wrapForRestart(buildObjects(project, { ...Object.fromEntries([...failed].map((f) => [f, "devup.invalid/unbuilt:failed"])), ...images }), restartable);
   const byService = new Map<string, KubeObject[]>();
   for (const o of objects) {

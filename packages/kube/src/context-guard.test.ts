@@ -19,7 +19,7 @@ describe("assertContextAllowed", () => {
     expect(error).toMatchObject({
       code: "E_CONTEXT_NOT_ALLOWED",
       message: 'refusing to deploy to kubeconfig context "prod-eu": devup did not create it',
-      hint: "allow it by name: dev up --allow-context prod-eu, or cluster.context in dev.yaml",
+      hint: "allow it by name: dev up --allow-context prod-eu, or list it under cluster.allowedContexts in dev.yaml",
     });
   });
 });

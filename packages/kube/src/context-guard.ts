@@ -5,13 +5,13 @@ export interface ContextGuard {
   context: string;
   /** devup created this context's cluster (e.g. its own kind cluster). */
   createdByDevup: boolean;
-  /** Contexts the user allowed by name (--allow-context, cluster.context in dev.yaml). */
+  /** Contexts the user allowed by name (--allow-context, cluster.allowedContexts in dev.yaml). */
   allowed: readonly string[];
 }
 
 export function assertContextAllowed({ context, createdByDevup, allowed }: ContextGuard): void {
   if (createdByDevup || allowed.includes(context)) return;
   throw new DevupError("contextNotAllowed", `refusing to deploy to kubeconfig context "${context}": devup did not create it`, {
-    hint: `allow it by name: dev up --allow-context ${context}, or cluster.context in dev.yaml`,
+    hint: `allow it by name: dev up --allow-context ${context}, or list it under cluster.allowedContexts in dev.yaml`,
   });
 }

@@ -22,3 +22,5 @@ export type { ContextGuard } from "./context-guard.ts";
 export type { KubeObject } from "./types.ts";
 export { syncIntoPods } from "./exec-sync.ts";
 export type { SyncOptions } from "./exec-sync.ts";
+export { appendRevision, deleteHistories, HISTORY_LIMIT, historyName, latestRevisions, readHistory, recordRevision, rollbackTarget, secretDataHash } from "./history.ts";
+export type { Outcome, RecordRequest, Revision } from "./history.ts";

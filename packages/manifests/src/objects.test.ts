@@ -97,4 +97,19 @@ describe("manifests for the samples", () => {
     expect(c.volumeMounts).toEqual([{ name: "config", mountPath: "/etc/website", readOnly: true }]);
     expect(c.envFrom).toEqual([{ secretRef: { name: "website-secrets" } }]);
   });
+
+  it("render the update strategy of the spec, and keep minReadySeconds only for pods without a readiness probe", () => {
+    const project = sampleProject("local");
+    const users = project.services.find((s) => s.name === "users")!;
+    const tuned = { ...project, services: project.services.map((s) => (s === users ? { ...s, rollout: { maxSurge: "50%", maxUnavailable: 1 }, health: undefined, ports: [] } : s)) };
+    const deployments = (p: ResolvedProject) =>
+      buildObjects(p, images).filter((o) => o.kind === "Deployment") as unknown as Array<{ metadata: { name: string }; spec: { minReadySeconds?: number; strategy: unknown } }>;
+    for (const d of deployments(project)) {
+      expect(d.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+      expect(d.spec.minReadySeconds).toBeUndefined();
+    }
+    const changed = deployments(tuned).find((d) => d.metadata.name === "users")!;
+    expect(changed.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: "50%", maxUnavailable: 1 } });
+    expect(changed.spec.minReadySeconds).toBe(5);
+  });
 });

@@ -131,7 +131,9 @@ export function deployment(project: ResolvedProject, service: ResolvedService, i
       ...(container.readinessProbe ? {} : { minReadySeconds: 5 }),
       revisionHistoryLimit: 5,
       selector: { matchLabels: selector },
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+      // Readiness gates the rollout: a new pod takes traffic (and an old one may stop) only once its
+      // readiness probe passes, or after minReadySeconds without a probe.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: service.rollout.maxSurge, maxUnavailable: service.rollout.maxUnavailable } },
       template: {
         metadata: {
           labels: { ...service.labels, ...serviceLabels(project, service.name) },

@@ -95,6 +95,13 @@ const cases: Record<string, { errors: string[]; warnings?: string[] }> = {
       'services/users/service.yaml:6:17: error: services.users.health.startupGrace: expected a duration: a number of seconds or a string like "500ms", "10s", "2m", got a string ("soon")',
     ],
   },
+  "invalid-rollout": {
+    errors: [
+      'services/accounts/service.yaml:3:19: error: services.accounts.rollout.maxUnavailable: maxUnavailable "150%" is more than 100%; give a percentage from 0% to 100% or a number of pods',
+      'services/orders/service.yaml:3:19: error: services.orders.rollout.maxUnavailable: expected a number of pods (e.g. 1) or a percentage of the replicas (e.g. "25%"), got a string ("half")',
+      "services/users/service.yaml:5:13: error: services.users.rollout.maxSurge: maxSurge and maxUnavailable cannot both be 0: no pod could be replaced; set maxSurge: 1 (start the new pod beside the old one)",
+    ],
+  },
   "warn-secret-tracked": {
     errors: [],
     warnings: [

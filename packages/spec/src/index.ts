@@ -11,3 +11,4 @@ export { devFileJsonSchema, serviceFileJsonSchema } from "./json-schema.ts";
 export { importCompose, type ComposeImport, type GeneratedFile } from "./compose/convert.ts";
 export { toDnsLabel } from "./compose/values.ts";
 export { scaffoldFromDockerfiles, exposedPorts, type FoundDockerfile } from "./scaffold.ts";
+export { cloneEnvironmentOverlay } from "./edit-environments.ts";

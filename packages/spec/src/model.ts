@@ -73,6 +73,8 @@ export interface ResolvedService {
   config?: { values: Record<string, string>; files: Record<string, FileContent>; mountPath: string } | undefined;
   secrets?: ResolvedSecrets | undefined;
   replicas: number;
+  /** Update strategy: a number of pods or a percentage ("25%") each. */
+  rollout: { maxSurge: number | string; maxUnavailable: number | string };
   resources?: ResolvedResources | undefined;
   health?: ResolvedHealth | undefined;
   dependsOn: string[];

@@ -198,6 +198,16 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     }
   }
 
+  // Update strategy: Kubernetes refuses a rollout that could neither add nor remove a pod.
+  const amount = (v: number | string) => (typeof v === "number" ? v : Number(v.slice(0, -1)));
+  const unavailable = f.rollout.maxUnavailable;
+  if (typeof unavailable === "string" && amount(unavailable) > 100) {
+    error(["rollout", "maxUnavailable"], `maxUnavailable ${JSON.stringify(unavailable)} is more than 100%; give a percentage from 0% to 100% or a number of pods`);
+  }
+  if (amount(f.rollout.maxSurge) === 0 && amount(f.rollout.maxUnavailable) === 0) {
+    error(["rollout", "maxSurge"], "maxSurge and maxUnavailable cannot both be 0: no pod could be replaced; set maxSurge: 1 (start the new pod beside the old one)");
+  }
+
   // Ingress routes and metrics point at declared ports.
   const ingress: ResolvedService["ingress"] = [];
   f.ingress.forEach((r, i) => {
@@ -238,6 +248,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     config,
     secrets,
     replicas: overlay.replicas ?? f.replicas,
+    rollout: { maxSurge: f.rollout.maxSurge, maxUnavailable: f.rollout.maxUnavailable },
     resources: resolveResources(overlay.resources ?? f.resources),
     health,
     dependsOn: f.dependsOn,

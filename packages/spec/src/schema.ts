@@ -145,6 +145,22 @@ const Metrics = z
   })
   .describe("Prometheus scrape annotations for the pods.");
 
+const ROLLOUT_AMOUNT_ERROR = 'expected a number of pods (e.g. 1) or a percentage of the replicas (e.g. "25%")';
+const RolloutAmount = z.union([z.number().int({ error: ROLLOUT_AMOUNT_ERROR }).min(0, { error: ROLLOUT_AMOUNT_ERROR }), z.string().regex(/^\d+%$/, { error: ROLLOUT_AMOUNT_ERROR })], {
+  error: ROLLOUT_AMOUNT_ERROR,
+});
+
+const Rollout = z
+  .strictObject({
+    maxSurge: RolloutAmount.default(1).describe(
+      "Pods started above the wanted replicas while a new version rolls out. Default 1: even a single replica gets its successor started beside it.",
+    ),
+    maxUnavailable: RolloutAmount.default(0).describe(
+      "Pods of the old version that may stop before their successors are ready. Default 0: the old pods keep serving until new ones pass their readiness check, so a broken build never takes a dev service down.",
+    ),
+  })
+  .describe("Update strategy: how a new version replaces the running one. maxSurge and maxUnavailable cannot both be 0.");
+
 const serviceFields = {
   description: z.string().optional(),
   build: Build.optional(),
@@ -157,6 +173,7 @@ const serviceFields = {
   config: Config.optional(),
   secrets: Secrets.optional(),
   replicas: z.number().int().min(0).default(1).describe("Replicas; more than one are spread across nodes."),
+  rollout: Rollout.prefault({}),
   resources: Resources.optional(),
   health: Health.optional(),
   dependsOn: z.array(z.string()).default([]).describe("Services that must be ready before this one starts."),
@@ -198,6 +215,20 @@ const Cluster = z.strictObject({
     .prefault({}),
 });
 
+/** An environment's cluster settings: only the keys given replace the top-level ones (no defaults here). */
+const ClusterOverlay = z
+  .strictObject({
+    provider: z.enum(["kind", "context"]).optional(),
+    name: Name.optional(),
+    context: z.string().optional(),
+    allowedContexts: z.array(z.string()).optional(),
+    nodeImage: z.string().optional(),
+    workers: z.number().int().min(0).max(8).optional(),
+    registry: z.string().optional(),
+    ingress: z.strictObject({ className: z.string().optional(), httpPort: PortNumber.optional() }).optional(),
+  })
+  .describe("Cluster settings for this environment: the keys given replace the top-level cluster's, the others stay.");
+
 const ServiceOverlay = z
   .strictObject({
     replicas: z.number().int().min(0).optional(),
@@ -209,7 +240,7 @@ const ServiceOverlay = z
 const Environment = z
   .strictObject({
     namespace: Name.optional().describe("Namespace. Default: the project name, suffixed with -<env> except for local."),
-    cluster: Cluster.partial().optional().describe("Cluster settings for this environment (merged over the top-level cluster)."),
+    cluster: ClusterOverlay.optional(),
     env: z.record(EnvName, EnvValue).optional().describe("Environment variables added to every service."),
     services: z.record(z.string(), ServiceOverlay).default({}),
   })

@@ -1,6 +1,6 @@
 /** `dev down`: remove devup's workloads for this project and environment; `--cluster` deletes the kind cluster. */
 import { deleteKindCluster, kindClusterStatus } from "@devup/cluster";
-import { pruneObjects } from "@devup/kube";
+import { deleteHistories, pruneObjects } from "@devup/kube";
 import { LABELS, MANAGED_BY } from "@devup/manifests";
 import { scopeSelector } from "../adapters.ts";
 import { existingCluster } from "../cluster-access.ts";
@@ -19,6 +19,8 @@ export default async function down(ctx: CommandContext): Promise<void> {
   }
   const kube = await existingCluster(ctx, project);
   const removed = await pruneObjects(kube, [], { selector: scopeSelector(project), namespace: project.namespace });
+  // Nothing left to roll back: the deploy histories go too (also when the namespace stays).
+  await deleteHistories(kube, project.namespace, { [LABELS.project]: project.name, [LABELS.environment]: project.environment });
   let namespaceRemoved = false;
   try {
     const ns = await kube.core.readNamespace({ name: project.namespace });

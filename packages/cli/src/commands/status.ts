@@ -1,4 +1,5 @@
 /** `dev status`: what runs in the cluster for this project and environment, and where to reach it. */
+import { latestRevisions, type Revision } from "@devup/kube";
 import { LABELS } from "@devup/manifests";
 import { scopeSelector } from "../adapters.ts";
 import { existingCluster, selectorString } from "../cluster-access.ts";
@@ -11,12 +12,21 @@ interface DeploymentView {
   status?: { readyReplicas?: number; updatedReplicas?: number };
 }
 
+/** The last deploy from the service's history: when, how it ended, and what triggered it ("dev up" or the changed files). */
+function lastUpdate(r: Revision | undefined) {
+  if (!r) return undefined;
+  const shown = r.trigger.slice(0, 5);
+  const trigger = r.trigger.length > shown.length ? [...shown, `… ${r.trigger.length - shown.length} more`] : shown;
+  return { revision: r.revision, at: r.at, outcome: r.outcome, trigger };
+}
+
 export default async function status(ctx: CommandContext): Promise<void> {
   const project = loadValidProject(ctx);
   const kube = await existingCluster(ctx, project);
   const list = await kube.objects.list<DeploymentView & { apiVersion: string; kind: string }>(
     "apps/v1", "Deployment", project.namespace, undefined, undefined, undefined, undefined, selectorString(scopeSelector(project)),
   );
+  const history = await latestRevisions(kube, project.namespace);
   const running = new Map(list.items.map((d) => [d.metadata?.labels?.[LABELS.name] ?? d.metadata?.name ?? "?", d]));
   const rows = project.services.map((s) => {
     const d = running.get(s.name);
@@ -33,6 +43,7 @@ export default async function status(ctx: CommandContext): Promise<void> {
       desired,
       image: d?.spec?.template?.spec?.containers?.[0]?.image,
       urls,
+      lastUpdate: lastUpdate(history.get(s.name)),
     };
   });
   if (ctx.out.format === "json") {
@@ -43,7 +54,10 @@ export default async function status(ctx: CommandContext): Promise<void> {
   const lines = [
     `${project.name} · environment ${project.environment} · namespace ${project.namespace} · context ${kube.context}`,
     `${"SERVICE".padEnd(width)}  ${"STATE".padEnd(12)}  READY  IMAGE`,
-    ...rows.map((r) => `${r.service.padEnd(width)}  ${r.state.padEnd(12)}  ${`${r.ready}/${r.desired}`.padEnd(5)}  ${r.image ?? "-"}${r.urls.map((u) => `\n${" ".repeat(width + 2)}${u}`).join("")}`),
+    ...rows.map((r) => {
+      const why = r.lastUpdate ? [`last update: revision ${r.lastUpdate.revision}, ${r.lastUpdate.outcome} at ${r.lastUpdate.at}, because of ${r.lastUpdate.trigger.join(", ") || "?"}`] : [];
+      return `${r.service.padEnd(width)}  ${r.state.padEnd(12)}  ${`${r.ready}/${r.desired}`.padEnd(5)}  ${r.image ?? "-"}${[...r.urls, ...why].map((u) => `\n${" ".repeat(width + 2)}${u}`).join("")}`;
+    }),
   ];
   ctx.out.result({ type: "status", message: lines.join("\n") });
 }
