@@ -6,3 +6,4 @@ export { updateService, type UpdateOptions } from "./update.ts";
 export { imageRequest } from "./image-request.ts";
 export { watchProject, type WatchOptions, type Watching } from "./watch/loop.ts";
 export type { SyncPort, SyncRequest, WatchPort } from "./ports.ts";
+export { runTests, servicesWithTests, summaryTable, type TestsPort, type TestEvent, type TestResult, type TestOutcome, type RunTestsOptions } from "./ci.ts";

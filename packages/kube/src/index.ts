@@ -22,3 +22,5 @@ export type { ContextGuard } from "./context-guard.ts";
 export type { KubeObject } from "./types.ts";
 export { syncIntoPods } from "./exec-sync.ts";
 export type { SyncOptions } from "./exec-sync.ts";
+export { runJob, jobState } from "./job.ts";
+export type { JobOutcome, JobState, RunJobOptions } from "./job.ts";
