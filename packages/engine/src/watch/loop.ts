@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { toErrorReport } from "@devup/errors";
 import { buildObjects } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { ForwardSet } from "../forwards.ts";
 import type { Ports, WatchPort } from "../ports.ts";
 import type { Store } from "../store.ts";
 import { updateService } from "../update.ts";
@@ -23,6 +24,8 @@ export interface WatchOptions {
   maxWaitMs?: number;
   /** How often containers that restarted since a sync get the synced files again (default 2 s). */
   resyncMs?: number;
+  /** The forwards `up` opened: services a spec edit adds get theirs once ready, removed ones' are closed. */
+  forwards?: ForwardSet | undefined;
 }
 
 export interface Watching {
@@ -42,6 +45,11 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   // The containers (pod uid/restart count) that hold those files.
   const current = new Map<string, Set<string>>();
 
+  const reconcileForwards = () =>
+    options.forwards?.reconcile(project, (name) => store.state.services[name]?.phase === "ready").catch((error: unknown) => {
+      store.dispatch({ type: "log", level: "error", message: `updating the port-forwards failed: ${toErrorReport(error).message}` });
+    });
+
   const rebuild = async (name: string, files: string[], started = false) => {
     // Files the spec reads (config files, secrets) can be build inputs too: plan from what is on disk now.
     // Only this service's part is taken: the rest of a spec edit is re-planned on its own event.
@@ -51,6 +59,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     if (ok) {
       synced.delete(name);
       current.delete(name);
+      await reconcileForwards();
     }
   };
 
@@ -120,6 +129,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       const pruned = await ports.kube.prune(buildObjects(project, images));
       if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
     }
+    await reconcileForwards();
     await watcher?.close();
     watcher = options.watcher.watch(project, (p) => coalescer.add(p));
   };
