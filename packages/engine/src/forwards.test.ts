@@ -18,12 +18,13 @@ function project(services: Record<string, number>): ResolvedProject {
 describe("ForwardSet", () => {
   it("opens forwards of ready services, opens an added service's once ready, and closes a removed or moved one", async () => {
     const open = new Set<string>();
+    const resets: string[] = [];
     const ports = {
       kube: {
         forward: (o: { service: string; localPort: number }) => {
           const key = `${o.service}:${o.localPort}`;
           open.add(key);
-          return Promise.resolve({ localPort: o.localPort, close: () => (open.delete(key), Promise.resolve()) });
+          return Promise.resolve({ localPort: o.localPort, reset: () => resets.push(key), close: () => (open.delete(key), Promise.resolve()) });
         },
       },
     } as unknown as Ports;
@@ -42,6 +43,8 @@ describe("ForwardSet", () => {
     await set.reconcile(added, () => true);
     expect([...open].sort()).toEqual(["api:18080", "web:18081"]);
     expect(set.handles).toHaveLength(2);
+    set.reset("web");
+    expect(resets).toEqual(["web:18081"]);
 
     await set.reconcile(project({ web: 18090 }), () => true);
     expect([...open]).toEqual(["web:18090"]);

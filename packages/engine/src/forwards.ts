@@ -33,6 +33,11 @@ export class ForwardSet {
     this.#store = store;
   }
 
+  /** Drops the client connections of a service's forwards (its process was restarted in place). */
+  reset(service: string): void {
+    for (const [key, open] of this.#open) if (key.startsWith(`${service}/`)) open.handle.reset?.();
+  }
+
   /** Opens the missing forwards of the services `ready` says are ready; closes those the spec no longer has. One pass at a time. */
   reconcile(project: ResolvedProject, ready: (service: string) => boolean): Promise<void> {
     const run = this.#chain.then(() => this.#reconcile(project, ready));

@@ -21,6 +21,8 @@ export interface WatchOptions {
   reload: () => { project?: ResolvedProject | undefined; errors: string[] };
   timer?: Timer;
   quietMs?: number;
+  /** The quiet period of a batch whose files are all synced (no rebuild, no re-plan); default 50 ms. */
+  syncQuietMs?: number;
   maxWaitMs?: number;
   /** How often containers that restarted since a sync get the synced files again (default 2 s). */
   resyncMs?: number;
@@ -99,7 +101,10 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     const all = new Map(synced.get(name));
     for (const f of files) all.set(f.path, f);
     try {
-      const r = await ports.sync.sync(syncRequest(name, all.values()));
+      const request = syncRequest(name, all.values());
+      const r = await ports.sync.sync(request);
+      // Kept-alive client connections led to the process that was just replaced: clients reconnect.
+      if (request.restart) options.forwards?.reset(name);
       synced.set(name, all);
       if (r.current) current.set(name, new Set(r.current));
       store.dispatch({ type: "synced", service: name, files: files.map((f) => f.path), pods: r.pods, durationMs: timer.now() - start });
@@ -142,7 +147,17 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
         replan(spec).catch((error: unknown) => store.dispatch({ type: "log", level: "error", message: `re-planning after ${spec.join(", ")} failed: ${toErrorReport(error).message}` }));
       }
     },
-    { timer, quietMs: options.quietMs, maxWaitMs: options.maxWaitMs },
+    {
+      timer,
+      quietMs: options.quietMs,
+      maxWaitMs: options.maxWaitMs,
+      // A file that is only copied into the running containers need not wait for a build's worth of edits.
+      quietFor: (path) => {
+        const { spec, services } = classify(project, [path]);
+        const syncOnly = !spec.length && services.size > 0 && [...services.values()].every((c) => c.kind === "sync");
+        return syncOnly ? (options.syncQuietMs ?? 50) : (options.quietMs ?? 200);
+      },
+    },
   );
   watcher = options.watcher.watch(project, (p) => coalescer.add(p));
 
