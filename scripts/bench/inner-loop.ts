@@ -4,7 +4,7 @@
 //  2. edit → served, rebuild path: a Dockerfile change of users (target <= 8 s)
 //  3. idle CPU and memory of the `dev up` process: 30 s before, and 60 s after, a tree of 20,000
 //     files is created in accounts' build context (target <= 1% of one core, RSS <= 150 MB)
-// Run: scripts/bench/inner-loop (built CLI: pnpm run build first). Uses a copy of the samples named
+// Run: scripts/bench/inner-loop (the built CLI through ./dev). Uses a copy of the samples named
 // bench-inner (namespace bench-inner) on the cluster devup-e2e (DEVUP_E2E_CLUSTER), forwards on
 // 127.0.0.1:22080-22082, and removes all of it afterwards. Prints figures; does not pass or fail.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -37,7 +37,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => Number(process.hrtime.bigint() / 1_000_000n);
 
 function startUp(): ChildProcess {
-  const child = spawn(node, [cli, "up", "--output", "json", "--cwd", dir], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  // Through the ./dev launcher, as people run it (it execs node with devup's flags: same pid).
+  const child = spawn(join(root, "dev"), ["up", "--output", "json", "--cwd", dir], { stdio: ["ignore", "pipe", "pipe"], detached: true });
   let out = "";
   child.stdout!.on("data", (c: Buffer) => {
     out += c.toString();
