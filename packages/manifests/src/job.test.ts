@@ -39,7 +39,7 @@ describe("testJob", () => {
   it("runs the test command with the service's image, env and mounts, once, with a deadline", () => {
     const p = project();
     const job = testJob(p, p.services[0]!, "registry/api:abc", { runId: "k3x", timeoutSeconds: 120 });
-    new Job(job as never).validate();
+    new Job(job).validate();
     const spec = job.spec as { backoffLimit: number; activeDeadlineSeconds: number; template: Pod };
     expect(job.metadata).toMatchObject({ name: "api-test-k3x", namespace: "shop" });
     expect(spec.backoffLimit).toBe(0);
