@@ -44,7 +44,7 @@ async function servedWithin(ok: (body: Record<string, unknown>) => boolean, time
 }
 
 describe("dev up watches and updates", () => {
-  it("syncs, rebuilds, and survives an invalid spec edit", async () => {
+  it("syncs, rebuilds, survives an invalid spec edit, and forwards a service a spec edit adds", async () => {
     const run = devUp(project.dir);
     await run.waitFor("forwarding", 10 * 60_000);
     await servedWithin(() => true, 60_000);
