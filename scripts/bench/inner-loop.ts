@@ -149,6 +149,8 @@ async function treeFigures(pid: number, up: ChildProcess): Promise<void> {
     up,
   );
   const rebuilds = events.slice(eventsBefore).filter((e) => e.type === "engine.build" && e.service === "accounts" && e.action === "built").length;
+  const steps = events.slice(eventsBefore).filter((e) => e.service === "accounts" && ["engine.update-start", "engine.build", "engine.ready", "engine.failed"].includes(String(e.type)));
+  console.log(`  accounts after the tree: ${steps.map((e) => `${String(e.type).slice(7)}${typeof e.action === "string" ? `:${e.action}` : ""}${e.type === "engine.failed" ? ` (${(e.error as { message?: string } | undefined)?.message ?? ""})` : ""}`).join(" → ")}`);
   row(`${TREE_FILES} files written (by this script)`, fmt(written));
   row(`  → accounts rebuilt (${rebuilds} build${rebuilds === 1 ? "" : "s"}) and settled`, fmt(now() - t0 - 5000));
   const after = await idle(pid, 60);

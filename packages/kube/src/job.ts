@@ -74,39 +74,38 @@ export async function runJob(kube: Kube, options: RunJobOptions): Promise<JobOut
   let pod: Pod | undefined;
   let lastWaiting: string | undefined;
   const header = { apiVersion: "batch/v1", kind: "Job", metadata: { name, namespace } };
-  while (!state.done) {
-    if (Date.now() - started > options.timeoutMs) {
-      state = { done: true, succeeded: false, reason: `no result after ${Math.round(options.timeoutMs / 1000)} s; stopped it` };
-      await kube.objects.delete(header, undefined, undefined, undefined, undefined, "Background").catch(() => undefined);
-      break;
+  try {
+    while (!state.done) {
+      if (Date.now() - started > options.timeoutMs) {
+        state = { done: true, succeeded: false, reason: `no result after ${Math.round(options.timeoutMs / 1000)} s; stopped it` };
+        await kube.objects.delete(header, undefined, undefined, undefined, undefined, "Background").catch(() => undefined);
+        break;
+      }
+      await sleep(options.pollMs ?? 1000);
+      try {
+        const current = (await kube.objects.read(header)) as { status?: JobStatus };
+        pod = (await kube.core.listNamespacedPod({ namespace, labelSelector: `job-name=${name}` })).items[0] as Pod | undefined;
+        state = jobState(current.status, pod);
+      } catch (error) {
+        if (httpStatus(error) === 404) throw new DevupError("kube", `the Job ${namespace}/${name} was deleted while it ran`);
+        throw kubeError(`reading the Job ${namespace}/${name}`, error, kube.server);
+      }
+      if (!state.done && state.waiting && state.waiting !== lastWaiting) {
+        lastWaiting = state.waiting;
+        options.onWaiting?.(state.waiting);
+      }
     }
-    await sleep(options.pollMs ?? 1000);
-    try {
-      const current = (await kube.objects.read(header)) as { status?: JobStatus };
-      pod = (await kube.core.listNamespacedPod({ namespace, labelSelector: `job-name=${name}` })).items[0] as Pod | undefined;
-      state = jobState(current.status, pod);
-    } catch (error) {
-      if (httpStatus(error) === 404) throw new DevupError("kube", `the Job ${namespace}/${name} was deleted while it ran`);
-      throw kubeError(`reading the Job ${namespace}/${name}`, error, kube.server);
-    }
-    if (!state.done && state.waiting && state.waiting !== lastWaiting) {
-      lastWaiting = state.waiting;
-      options.onWaiting?.(state.waiting);
-    }
+  } finally {
+    logs.abort();
+    await streaming;
   }
-  logs.abort();
-  await streaming;
   // The follow stream may not have caught the end of a pod that finished quickly: read it once more.
   const podName = pod?.metadata?.name;
   if (podName) {
     const all = await recentLogs(kube, namespace, podName, "test", { tailLines: 5000 }).catch(() => undefined);
     for (const line of all?.slice(printed.length) ?? []) print(line);
   }
-  const reason = state.done && !state.succeeded ? (state.reason ?? "failed") : undefined;
-  return {
-    succeeded: state.done && state.succeeded,
-    durationMs: Date.now() - started,
-    reason: reason ?? (lastWaiting && !(state.done && state.succeeded) ? lastWaiting : undefined),
-    tail: printed.slice(-20),
-  };
+  const succeeded = state.done && state.succeeded;
+  const reason = state.done && !state.succeeded ? `${state.reason ?? "failed"}${lastWaiting ? ` (its pod was waiting: ${lastWaiting})` : ""}` : undefined;
+  return { succeeded, durationMs: Date.now() - started, reason, tail: printed.slice(-20) };
 }
