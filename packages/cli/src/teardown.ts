@@ -4,7 +4,21 @@ import { LABELS, MANAGED_BY } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/spec";
 import { scopeSelector } from "./adapters.ts";
 
-export async function removeWorkloads(kube: Kube, project: ResolvedProject): Promise<{ removed: string[]; namespaceRemoved: boolean }> {
+/** Whether the namespace still exists (terminating or not). */
+async function namespaceExists(kube: Kube, name: string): Promise<boolean> {
+  try {
+    await kube.core.readNamespace({ name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * With `waitMs`, also waits (up to that long) until the namespace is gone: a namespace that is still
+ * terminating refuses new objects, so a run right after this one would fail.
+ */
+export async function removeWorkloads(kube: Kube, project: ResolvedProject, options: { waitMs?: number } = {}): Promise<{ removed: string[]; namespaceRemoved: boolean }> {
   const removed = await pruneObjects(kube, [], { selector: scopeSelector(project), namespace: project.namespace });
   let namespaceRemoved = false;
   try {
@@ -16,5 +30,7 @@ export async function removeWorkloads(kube: Kube, project: ResolvedProject): Pro
   } catch {
     // No namespace: nothing more to remove.
   }
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  while (namespaceRemoved && Date.now() < deadline && (await namespaceExists(kube, project.namespace))) await new Promise((r) => setTimeout(r, 1000));
   return { removed: removed.map((r) => `${r.kind}/${r.name}`), namespaceRemoved };
 }
