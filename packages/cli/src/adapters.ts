@@ -4,7 +4,7 @@ import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, ki
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
 import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
-import { LABELS, MANAGED_BY } from "@devup/manifests";
+import { LABELS, MANAGED_BY, selectorLabels } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/spec";
 import type { MachineTools } from "./machine.ts";
 import { contentTag } from "./project.ts";
@@ -82,7 +82,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       },
     },
     sync: {
-      sync: (r) => syncIntoPods(needKube(), { namespace: r.namespace, name: r.service, files: r.files, run: r.run, restart: r.restart, skip: r.skip }),
+      sync: (r) => syncIntoPods(needKube(), { namespace: r.namespace, name: r.service, files: r.files, run: r.run, restart: r.restart, skip: r.skip, selector: selectorLabels(project, r.service) }),
     },
     cluster: {
       async ensure() {
@@ -142,7 +142,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
           localPort: o.localPort,
           onState: (state, message) => o.onState(state, message),
         });
-        return { localPort: f.localPort, close: () => f.close() };
+        return { localPort: f.localPort, reset: () => f.resetConnections(), close: () => f.close() };
       },
     },
   };

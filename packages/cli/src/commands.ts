@@ -58,6 +58,19 @@ export const commands: CommandSpec[] = [
     load: () => import("./commands/apply.ts"),
   },
   {
+    name: "ci",
+    summary: "deploy, wait until ready, run each service's test.command as a Job, print a summary, then remove it all",
+    usage: "dev ci [--env NAME] [--keep] [--timeout SECONDS] [--test-timeout SECONDS]",
+    options: {
+      env,
+      keep: { type: "boolean", description: "leave the workloads running afterwards (dev down removes them)" },
+      "allow-context": allowContext,
+      timeout,
+      "test-timeout": { type: "string", value: "SECONDS", default: "600", description: "how long each test Job may run" },
+    },
+    load: () => import("./commands/ci.ts"),
+  },
+  {
     name: "run-local",
     summary: "the compose step: the spec as plain Docker containers (no Kubernetes); watches files (sync or rebuild) and shows logs until Ctrl-C, which removes them",
     usage: "dev run-local [--env NAME] [--keep] [--no-watch] [--fields] [--raw]",

@@ -46,6 +46,7 @@ function describe(action: Action, state: EngineState): string | undefined {
       const f = action.forward;
       if (f.status === "ready") return `[${action.service}] ${f.url} → ${action.service}:${f.port}`;
       if (f.status === "error") return `[${action.service}] forward ${f.url} failed: ${f.message ?? ""}`;
+      if (f.status === "stopped") return `[${action.service}] forward ${f.url} stopped`;
       if (f.status === "waiting") return `[${action.service}] forward ${f.url}: waiting for a ready pod${f.message ? ` (${f.message})` : ""}`;
       return undefined;
     }

@@ -14,6 +14,8 @@ describe("watchFilter", () => {
   const root = mkdtempSync(join(tmpdir(), "devup-watch-filter-"));
   mkdirSync(join(root, "services/api"), { recursive: true });
   writeFileSync(join(root, "services/api/.dockerignore"), "*.log\ndist\n");
+  writeFileSync(join(root, ".gitignore"), "coverage/\n*.secret.json\n");
+  writeFileSync(join(root, "services/api/.gitignore"), "/generated\ncache/\n");
   const r = validateProject({ root, devFile: { path: "dev.yaml", text: files["dev.yaml"]! }, serviceFiles: [{ path: "services/api/service.yaml", text: files["services/api/service.yaml"]! }] }, memoryFs(files));
   const accept = watchFilter(r.value!);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -31,8 +33,18 @@ describe("watchFilter", () => {
     expect(accept("services/api/src/app.js", false)).toBe(true);
   });
 
+  it("drops what a .gitignore excludes: the root's and the context's own", () => {
+    expect(accept("services/api/coverage", true)).toBe(false);
+    expect(accept("services/api/coverage/lcov.info", false)).toBe(false);
+    expect(accept("services/api/src/keys.secret.json", false)).toBe(false);
+    expect(accept("services/api/generated", true)).toBe(false);
+    expect(accept("services/api/src/generated", true)).toBe(true); // "/generated" is anchored to services/api
+    expect(accept("services/api/src/cache/x.bin", false)).toBe(false);
+    expect(accept("services/api/src/cache.js", false)).toBe(true); // "cache/" means folders only
+  });
+
   it("drops .git, node_modules and editor temp files", () => {
-    for (const p of ["services/api/node_modules/x/index.js", "services/api/.git/HEAD", "services/api/src/.a.js.swp", "services/api/src/a.js~", "services/api/src/4913", "services/api/src/.#a.js"]) {
+    for (const p of ["services/api/node_modules/x/index.js", "services/api/.git/HEAD", "services/api/src/.a.js.swp", "services/api/src/a.js~", "services/api/src/4913", "services/api/src/.#a.js", "services/api/src/a.js.kate-swp", "services/api/.DS_Store"]) {
       expect(accept(p, false), p).toBe(false);
     }
   });

@@ -1,18 +1,20 @@
 /**
  * The engine's WatchPort on chokidar: every service's build context, its Dockerfile and the spec
- * files. Not reported: what the context's .dockerignore excludes, .git, node_modules, editor
- * temp and swap files (the build would not see them, so they must not trigger one).
+ * files. Not reported: what the context's .dockerignore excludes (the build would not see it), what
+ * a .gitignore excludes (the project root's, and those in the folders down to each context: build
+ * output, caches, local files), .git, node_modules, editor temp and swap files.
  */
 import { readFileSync } from "node:fs";
-import { basename, join, relative, sep } from "node:path";
+import { basename, join, posix, relative, sep } from "node:path";
 import { ignoreMatcher } from "@devup/docker";
 import type { WatchPort } from "@devup/engine";
 import type { ResolvedProject } from "@devup/spec";
 import { watch } from "chokidar";
+import ignore, { type Ignore } from "ignore";
 
 const ALWAYS_IGNORED = new Set([".git", "node_modules"]);
-/** vim swap and backup files, emacs lock and autosave files, JetBrains/VS Code temp files, vim's 4913 probe. */
-const EDITOR_TEMP = /(^\.#)|(^#.*#$)|(~$)|(\.sw[a-px]$)|(^4913$)|(\.tmp$)|(___jb_(tmp|old)___$)/;
+/** vim swap and backup files, emacs lock and autosave files, JetBrains/VS Code/Kate temp files, vim's 4913 probe, macOS folder metadata. */
+const EDITOR_TEMP = /(^\.#)|(^#.*#$)|(~$)|(\.sw[a-px]$)|(^4913$)|(\.tmp$)|(___jb_(tmp|old)___$)|(\.kate-swp$)|(\.crswap$)|(^\.DS_Store$)/;
 
 interface Context {
   dir: string;
@@ -33,15 +35,47 @@ function readContext(root: string, dir: string): Context {
 const toPosix = (p: string) => p.split(sep).join("/");
 const inside = (rel: string, dir: string) => dir === "." || rel === dir || rel.startsWith(`${dir}/`);
 
+interface GitIgnore {
+  /** The folder of the .gitignore, relative to the project root ("." for the root). */
+  dir: string;
+  ig: Ignore;
+}
+
+/** The .gitignore files of the root and of every folder on the way down to each of `dirs`. */
+function readGitignores(root: string, dirs: readonly string[]): GitIgnore[] {
+  const folders = new Set<string>(["."]);
+  for (const dir of dirs) {
+    const parts = dir === "." ? [] : dir.split("/");
+    for (let i = 1; i <= parts.length; i++) folders.add(parts.slice(0, i).join("/"));
+  }
+  return [...folders].flatMap((dir) => {
+    try {
+      return [{ dir, ig: ignore().add(readFileSync(join(root, dir, ".gitignore"), "utf8")) }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function gitIgnored(list: readonly GitIgnore[], rel: string, isDir: boolean | undefined): boolean {
+  return list.some((g) => {
+    if (!inside(rel, g.dir) || rel === g.dir) return false;
+    const sub = g.dir === "." ? rel : posix.relative(g.dir, rel);
+    return g.ig.ignores(isDir ? `${sub}/` : sub);
+  });
+}
+
 /** Whether a changed path (relative to the project root) can matter to a build or the spec. */
 export function watchFilter(project: ResolvedProject): (rel: string, isDir: boolean | undefined) => boolean {
   const contexts = project.services.flatMap((s) => (s.build ? [readContext(project.root, s.build.context)] : []));
+  const gitignores = readGitignores(project.root, [...new Set(project.services.flatMap((s) => [s.dir, ...(s.build ? [s.build.context] : [])]))]);
   const keep = new Set(["dev.yaml", ...project.services.map((s) => s.specFile), ...project.services.flatMap((s) => (s.build ? [s.build.dockerfile] : []))]);
   return (rel, isDir) => {
     if (rel === "" || keep.has(rel)) return true;
     const parts = rel.split("/");
     if (parts.some((p) => ALWAYS_IGNORED.has(p)) || EDITOR_TEMP.test(basename(rel))) return false;
     if (basename(rel) === "service.yaml") return true;
+    if (gitIgnored(gitignores, rel, isDir)) return false;
     const mine = contexts.filter((c) => inside(rel, c.dir));
     if (!mine.length) return isDir !== false; // folders on the way to a context or a spec file (undefined: not known yet)
     return mine.some((c) => {

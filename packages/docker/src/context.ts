@@ -75,19 +75,29 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
+const HASH_CONCURRENCY = 16;
+
 /** A 16-hex-digit content hash of the build inputs: context files (path, exec bit, content), Dockerfile, args, target. */
 export async function hashBuildInputs(inputs: BuildInputs): Promise<string> {
   const files = await listContextFiles(inputs.context, inputs.dockerfile);
   const h = createHash("sha256").update(`${HASH_VERSION}\0`);
-  const digests = await Promise.all(
-    files.map(async (rel) => {
-      const abs = join(inputs.context, rel);
-      const st = await lstat(abs);
-      const body = st.isSymbolicLink() ? `link:${await readlink(abs)}` : await readFile(abs);
-      const mode = st.mode & 0o111 ? "x" : "-";
-      return `${rel}\0${mode}\0${createHash("sha256").update(body).digest("hex")}\n`;
-    }),
-  );
+  const digest = async (rel: string) => {
+    const abs = join(inputs.context, rel);
+    const st = await lstat(abs);
+    const body = st.isSymbolicLink() ? `link:${await readlink(abs)}` : await readFile(abs);
+    const mode = st.mode & 0o111 ? "x" : "-";
+    return `${rel}\0${mode}\0${createHash("sha256").update(body).digest("hex")}\n`;
+  };
+  // A few files at a time: a context of tens of thousands of files must not be read into memory at once.
+  const digests = new Array<string>(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      digests[i] = await digest(files[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, files.length) }, worker));
   for (const d of digests) h.update(d);
   // The Dockerfile may live outside the context.
   h.update(`dockerfile\0${await readFile(inputs.dockerfile, "utf8")}\0`);

@@ -1,6 +1,7 @@
 export { Store, type Listener } from "./store.ts";
 export { initialState, reduce, type Action, type EngineState, type ServiceState, type Phase, type ForwardState } from "./state.ts";
 export { up, type UpOptions, type UpResult } from "./up.ts";
+export { ForwardSet } from "./forwards.ts";
 export type { Ports, ImagesPort, ClusterPort, KubePort, ImageRequest, BuildResult, DeliveryResult, ForwardHandle } from "./ports.ts";
 export { updateService, type UpdateOptions } from "./update.ts";
 export { imageRequest } from "./image-request.ts";
@@ -8,3 +9,4 @@ export { watchProject, type WatchOptions, type Watching } from "./watch/loop.ts"
 export type { HistoryPort, SyncPort, SyncRequest, WatchPort } from "./ports.ts";
 export { watchLocal, type LocalUpdatePort, type LocalWatchEvent, type LocalWatching } from "./watch/run-local-loop.ts";
 export { RESTART_LOOP } from "./restart-wrapper.ts";
+export { runTests, servicesWithTests, summaryTable, type TestsPort, type TestEvent, type TestResult, type TestOutcome, type RunTestsOptions } from "./ci.ts";

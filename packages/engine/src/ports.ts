@@ -53,6 +53,8 @@ export interface ClusterPort {
 
 export interface ForwardHandle {
   localPort: number;
+  /** Drops the open client connections (after the process behind them restarted). */
+  reset?(): void;
   close(): Promise<void>;
 }
 

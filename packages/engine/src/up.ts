@@ -6,6 +6,7 @@
 import { DevupError, toErrorReport } from "@devup/errors";
 import { buildObjects, LABELS, type KubeObject } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import { ForwardSet } from "./forwards.ts";
 import { imageRequest } from "./image-request.ts";
 import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
 import type { ForwardHandle, ImageRequest, Ports } from "./ports.ts";
@@ -25,7 +26,9 @@ export interface UpOptions {
 export interface UpResult {
   ready: string[];
   failed: string[];
+  /** The forwards open now (live: the watch loop adds and removes entries through `forwardSet`). */
   forwards: ForwardHandle[];
+  forwardSet: ForwardSet;
 }
 
 export async function up(project: ResolvedProject, ports: Ports, store: Store, options: UpOptions): Promise<UpResult> {
@@ -148,22 +151,7 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
   const ready = outcomes.filter(([, ok]) => ok).map(([n]) => n);
 
   // 6. Forwards for the services that are ready.
-  const forwards: ForwardHandle[] = [];
-  if (options.forward) {
-    for (const s of project.services.filter((x) => ready.includes(x.name))) {
-      for (const p of s.ports.filter((x) => x.forward !== undefined && x.protocol === "TCP")) {
-        const localPort = p.forward!;
-        const url = `http://127.0.0.1:${localPort}`;
-        const report = (status: "ready" | "waiting" | "error" | "starting", message?: string) =>
-          store.dispatch({ type: "forward", service: s.name, forward: { port: p.name, localPort, url, status, message } });
-        report("starting");
-        try {
-          forwards.push(await ports.kube.forward({ namespace: project.namespace, service: s.name, port: p.name, localPort, onState: report }));
-        } catch (error) {
-          report("error", toErrorReport(error).message);
-        }
-      }
-    }
-  }
-  return { ready, failed: outcomes.filter(([, ok]) => !ok).map(([n]) => n), forwards };
+  const forwardSet = new ForwardSet(ports, store);
+  if (options.forward) await forwardSet.reconcile(project, (name) => ready.includes(name));
+  return { ready, failed: outcomes.filter(([, ok]) => !ok).map(([n]) => n), forwards: forwardSet.handles, forwardSet };
 }

@@ -31,6 +31,7 @@ export const ErrorCodes = {
   rollout: { code: "E_ROLLOUT_FAILED", exit: ExitCode.failure },
   portInUse: { code: "E_PORT_IN_USE", exit: ExitCode.failure },
   timeout: { code: "E_TIMEOUT", exit: ExitCode.failure },
+  testFailed: { code: "E_TEST_FAILED", exit: ExitCode.failure },
   internal: { code: "E_INTERNAL", exit: ExitCode.internal },
 } as const;
 export type ErrorKind = keyof typeof ErrorCodes;

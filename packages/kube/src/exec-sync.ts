@@ -70,6 +70,8 @@ export interface SyncOptions {
   restart: boolean;
   /** Containers already current ("pod uid/restart count"): left alone. */
   skip?: ReadonlySet<string> | undefined;
+  /** The Deployment's pod selector when the caller knows it (saves reading the Deployment on every sync). */
+  selector?: Readonly<Record<string, string>> | undefined;
 }
 
 const containerKey = (pod: V1Pod) => `${pod.metadata?.uid ?? ""}/${pod.status?.containerStatuses?.[0]?.restartCount ?? 0}`;
@@ -79,8 +81,8 @@ const containerKey = (pod: V1Pod) => `${pod.metadata?.uid ?? ""}/${pod.status?.c
  * the keys of all containers that now hold the files. Throws when one cannot be synced.
  */
 export async function syncIntoPods(kube: Kube, options: SyncOptions): Promise<{ pods: number; current: string[] }> {
-  const deployment = await kube.apps.readNamespacedDeployment({ name: options.name, namespace: options.namespace });
-  const selector = labelSelector(deployment.spec?.selector.matchLabels ?? {});
+  const matchLabels = options.selector ?? (await kube.apps.readNamespacedDeployment({ name: options.name, namespace: options.namespace })).spec?.selector.matchLabels ?? {};
+  const selector = labelSelector(matchLabels);
   const { items } = await kube.core.listNamespacedPod({ namespace: options.namespace, labelSelector: selector });
   const running = items.filter((p) => p.status?.phase === "Running" && !p.metadata?.deletionTimestamp);
   if (!running.length && !options.skip) throw new DevupError("kube", `no running pod of ${options.name} to sync into`);

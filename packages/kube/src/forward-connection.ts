@@ -2,7 +2,8 @@
  * One forwarded TCP connection: local socket ⇄ client-node PortForward (a WebSocket through the
  * API server to the pod). Until the pod has sent its first byte, the client's bytes are kept, so a
  * connection that never reached the app (the pod went away, refused the port) is replayed on
- * another ready pod instead of failing the client.
+ * another ready pod instead of failing the client; a pod that refuses while it is the only one
+ * (its process restarting after a live update) is tried again for a few seconds.
  */
 import type { Socket } from "node:net";
 import { PassThrough, Writable } from "node:stream";
@@ -35,6 +36,10 @@ interface WebSocketLike {
 const WS_CLOSED = 3;
 
 const MAX_ATTEMPTS = 3;
+/** While the pod refuses the port (its process restarting, e.g. after a live update), keep trying this long. */
+const REFUSED_RETRY_MS = 5_000;
+/** The pause before trying a pod again that just failed (when there is no other). */
+const RETRY_DELAY_MS = 100;
 /** Bytes from the client kept for a replay; a larger request that fails at the pod is not replayed. */
 const MAX_REPLAY_BYTES = 1024 * 1024;
 
@@ -86,7 +91,10 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
 
   const avoid = new Set<string>();
   let lastReason = "no attempt was made";
-  for (let attempt = 0; attempt < MAX_ATTEMPTS && !clientGone; attempt++) {
+  const firstAttempt = Date.now();
+  for (let attempt = 0; !clientGone; attempt++) {
+    const refused = /connection refused/i.test(lastReason);
+    if (attempt >= MAX_ATTEMPTS && !(refused && Date.now() - firstAttempt < REFUSED_RETRY_MS)) break;
     let target: Target;
     try {
       target = await options.pick(avoid);
@@ -94,6 +102,8 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
       socket.destroy();
       throw error;
     }
+    // The only pod there is failed this connection already: give it a moment before the next try.
+    if (avoid.has(target.pod)) await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
     if (clientGone) return;
     input = new PassThrough();
     for (const chunk of kept) input.write(chunk);

@@ -34,6 +34,8 @@ export interface Forward {
   readonly localPort: number;
   readonly state: ForwardState;
   readonly message: string | undefined;
+  /** Closes the open connections (clients reconnect): after the process behind them was restarted, kept-alive ones lead nowhere. */
+  resetConnections(): void;
   /** Stops listening, closes open connections and the watches. */
   close(): Promise<void>;
 }
@@ -163,6 +165,9 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
     },
     get message() {
       return message;
+    },
+    resetConnections() {
+      for (const socket of sockets) socket.destroy();
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -24,3 +24,5 @@ export { syncIntoPods } from "./exec-sync.ts";
 export type { SyncOptions } from "./exec-sync.ts";
 export { appendRevision, deleteHistories, HISTORY_LIMIT, historyName, latestRevisions, readHistory, recordRevision, rollbackTarget, secretDataHash } from "./history.ts";
 export type { Outcome, RecordRequest, Revision } from "./history.ts";
+export { runJob, jobState } from "./job.ts";
+export type { JobOutcome, JobState, RunJobOptions } from "./job.ts";

@@ -3,3 +3,4 @@ export { renderFiles, renderStream, toYaml, RENDER_HEADER, type RenderedFile } f
 export { projectLabels, selectorLabels } from "./labels.ts";
 export { configHash, configMapName, secretName } from "./workload.ts";
 export { LABELS, ANNOTATIONS, MANAGED_BY, type KubeObject, type ObjectMeta } from "./types.ts";
+export { testJob, testJobName, TEST_LABEL, type TestJobOptions } from "./job.ts";

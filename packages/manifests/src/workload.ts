@@ -79,8 +79,8 @@ function resources(service: ResolvedService): Record<string, unknown> | undefine
   return Object.keys(out).length ? out : undefined;
 }
 
-export function deployment(project: ResolvedProject, service: ResolvedService, image: string): KubeObject {
-  const selector = selectorLabels(project, service.name);
+/** What a container of the service gets from the spec besides its command: image, env, config and secret mounts, resources. */
+export function serviceContainer(service: ResolvedService, image: string): { container: Record<string, unknown>; volumes: Array<Record<string, unknown>> } {
   const volumes: Array<Record<string, unknown>> = [];
   const mounts: Array<Record<string, unknown>> = [];
   const configFiles = Object.keys(service.config?.files ?? {}).sort();
@@ -106,8 +106,15 @@ export function deployment(project: ResolvedProject, service: ResolvedService, i
     ...(envFromSecret ? { envFrom: [{ secretRef: { name: secretName(service.name) } }] } : {}),
     ...(mounts.length ? { volumeMounts: mounts } : {}),
     ...(resources(service) ? { resources: resources(service) } : {}),
-    ...probes(service),
   };
+  return { container, volumes };
+}
+
+export function deployment(project: ResolvedProject, service: ResolvedService, image: string): KubeObject {
+  const selector = selectorLabels(project, service.name);
+  const base = serviceContainer(service, image);
+  const volumes = base.volumes;
+  const container: Record<string, unknown> = { ...base.container, ...probes(service) };
   const podAnnotations: Record<string, string> = { ...service.annotations };
   if (service.config || service.secrets) podAnnotations[ANNOTATIONS.configHash] = configHash(service);
   if (service.metrics) {

@@ -1,7 +1,7 @@
 // The inner loop on a real cluster through the real CLI: `dev up` watches; an edit under a sync
 // rule is copied into the running pod and the process restarted (no rebuild); an edit outside the
 // sync rules rebuilds and rolls; an invalid spec edit is reported and the last good version keeps
-// serving. Prints the measured edit → served times.
+// serving; a service added by a spec edit comes up with its forward, which closes when it is removed. Prints the measured edit → served times.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKube } from "@devup/kube";
 import { e2eCluster, type E2ECluster } from "../harness.ts";
@@ -44,7 +44,7 @@ async function servedWithin(ok: (body: Record<string, unknown>) => boolean, time
 }
 
 describe("dev up watches and updates", () => {
-  it("syncs, rebuilds, and survives an invalid spec edit", async () => {
+  it("syncs, rebuilds, survives an invalid spec edit, and forwards a service a spec edit adds", async () => {
     const run = devUp(project.dir);
     await run.waitFor("forwarding", 10 * 60_000);
     await servedWithin(() => true, 60_000);
@@ -92,6 +92,23 @@ describe("dev up watches and updates", () => {
     await project.edit("services/users/service.yaml", "metrics: {}", "metrics: {}\nreplicas: lots");
     const invalid = await run.waitFor("engine.spec-invalid", 30_000);
     expect(JSON.stringify(invalid.errors)).toContain("replicas");
+    expect(await info()).toMatchObject({ version, edit: 3 });
+
+    // 4. A spec edit that adds a service brings it up with its forward; removing it closes the forward.
+    await project.edit("services/users/service.yaml", "metrics: {}\nreplicas: lots", "metrics: {}");
+    const { mkdir, writeFile } = await import("node:fs/promises");
+    await mkdir(`${project.dir}/services/extra`, { recursive: true });
+    await writeFile(`${project.dir}/services/extra/Dockerfile`, `FROM node:24-slim\nCMD ["node", "-e", "require('http').createServer((q, r) => r.end('extra ${Date.now()}')).listen(8080)"]\n`);
+    await project.edit("dev.yaml", "environments:", "services:\n  extra:\n    build: { context: services/extra }\n    ports:\n      - { port: 8080, forward: 22090 }\nenvironments:");
+    const extra = async () => fetch("http://127.0.0.1:22090/", { signal: AbortSignal.timeout(2000) }).then((r) => r.text(), () => undefined);
+    const addedAt = Date.now();
+    while (!(await extra())?.startsWith("extra") && Date.now() - addedAt < 5 * 60_000) await new Promise((r) => setTimeout(r, 200));
+    expect(await extra()).toMatch(/^extra/);
+    await project.edit("dev.yaml", /services:\n {2}extra:[\s\S]*?environments:/, "environments:");
+    const removedAt = Date.now();
+    while ((await extra()) !== undefined && Date.now() - removedAt < 60_000) await new Promise((r) => setTimeout(r, 200));
+    expect(await extra()).toBeUndefined();
+    expect(since("engine.forward").some((e) => e.service === "extra" && (e.forward as { status: string }).status === "stopped")).toBe(true);
     expect(await info()).toMatchObject({ version, edit: 3 });
 
     const sorted = [...syncTimes].sort((a, b) => a - b);

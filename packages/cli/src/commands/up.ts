@@ -53,6 +53,7 @@ export async function deploy(ctx: CommandContext, keepForwarding: boolean, watch
       const environment = typeof ctx.options.env === "string" ? ctx.options.env : undefined;
       watching = watchProject(project, ports, store, {
         watcher: chokidarWatcher,
+        forwards: result.forwardSet,
         reload: () => {
           const loaded = loadProject(ctx.cwd, { environment });
           return { project: loaded.value, errors: loaded.errors.map(formatDiagnostic) };

@@ -31,6 +31,22 @@ describe("Coalescer", () => {
     expect(batches[0]).toHaveLength(100); // events at 0..9,900 ms; the flush came at 10 s
   });
 
+  it("waits only as long as the paths in the batch need (a shorter quiet period for some paths)", () => {
+    const timer = fakeTimer();
+    const batches: string[][] = [];
+    const c = new Coalescer((p) => batches.push(p), { timer, quietMs: 200, quietFor: (p) => (p.startsWith("src/") ? 50 : 200) });
+    c.add("src/a.js");
+    timer.advance(50);
+    expect(batches).toEqual([["src/a.js"]]);
+    c.add("src/b.js");
+    timer.advance(20);
+    c.add("Dockerfile"); // the batch now needs the full quiet period
+    timer.advance(50);
+    expect(batches).toHaveLength(1);
+    timer.advance(150);
+    expect(batches[1]).toEqual(["Dockerfile", "src/b.js"]);
+  });
+
   it("close drops what is pending", () => {
     const { timer, batches, c } = setup();
     c.add("a");

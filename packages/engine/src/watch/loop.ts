@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { toErrorReport } from "@devup/errors";
 import { buildObjects } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { ForwardSet } from "../forwards.ts";
 import type { Ports, WatchPort } from "../ports.ts";
 import type { Store } from "../store.ts";
 import { updateService } from "../update.ts";
@@ -20,9 +21,13 @@ export interface WatchOptions {
   reload: () => { project?: ResolvedProject | undefined; errors: string[] };
   timer?: Timer;
   quietMs?: number;
+  /** The quiet period of a batch whose files are all synced (no rebuild, no re-plan); default 50 ms. */
+  syncQuietMs?: number;
   maxWaitMs?: number;
   /** How often containers that restarted since a sync get the synced files again (default 2 s). */
   resyncMs?: number;
+  /** The forwards `up` opened: services a spec edit adds get theirs once ready, removed ones' are closed. */
+  forwards?: ForwardSet | undefined;
 }
 
 export interface Watching {
@@ -42,6 +47,11 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   // The containers (pod uid/restart count) that hold those files.
   const current = new Map<string, Set<string>>();
 
+  const reconcileForwards = () =>
+    options.forwards?.reconcile(project, (name) => store.state.services[name]?.phase === "ready").catch((error: unknown) => {
+      store.dispatch({ type: "log", level: "error", message: `updating the port-forwards failed: ${toErrorReport(error).message}` });
+    });
+
   const rebuild = async (name: string, files: string[], started = false) => {
     // Files the spec reads (config files, secrets) can be build inputs too: plan from what is on disk now.
     // Only this service's part is taken: the rest of a spec edit is re-planned on its own event.
@@ -51,6 +61,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     if (ok) {
       synced.delete(name);
       current.delete(name);
+      await reconcileForwards();
     }
   };
 
@@ -90,7 +101,10 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     const all = new Map(synced.get(name));
     for (const f of files) all.set(f.path, f);
     try {
-      const r = await ports.sync.sync(syncRequest(name, all.values()));
+      const request = syncRequest(name, all.values());
+      const r = await ports.sync.sync(request);
+      // Kept-alive client connections led to the process that was just replaced: clients reconnect.
+      if (request.restart) options.forwards?.reset(name);
       synced.set(name, all);
       if (r.current) current.set(name, new Set(r.current));
       store.dispatch({ type: "synced", service: name, files: files.map((f) => f.path), pods: r.pods, durationMs: timer.now() - start });
@@ -120,6 +134,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       const pruned = await ports.kube.prune(buildObjects(project, images));
       if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
     }
+    await reconcileForwards();
     await watcher?.close();
     watcher = options.watcher.watch(project, (p) => coalescer.add(p));
   };
@@ -132,7 +147,17 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
         replan(spec).catch((error: unknown) => store.dispatch({ type: "log", level: "error", message: `re-planning after ${spec.join(", ")} failed: ${toErrorReport(error).message}` }));
       }
     },
-    { timer, quietMs: options.quietMs, maxWaitMs: options.maxWaitMs },
+    {
+      timer,
+      quietMs: options.quietMs,
+      maxWaitMs: options.maxWaitMs,
+      // A file that is only copied into the running containers need not wait for a build's worth of edits.
+      quietFor: (path) => {
+        const { spec, services } = classify(project, [path]);
+        const syncOnly = !spec.length && services.size > 0 && [...services.values()].every((c) => c.kind === "sync");
+        return syncOnly ? (options.syncQuietMs ?? 50) : (options.quietMs ?? 200);
+      },
+    },
   );
   watcher = options.watcher.watch(project, (p) => coalescer.add(p));
 

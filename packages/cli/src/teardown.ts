@@ -1,0 +1,38 @@
+/** What `dev down` removes (and `dev ci` after its run): devup's objects of this project and environment, then its namespace. */
+import { deleteHistories, pruneObjects, type Kube } from "@devup/kube";
+import { LABELS, MANAGED_BY } from "@devup/manifests";
+import type { ResolvedProject } from "@devup/spec";
+import { scopeSelector } from "./adapters.ts";
+
+/** Whether the namespace still exists (terminating or not). */
+async function namespaceExists(kube: Kube, name: string): Promise<boolean> {
+  try {
+    await kube.core.readNamespace({ name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * With `waitMs`, also waits (up to that long) until the namespace is gone: a namespace that is still
+ * terminating refuses new objects, so a run right after this one would fail.
+ */
+export async function removeWorkloads(kube: Kube, project: ResolvedProject, options: { waitMs?: number } = {}): Promise<{ removed: string[]; namespaceRemoved: boolean }> {
+  const removed = await pruneObjects(kube, [], { selector: scopeSelector(project), namespace: project.namespace });
+  // Nothing left to roll back: the deploy histories go too (also when the namespace stays).
+  await deleteHistories(kube, project.namespace, { [LABELS.project]: project.name, [LABELS.environment]: project.environment });
+  let namespaceRemoved = false;
+  try {
+    const ns = await kube.core.readNamespace({ name: project.namespace });
+    if (ns.metadata?.labels?.[LABELS.managedBy] === MANAGED_BY && ns.metadata.labels[LABELS.project] === project.name) {
+      await kube.core.deleteNamespace({ name: project.namespace });
+      namespaceRemoved = true;
+    }
+  } catch {
+    // No namespace: nothing more to remove.
+  }
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  while (namespaceRemoved && Date.now() < deadline && (await namespaceExists(kube, project.namespace))) await new Promise((r) => setTimeout(r, 1000));
+  return { removed: removed.map((r) => `${r.kind}/${r.name}`), namespaceRemoved };
+}
