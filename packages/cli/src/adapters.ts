@@ -1,10 +1,10 @@
 /** The engine's ports, wired to the real adapters: dockerode, the kind CLI, the Kubernetes API. */
 import { connectDocker, ensureImages, pingDocker } from "@devup/docker";
-import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
+import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
 import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
-import { LABELS, MANAGED_BY } from "@devup/manifests";
+import { LABELS, MANAGED_BY, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/spec";
 import type { MachineTools } from "./machine.ts";
 import { contentTag } from "./project.ts";
@@ -117,6 +117,13 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         }));
       },
     },
+    ingress:
+      project.cluster.provider === "kind"
+        ? {
+            controllerImage: () => (options.tools.ingressImage ? { image: options.tools.ingressImage, local: true } : { image: TRAEFIK_UPSTREAM_IMAGE, local: false }),
+            hostPort: () => kindIngressHostPort(project.cluster.name, { kind: options.tools.kind }),
+          }
+        : undefined,
     kube: {
       async apply(objects, o) {
         await applyObjects(needKube(), objects, { dryRun: o?.dryRun ?? false });

@@ -7,6 +7,7 @@ import { DevupError, toErrorReport } from "@devup/errors";
 import { buildObjects, LABELS, type KubeObject } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/spec";
 import { imageRequest } from "./image-request.ts";
+import { ensureIngress, type IngressOutcome } from "./ingress.ts";
 import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
 import type { ForwardHandle, ImageRequest, Ports } from "./ports.ts";
 import { applyAndWait, buildProgress } from "./steps.ts";
@@ -24,6 +25,8 @@ export interface UpResult {
   ready: string[];
   failed: string[];
   forwards: ForwardHandle[];
+  /** The ingress controller, when this project has one installed (kind clusters with routes). */
+  ingress?: IngressOutcome | undefined;
 }
 
 export async function up(project: ResolvedProject, ports: Ports, store: Store, options: UpOptions): Promise<UpResult> {
@@ -77,6 +80,10 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
       store.dispatch({ type: "delivery", service: r.service, action: d.action, image: d.ref, method: d.method, durationMs: d.durationMs });
     }
   }
+
+  // The ingress controller comes up beside the services (after the services' delivery, so the
+  // two deliveries do not run at once).
+  const ingress = ensureIngress(project, ports, store, now);
 
   // 4. Objects. Services whose image failed keep what runs now: their objects are not applied,
   //    but they stay in the desired set so that pruning leaves them alone.
@@ -140,6 +147,7 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
   };
   const outcomes = await Promise.all(project.services.map(async (s) => [s.name, await rollout(s)] as const));
   const ready = outcomes.filter(([, ok]) => ok).map(([n]) => n);
+  const ingressOutcome = await ingress;
 
   // 6. Forwards for the services that are ready.
   const forwards: ForwardHandle[] = [];
@@ -159,5 +167,5 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
       }
     }
   }
-  return { ready, failed: outcomes.filter(([, ok]) => !ok).map(([n]) => n), forwards };
+  return { ready, failed: outcomes.filter(([, ok]) => !ok).map(([n]) => n), forwards, ...(ingressOutcome ? { ingress: ingressOutcome } : {}) };
 }

@@ -3,6 +3,7 @@ import { LABELS } from "@devup/manifests";
 import { scopeSelector } from "../adapters.ts";
 import { existingCluster, selectorString } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
+import { ingressLines, ingressView } from "../ingress-status.ts";
 import { loadValidProject } from "../project.ts";
 
 interface DeploymentView {
@@ -24,7 +25,6 @@ export default async function status(ctx: CommandContext): Promise<void> {
     const desired = d?.spec?.replicas ?? 0;
     const urls = [
       ...s.ports.filter((p) => p.forward !== undefined).map((p) => `http://127.0.0.1:${p.forward} (forward, while dev up runs)`),
-      ...s.ingress.map((r) => `http://${r.host}:${project.cluster.ingress.httpPort}${r.path} (ingress)`),
     ];
     return {
       service: s.name,
@@ -35,8 +35,9 @@ export default async function status(ctx: CommandContext): Promise<void> {
       urls,
     };
   });
+  const ingress = await ingressView(kube, project);
   if (ctx.out.format === "json") {
-    ctx.out.result({ type: "status", project: project.name, environment: project.environment, namespace: project.namespace, context: kube.context, services: rows });
+    ctx.out.result({ type: "status", project: project.name, environment: project.environment, namespace: project.namespace, context: kube.context, services: rows, ingress });
     return;
   }
   const width = Math.max(7, ...rows.map((r) => r.service.length));
@@ -44,6 +45,7 @@ export default async function status(ctx: CommandContext): Promise<void> {
     `${project.name} · environment ${project.environment} · namespace ${project.namespace} · context ${kube.context}`,
     `${"SERVICE".padEnd(width)}  ${"STATE".padEnd(12)}  READY  IMAGE`,
     ...rows.map((r) => `${r.service.padEnd(width)}  ${r.state.padEnd(12)}  ${`${r.ready}/${r.desired}`.padEnd(5)}  ${r.image ?? "-"}${r.urls.map((u) => `\n${" ".repeat(width + 2)}${u}`).join("")}`),
+    ...ingressLines(ingress),
   ];
   ctx.out.result({ type: "status", message: lines.join("\n") });
 }
