@@ -11,6 +11,7 @@ describe("dev status: ingress lines", () => {
     expect(ingressLines({ controller: "ready", routes })).toEqual(["ROUTES (Traefik ready)", "  http://api.localhost:8000/v1/users → users", "  http://localhost:8000/ → website"]);
     expect(ingressLines({ controller: "not installed", routes })[0]).toBe("ROUTES (Traefik not installed: dev up installs it)");
     expect(ingressLines({ controller: "external", routes })[0]).toBe("ROUTES (served by the cluster's own ingress controller)");
+    expect(ingressLines({ controller: "no host port", routes })[0]).toBe("ROUTES (not reachable: the cluster was created without the ingress port mapping; dev up --recreate-cluster)");
   });
 
   it("say nothing without routes", () => {

@@ -60,8 +60,8 @@ function describe(action: Action, state: EngineState): string | undefined {
     case "ingress": {
       const routes = action.routes.map((r) => `  ${r.url} → ${r.service}`);
       if (action.status === "ready") return [`${action.message} in ${seconds(action.durationMs ?? 0)}`, ...routes].join("\n");
-      if (action.status === "failed") return [`ingress FAILED: ${action.message}`, ...(action.error?.details ?? []).map((d) => `  ${d}`), ...(action.error?.hint ? [`  hint: ${action.error.hint}`] : [])].join("\n");
-      return action.status === "unreachable" ? `ingress: ${action.message}` : action.message;
+      if (action.status === "failed") return [`FAILED: ${action.message}`, ...(action.error?.details ?? []).map((d) => `  ${d}`), ...(action.error?.hint ? [`  hint: ${action.error.hint}`] : [])].join("\n");
+      return action.message;
     }
     case "log":
       return action.message;

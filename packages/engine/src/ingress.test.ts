@@ -78,12 +78,12 @@ describe("ensureIngress", () => {
   it("delivers the locally built controller like a service image, applies it and waits until it is ready", async () => {
     const w = world();
     const { outcome, state } = await run(kindProject(), w);
-    expect(outcome).toEqual({ status: "ready", message: "ingress ready on 127.0.0.1:8000 (Traefik)" });
+    expect(outcome).toEqual({ status: "ready", message: "ingress: ready on 127.0.0.1:8000 (Traefik)" });
     expect(w.delivered).toEqual(["devup.local/traefik:v3.6.12"]);
     expect(image(w.applied)).toBe("localhost:5001/traefik:v3.6.12");
     expect(w.applied.map((o) => o.kind)).toContain("IngressClass");
     expect(w.waited).toEqual(["devup-ingress/traefik"]);
-    expect(state.ingress).toEqual({ status: "ready", message: "ingress ready on 127.0.0.1:8000 (Traefik)", routes: [{ url: "http://api.localhost:8000/v1", service: "api" }] });
+    expect(state.ingress).toEqual({ status: "ready", message: "ingress: ready on 127.0.0.1:8000 (Traefik)", routes: [{ url: "http://api.localhost:8000/v1", service: "api" }] });
   });
 
   it("lets the nodes pull the published image when nothing was built locally", async () => {
@@ -106,7 +106,7 @@ describe("ensureIngress", () => {
   it("names the port the cluster really maps when it differs from the spec", async () => {
     const { outcome } = await run(kindProject(), world({ hostPort: 8080 }));
     expect(outcome).toMatchObject({ status: "unreachable" });
-    expect(outcome?.message).toContain("ingress ready, but on http://127.0.0.1:8080");
+    expect(outcome?.message).toContain("ingress: ready, but on http://127.0.0.1:8080");
   });
 
   it("reports a controller that does not come up, with the reason", async () => {

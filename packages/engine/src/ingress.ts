@@ -37,18 +37,18 @@ export async function ensureIngress(project: ResolvedProject, ports: Ports, stor
   try {
     mapped = await ports.ingress.hostPort();
   } catch (error) {
-    const message = `could not tell whether the kind cluster ${project.cluster.name} maps a host port to its ingress: ${toErrorReport(error).message}`;
+    const message = `ingress: could not tell whether the kind cluster ${project.cluster.name} maps a host port to its ingress: ${toErrorReport(error).message}`;
     report("failed", message, error);
     return { status: "failed", message };
   }
   if (mapped === undefined) {
     // Without the mapping the node also lacks the ingress-ready label: a controller could not be placed.
-    const message = `the kind cluster ${project.cluster.name} was created without a host port for ingress (127.0.0.1:${httpPort} → its port 80), so the routes cannot be reached from this machine and no ingress controller was installed; \`dev up --recreate-cluster\` recreates the cluster with it (the cluster's workloads are redeployed, volumes are lost)`;
+    const message = `ingress: the kind cluster ${project.cluster.name} was created without a host port for ingress (127.0.0.1:${httpPort} → its port 80), so the routes cannot be reached from this machine and no ingress controller was installed; \`dev up --recreate-cluster\` recreates the cluster with it (deleting everything in it; this project is deployed again)`;
     report("unreachable", message);
     return { status: "unreachable", message };
   }
 
-  report("installing", `installing the ingress controller (Traefik) into namespace ${INGRESS_NAMESPACE}`);
+  report("installing", `ingress: applying the controller (Traefik) in namespace ${INGRESS_NAMESPACE}`);
   try {
     const controller = ports.ingress.controllerImage();
     let image = controller.image;
@@ -65,11 +65,11 @@ export async function ensureIngress(project: ResolvedProject, ports: Ports, stor
     return { status: "failed", message };
   }
   if (mapped !== httpPort) {
-    const message = `ingress ready, but on http://127.0.0.1:${mapped}: the kind cluster ${project.cluster.name} was created with that port, not cluster.ingress.httpPort ${httpPort}; \`dev up --recreate-cluster\` moves it`;
+    const message = `ingress: ready, but on http://127.0.0.1:${mapped}: the kind cluster ${project.cluster.name} was created with that port, not cluster.ingress.httpPort ${httpPort}; \`dev up --recreate-cluster\` moves it`;
     report("unreachable", message);
     return { status: "unreachable", message };
   }
-  const message = `ingress ready on 127.0.0.1:${httpPort} (Traefik)`;
+  const message = `ingress: ready on 127.0.0.1:${httpPort} (Traefik)`;
   report("ready", message);
   return { status: "ready", message };
 }
