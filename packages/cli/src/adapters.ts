@@ -1,10 +1,10 @@
 /** The engine's ports, wired to the real adapters: dockerode, the kind CLI, the Kubernetes API. */
 import { connectDocker, ensureImages, pingDocker } from "@devup/docker";
-import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
+import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
 import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
-import { LABELS, MANAGED_BY, selectorLabels } from "@devup/manifests";
+import { LABELS, MANAGED_BY, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/spec";
 import type { MachineTools } from "./machine.ts";
 import { contentTag } from "./project.ts";
@@ -123,6 +123,13 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         }));
       },
     },
+    ingress:
+      project.cluster.provider === "kind"
+        ? {
+            controllerImage: () => (options.tools.ingressImage ? { image: options.tools.ingressImage, local: true } : { image: TRAEFIK_UPSTREAM_IMAGE, local: false }),
+            hostPort: () => kindIngressHostPort(project.cluster.name, { kind: options.tools.kind }),
+          }
+        : undefined,
     kube: {
       async apply(objects, o) {
         await applyObjects(needKube(), objects, { dryRun: o?.dryRun ?? false });

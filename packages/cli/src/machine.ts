@@ -21,6 +21,8 @@ export interface MachineTools {
   nodeImage?: string | undefined;
   /** The local registry container the harness runs. */
   registryContainer?: string | undefined;
+  /** The ingress controller image the harness built (default: the published Traefik image). */
+  ingressImage?: string | undefined;
 }
 
 const HARNESS = fileURLToPath(new URL("../../../scripts/cluster/ensure", import.meta.url));
@@ -46,7 +48,7 @@ export async function prepareMachine(ctx: CommandContext): Promise<MachineTools>
   ctx.out.info({
     type: "machine",
     message:
-      "preparing this machine for offline kind clusters (scripts/cluster/ensure): the first run builds Kubernetes, etcd, CoreDNS and a kind node image from source, about 30-45 min on 2 cores; later runs take seconds",
+      "preparing this machine for offline kind clusters (scripts/cluster/ensure): the first run builds Kubernetes, etcd, CoreDNS, a kind node image and the ingress controller (Traefik) from source, about 30-45 min on 2 cores; later runs take seconds",
   });
   const started = Date.now();
   const result = await execa(HARNESS, [], { stdout: "pipe", stderr: ctx.out.format === "json" ? "pipe" : "inherit", reject: false });
@@ -62,7 +64,7 @@ export async function prepareMachine(ctx: CommandContext): Promise<MachineTools>
     if (m) values[m[1]!] = m[2]!;
   }
   ctx.out.info({ type: "machine", message: `offline cluster tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s (node image ${values.NODE_IMAGE ?? "?"})` });
-  return { kind: values.KIND, nodeImage: values.NODE_IMAGE, registryContainer: values.REGISTRY_CONTAINER };
+  return { kind: values.KIND, nodeImage: values.NODE_IMAGE, registryContainer: values.REGISTRY_CONTAINER, ingressImage: values.TRAEFIK_IMAGE || undefined };
 }
 
 /** The kind binary: DEVUP_KIND, `kind` on PATH, or the one the offline harness built. */

@@ -58,6 +58,12 @@ function describe(action: Action, state: EngineState): string | undefined {
       return `[${action.service}] synced ${action.files.length} file${action.files.length === 1 ? "" : "s"} into ${action.pods} pod${action.pods === 1 ? "" : "s"} in ${seconds(action.durationMs)}`;
     case "spec-invalid":
       return ["the spec is invalid; still running the last good version:", ...action.errors.map((e) => `  ${e}`)].join("\n");
+    case "ingress": {
+      const routes = action.routes.map((r) => `  ${r.url} → ${r.service}`);
+      if (action.status === "ready") return [`${action.message} in ${seconds(action.durationMs ?? 0)}`, ...routes].join("\n");
+      if (action.status === "failed") return [`FAILED: ${action.message}`, ...(action.error?.details ?? []).map((d) => `  ${d}`), ...(action.error?.hint ? [`  hint: ${action.error.hint}`] : [])].join("\n");
+      return action.message;
+    }
     case "log":
       return action.message;
     default:

@@ -14,6 +14,7 @@ export {
   type KindCliOptions,
   type KindClusterStatus,
 } from "./kind.ts";
+export { kindIngressHostPort } from "./ingress-port.ts";
 export { kindConfigYaml, type KindConfigOptions } from "./kind-config.ts";
 export { nodeImages } from "./node.ts";
 export { normalizeImageRef, registryImageRef } from "./refs.ts";

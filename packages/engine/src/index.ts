@@ -1,12 +1,12 @@
 export { Store, type Listener } from "./store.ts";
-export { initialState, reduce, type Action, type EngineState, type ServiceState, type Phase, type ForwardState } from "./state.ts";
+export { initialState, reduce, type Action, type EngineState, type ServiceState, type Phase, type ForwardState, type IngressState } from "./state.ts";
 export { up, type UpOptions, type UpResult } from "./up.ts";
 export { ForwardSet } from "./forwards.ts";
 export type { Ports, ImagesPort, ClusterPort, KubePort, ImageRequest, BuildResult, DeliveryResult, ForwardHandle } from "./ports.ts";
 export { updateService, type UpdateOptions } from "./update.ts";
 export { imageRequest } from "./image-request.ts";
 export { watchProject, type WatchOptions, type Watching } from "./watch/loop.ts";
-export type { HistoryPort, SyncPort, SyncRequest, WatchPort } from "./ports.ts";
+export type { HistoryPort, IngressPort, SyncPort, SyncRequest, WatchPort } from "./ports.ts";
 export { watchLocal, type LocalUpdatePort, type LocalWatchEvent, type LocalWatching } from "./watch/run-local-loop.ts";
 export { RESTART_LOOP } from "./restart-wrapper.ts";
 export { runTests, servicesWithTests, summaryTable, type TestsPort, type TestEvent, type TestResult, type TestOutcome, type RunTestsOptions } from "./ci.ts";

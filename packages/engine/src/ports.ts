@@ -110,12 +110,21 @@ export interface HistoryPort {
   ): Promise<number>;
 }
 
+export interface IngressPort {
+  /** The controller image: a `local` one (built offline) is delivered like service images; the nodes pull any other. */
+  controllerImage(): { image: string; local: boolean };
+  /** The 127.0.0.1 port mapped to the ingress node's port 80; undefined when the cluster has no such mapping. */
+  hostPort(): Promise<number | undefined>;
+}
+
 export interface Ports {
   images: ImagesPort;
   cluster: ClusterPort;
   kube: KubePort;
   /** Deploy history for `dev rollback`; without it, nothing is recorded. */
   history?: HistoryPort | undefined;
+  /** Installs the ingress controller on kind clusters; without it, none is installed. */
+  ingress?: IngressPort | undefined;
   /** Live update; without it, every change is a rebuild. */
   sync?: SyncPort | undefined;
 }

@@ -43,12 +43,21 @@ export interface ServiceState {
   error?: ErrorReport | undefined;
 }
 
+export interface IngressState {
+  status: "installing" | "ready" | "unreachable" | "failed";
+  message: string;
+  /** Each route's URL and the service it reaches. */
+  routes: Array<{ url: string; service: string }>;
+}
+
 export interface EngineState {
   project: string;
   environment: string;
   namespace: string;
   cluster: { name: string; context?: string | undefined; status: "unknown" | "creating" | "ready" | "failed"; message?: string | undefined };
   services: Record<string, ServiceState>;
+  /** The ingress controller devup installs (kind clusters with routes); absent otherwise. */
+  ingress?: IngressState | undefined;
 }
 
 export type Action =
@@ -68,7 +77,8 @@ export type Action =
   | { type: "spec-invalid"; errors: string[] }
   /** The spec was edited: services added to it start pending, removed ones leave the state. */
   | { type: "services"; services: Array<{ name: string; replicas: number }> }
-  | { type: "log"; level: "info" | "warn" | "error"; message: string };
+  | { type: "log"; level: "info" | "warn" | "error"; message: string }
+  | ({ type: "ingress"; durationMs?: number | undefined; error?: ErrorReport | undefined } & IngressState);
 
 export function initialState(project: string, environment: string, namespace: string, cluster: string, services: ReadonlyArray<{ name: string; replicas: number }>): EngineState {
   return {
@@ -133,6 +143,8 @@ export function reduce(state: EngineState, action: Action): EngineState {
         phase: "ready",
         updateDurationMs: s.updateStartedAt === undefined ? undefined : action.durationMs,
       }));
+    case "ingress":
+      return { ...state, ingress: { status: action.status, message: action.message, routes: action.routes } };
     case "build-line":
     case "spec-invalid":
     case "applied":

@@ -8,6 +8,7 @@ import { buildObjects, LABELS, type KubeObject } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/spec";
 import { ForwardSet } from "./forwards.ts";
 import { imageRequest } from "./image-request.ts";
+import { ensureIngress, type IngressOutcome } from "./ingress.ts";
 import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
 import type { ForwardHandle, ImageRequest, Ports } from "./ports.ts";
 import { applyAndWait, buildProgress } from "./steps.ts";
@@ -29,6 +30,8 @@ export interface UpResult {
   /** The forwards open now (live: the watch loop adds and removes entries through `forwardSet`). */
   forwards: ForwardHandle[];
   forwardSet: ForwardSet;
+  /** The ingress controller, when this project has one installed (kind clusters with routes). */
+  ingress?: IngressOutcome | undefined;
 }
 
 export async function up(project: ResolvedProject, ports: Ports, store: Store, options: UpOptions): Promise<UpResult> {
@@ -86,6 +89,10 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
       store.dispatch({ type: "delivery", service: r.service, action: d.action, image: d.ref, method: d.method, durationMs: d.durationMs });
     }
   }
+
+  // The ingress controller comes up beside the services (after the services' delivery, so the
+  // two deliveries do not run at once).
+  const ingress = ensureIngress(project, ports, store, now);
 
   // 4. Objects. Services whose image failed keep what runs now: their objects are not applied,
   //    but they stay in the desired set so that pruning leaves them alone.
@@ -149,9 +156,10 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
   };
   const outcomes = await Promise.all(project.services.map(async (s) => [s.name, await rollout(s)] as const));
   const ready = outcomes.filter(([, ok]) => ok).map(([n]) => n);
+  const ingressOutcome = await ingress;
 
   // 6. Forwards for the services that are ready.
   const forwardSet = new ForwardSet(ports, store);
   if (options.forward) await forwardSet.reconcile(project, (name) => ready.includes(name));
-  return { ready, failed: outcomes.filter(([, ok]) => !ok).map(([n]) => n), forwards: forwardSet.handles, forwardSet };
+  return { ready, failed: outcomes.filter(([, ok]) => !ok).map(([n]) => n), forwards: forwardSet.handles, forwardSet, ...(ingressOutcome ? { ingress: ingressOutcome } : {}) };
 }

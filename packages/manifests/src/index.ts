@@ -4,3 +4,12 @@ export { projectLabels, selectorLabels } from "./labels.ts";
 export { configHash, configMapName, secretName } from "./workload.ts";
 export { LABELS, ANNOTATIONS, MANAGED_BY, type KubeObject, type ObjectMeta } from "./types.ts";
 export { testJob, testJobName, TEST_LABEL, type TestJobOptions } from "./job.ts";
+export {
+  ingressControllerObjects,
+  ingressRoutes,
+  wantsIngressController,
+  INGRESS_CONTROLLER_NAME,
+  INGRESS_NAMESPACE,
+  TRAEFIK_UPSTREAM_IMAGE,
+  type IngressRoute,
+} from "./ingress-controller.ts";

@@ -4,6 +4,7 @@ import { LABELS } from "@devup/manifests";
 import { scopeSelector } from "../adapters.ts";
 import { existingCluster, selectorString } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
+import { ingressLines, ingressView } from "../ingress-status.ts";
 import { loadValidProject } from "../project.ts";
 
 interface DeploymentView {
@@ -34,7 +35,6 @@ export default async function status(ctx: CommandContext): Promise<void> {
     const desired = d?.spec?.replicas ?? 0;
     const urls = [
       ...s.ports.filter((p) => p.forward !== undefined).map((p) => `http://127.0.0.1:${p.forward} (forward, while dev up runs)`),
-      ...s.ingress.map((r) => `http://${r.host}:${project.cluster.ingress.httpPort}${r.path} (ingress)`),
     ];
     return {
       service: s.name,
@@ -46,8 +46,9 @@ export default async function status(ctx: CommandContext): Promise<void> {
       lastUpdate: lastUpdate(history.get(s.name)),
     };
   });
+  const ingress = await ingressView(kube, project);
   if (ctx.out.format === "json") {
-    ctx.out.result({ type: "status", project: project.name, environment: project.environment, namespace: project.namespace, context: kube.context, services: rows });
+    ctx.out.result({ type: "status", project: project.name, environment: project.environment, namespace: project.namespace, context: kube.context, services: rows, ingress });
     return;
   }
   const width = Math.max(7, ...rows.map((r) => r.service.length));
@@ -58,6 +59,7 @@ export default async function status(ctx: CommandContext): Promise<void> {
       const why = r.lastUpdate ? [`last update: revision ${r.lastUpdate.revision}, ${r.lastUpdate.outcome} at ${r.lastUpdate.at}, because of ${r.lastUpdate.trigger.join(", ") || "?"}`] : [];
       return `${r.service.padEnd(width)}  ${r.state.padEnd(12)}  ${`${r.ready}/${r.desired}`.padEnd(5)}  ${r.image ?? "-"}${[...r.urls, ...why].map((u) => `\n${" ".repeat(width + 2)}${u}`).join("")}`;
     }),
+    ...ingressLines(ingress),
   ];
   ctx.out.result({ type: "status", message: lines.join("\n") });
 }

@@ -43,7 +43,8 @@ export async function deploy(ctx: CommandContext, keepForwarding: boolean, watch
     ready: result.ready,
     failed: result.failed,
     durationMs: Date.now() - started,
-    message: `${result.ready.length}/${total} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s${result.failed.length ? `; not ready: ${result.failed.join(", ")}` : ""} (namespace ${project.namespace})`,
+    ...(result.ingress ? { ingress: result.ingress.status } : {}),
+    message: `${result.ready.length}/${total} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s${result.failed.length ? `; not ready: ${result.failed.join(", ")}` : ""} (namespace ${project.namespace})${result.ingress && result.ingress.status !== "ready" ? `; ingress ${result.ingress.status}` : ""}`,
   });
   if (keepForwarding) {
     if (result.forwards.length) ctx.out.info({ type: "forwarding", message: "forwarding; press Ctrl-C to stop" });
@@ -68,6 +69,9 @@ export async function deploy(ctx: CommandContext, keepForwarding: boolean, watch
       type: "stopped",
       message: `stopped ${result.forwards.length} forward${result.forwards.length === 1 ? "" : "s"}. Still running: the cluster ${project.cluster.name} and the workloads in namespace ${project.namespace} (dev down removes them; dev down --cluster also deletes the cluster)`,
     });
+  }
+  if (result.ingress?.status === "failed" && !result.failed.length) {
+    throw new DevupError("rollout", result.ingress.message, { hint: "the reason is above; dev up again retries the ingress controller" });
   }
   if (result.failed.length) {
     throw new DevupError("rollout", `${result.failed.length} of ${total} services did not become ready: ${result.failed.join(", ")}`, {

@@ -1,0 +1,43 @@
+/** The ingress part of `dev status`: each route's URL and whether the controller that serves it runs. */
+import { kindIngressHostPort } from "@devup/cluster";
+import type { Kube } from "@devup/kube";
+import { INGRESS_CONTROLLER_NAME, INGRESS_NAMESPACE, ingressRoutes, wantsIngressController, type IngressRoute } from "@devup/manifests";
+import type { ResolvedProject } from "@devup/spec";
+import { findKind } from "./machine.ts";
+
+/**
+ * ready / not ready / not installed: devup's controller on a kind cluster; no host port: the kind
+ * cluster was created without the ingress port mapping; external: a controller devup does not manage.
+ */
+type ControllerState = "ready" | "not ready" | "not installed" | "no host port" | "external";
+
+export interface IngressView {
+  controller: ControllerState;
+  routes: IngressRoute[];
+}
+
+export async function ingressView(kube: Kube, project: ResolvedProject): Promise<IngressView> {
+  const routes = ingressRoutes(project);
+  if (!wantsIngressController(project)) return { controller: "external", routes };
+  if ((await kindIngressHostPort(project.cluster.name, { kind: await findKind() }).catch(() => undefined)) === undefined) return { controller: "no host port", routes };
+  try {
+    const d = await kube.apps.readNamespacedDeployment({ name: INGRESS_CONTROLLER_NAME, namespace: INGRESS_NAMESPACE });
+    return { controller: (d.status?.readyReplicas ?? 0) > 0 ? "ready" : "not ready", routes };
+  } catch {
+    return { controller: "not installed", routes };
+  }
+}
+
+/** Text lines: a heading with the controller's state, then `URL → service` per route. */
+export function ingressLines(view: IngressView): string[] {
+  if (view.routes.length === 0) return [];
+  const notes: Record<ControllerState, string> = {
+    ready: "Traefik ready",
+    "not ready": "Traefik not ready: dev up says why",
+    "not installed": "Traefik not installed: dev up installs it",
+    "no host port": "not reachable: the cluster was created without the ingress port mapping; dev up --recreate-cluster",
+    external: "served by the cluster's own ingress controller",
+  };
+  const note = notes[view.controller];
+  return [`ROUTES (${note})`, ...view.routes.map((r) => `  ${r.url} → ${r.service}`)];
+}
