@@ -1,0 +1,59 @@
+/**
+ * `dev up` on a terminal: the ink screen (@devup/tui, loaded only here), fed by the Store, the
+ * plain printer's words for each action, and the container logs of each service from the cluster.
+ */
+import type { Store, Watching } from "@devup/engine";
+import { streamLogs, type Kube } from "@devup/kube";
+import { LABELS } from "@devup/manifests";
+import type { ResolvedProject } from "@devup/spec";
+import type { LogSource, Tui } from "@devup/tui";
+import type { Output } from "./output.ts";
+import { describeAction } from "./printer.ts";
+
+/** Whether `dev up` shows the screen: both ends are a terminal, text output, and not --no-tui. */
+export function wantsScreen(options: Record<string, unknown>, format: Output["format"]): boolean {
+  return format === "text" && options["no-tui"] !== true && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY) && process.env.TERM !== "dumb";
+}
+
+/** Follows each service's pods (new and restarted ones too) until stopped. */
+function clusterLogs(kube: () => Kube, project: ResolvedProject): LogSource {
+  return {
+    follow(service, onLine) {
+      const controller = new AbortController();
+      streamLogs(kube(), {
+        namespace: project.namespace,
+        selector: { [LABELS.project]: project.name, [LABELS.environment]: project.environment, [LABELS.name]: service },
+        follow: true,
+        tailLines: 50,
+        signal: controller.signal,
+        onLine: (line) => onLine(line.pod, line.text),
+      }).catch((error: unknown) => onLine("", `(the logs of ${service} could not be read: ${error instanceof Error ? error.message : String(error)})`));
+      return () => controller.abort();
+    },
+  };
+}
+
+export interface Screen {
+  tui: Tui;
+  /** Says what commands print, in the status bar, while the screen owns the terminal. */
+  out: Output;
+}
+
+export async function startScreen(store: Store, kube: () => Kube, project: ResolvedProject, watching: () => Watching | undefined, watchFiles: boolean): Promise<Screen> {
+  const { startTui } = await import("@devup/tui");
+  const request = (service: string, kind: "rebuild" | "sync") => {
+    const w = watching();
+    if (!w) return watchFiles ? `still starting: ${kind} works once dev up watches for changes` : "not watching (--no-watch): r and s are off";
+    w.request(service, kind);
+    return `${kind} of ${service} requested`;
+  };
+  const tui = startTui({
+    store,
+    describe: describeAction,
+    logs: clusterLogs(kube, project),
+    controls: { rebuild: (s) => request(s, "rebuild"), sync: (s) => request(s, "sync") },
+  });
+  const say = (e: { message?: string }) => tui.say(e.message ?? "");
+  const out: Output = { format: "text", result: say, info: say, diagnostics: (list) => list.forEach((d) => say(d)), text: (content) => tui.say(content) };
+  return { tui, out };
+}
