@@ -28,7 +28,7 @@ export interface AppProps {
 
 type Overlay = "none" | "help" | "details";
 
-export const HELP: ReadonlyArray<[string, string]> = [
+const HELP: ReadonlyArray<[string, string]> = [
   ["↑ ↓", "select a service"],
   ["enter", "logs of the selected service (error details when it fails)"],
   ["t", "tail the logs of all services"],

@@ -52,7 +52,7 @@ async function until(what: string, ok: (text: string) => boolean, timeoutMs: num
 
 async function served(ok: (body: string) => boolean, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  let last = "";
+  let last: string;
   for (;;) {
     last = await fetch(USERS, { signal: AbortSignal.timeout(2000) })
       .then((r) => r.text())
