@@ -37,6 +37,8 @@ export interface Screen {
   tui: Tui;
   /** Says what commands print, in the status bar, while the screen owns the terminal. */
   out: Output;
+  /** The first pass is over: from now on q takes dev up's own way out (forwards and watching stop). */
+  upDone(): void;
 }
 
 export async function startScreen(store: Store, kube: () => Kube, project: ResolvedProject, watching: () => Watching | undefined, watchFiles: boolean): Promise<Screen> {
@@ -55,5 +57,14 @@ export async function startScreen(store: Store, kube: () => Kube, project: Resol
   });
   const say = (e: { message?: string }) => tui.say(e.message ?? "");
   const out: Output = { format: "text", result: say, info: say, diagnostics: (list) => list.forEach((d) => say(d)), text: (content) => tui.say(content) };
-  return { tui, out };
+  // q or Ctrl-C during the first pass stops at once, as Ctrl-C does without the screen (raw mode
+  // turns Ctrl-C into a key), after the terminal got its screen back.
+  let upRunning = true;
+  void tui.quitRequested.then(async () => {
+    if (!upRunning) return;
+    await tui.close();
+    process.stderr.write(`stopped during dev up; what was applied keeps running in namespace ${project.namespace} of cluster ${project.cluster.name} (dev down removes it)\n`);
+    process.exit(130);
+  });
+  return { tui, out, upDone: () => (upRunning = false) };
 }

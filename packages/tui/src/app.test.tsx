@@ -149,6 +149,11 @@ describe("the dev up screen", () => {
     expect(f).toContain("hint: fix the crash; the last lines of its log are above");
     await t.press(KEY.escape, KEY.down, "d");
     expect(t.frame()).toContain("details: accounts");
+    // Keys typed faster than a render act on the selection the previous key made.
+    await t.press(KEY.escape, `${KEY.up}${KEY.enter}`);
+    expect(t.frame()).toContain("details: users");
+    await t.press(KEY.escape, `${KEY.down}d`);
+    expect(t.frame()).toContain("details: accounts");
     expect(t.frame()).toContain("no error");
   });
 

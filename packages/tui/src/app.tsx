@@ -5,7 +5,7 @@
  * taller than the terminal: a resize re-renders, a log flood only moves the pane.
  */
 import { Box, Text, useInput, useWindowSize, type Key } from "ink";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { EngineState, ServiceState } from "@devup/engine";
 import { isBusy, lastUpdate, oneLine, phaseColor, seconds, shortPod, trigger, urls } from "./format.ts";
 import type { Line, TuiModel } from "./model.ts";
@@ -204,6 +204,9 @@ export function App({ model, controls, size }: AppProps): ReactNode {
 
   const index = Math.max(0, services.findIndex((s) => s.name === selectedName));
   const selected = services[index];
+  // Keys that arrive together (↓ then enter) act on the selection the first one made, before a render.
+  const current = useRef(selected?.name);
+  current.current = selected?.name;
 
   // The frame is one line shorter than the terminal: a full-height frame would scroll it.
   const height = Math.max(6, rows - 1);
@@ -221,9 +224,12 @@ export function App({ model, controls, size }: AppProps): ReactNode {
   }
   const visible = matching.slice(Math.max(0, end - paneHeight), end);
 
-  const select = (i: number) => {
-    const s = services[Math.max(0, Math.min(services.length - 1, i))];
-    if (s) setSelected(s.name);
+  const select = (by: number) => {
+    const at = services.findIndex((s) => s.name === current.current);
+    const s = services[Math.max(0, Math.min(services.length - 1, (at < 0 ? 0 : at) + by))];
+    if (!s) return;
+    current.current = s.name;
+    setSelected(s.name);
   };
   const scroll = (by: number) => {
     const target = end - 1 + by;
@@ -249,14 +255,15 @@ export function App({ model, controls, size }: AppProps): ReactNode {
       return;
     }
     if (input === "?") return setOverlay(overlay === "help" ? "none" : "help");
-    if (key.upArrow) return select(index - 1);
-    if (key.downArrow) return select(index + 1);
+    const target = services.find((s) => s.name === current.current) ?? selected;
+    if (key.upArrow) return select(-1);
+    if (key.downArrow) return select(1);
     if (key.pageUp) return scroll(-paneHeight);
     if (key.pageDown) return scroll(paneHeight);
     if (key.return) {
       setAll(false);
       setAnchor(undefined);
-      setOverlay(selected?.phase === "failing" && overlay !== "details" ? "details" : "none");
+      setOverlay(target?.phase === "failing" && overlay !== "details" ? "details" : "none");
       return;
     }
     if (input === "d") return setOverlay(overlay === "details" ? "none" : "details");
@@ -272,8 +279,8 @@ export function App({ model, controls, size }: AppProps): ReactNode {
       return;
     }
     if (input === "f") return setAnchor(anchor === undefined ? (matching.at(-1)?.seq ?? 0) : undefined);
-    if (selected && input === "r") return model.say(controls.rebuild(selected.name));
-    if (selected && input === "s") return model.say(controls.sync(selected.name));
+    if (target && input === "r") return model.say(controls.rebuild(target.name));
+    if (target && input === "s") return model.say(controls.sync(target.name));
   });
 
   const w = widths(services);

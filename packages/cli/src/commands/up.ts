@@ -50,6 +50,7 @@ export async function deploy(ctx: CommandContext, keepForwarding: boolean, watch
     await screen?.tui.close();
     throw error;
   });
+  screen?.upDone();
   const total = project.services.length;
   out.result({
     type: "summary",
