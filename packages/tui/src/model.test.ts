@@ -21,6 +21,8 @@ describe("TuiModel", () => {
       ["error", "  hint: x"],
     ]);
     expect(m.lines().map((l) => l.service)).toEqual(["users", "", "web", "web"]);
+    s.dispatch({ type: "spec-invalid", errors: ["dev.yaml:3:1 services.users.replicas: expected a number", "services/web/service.yaml:1:1 ..."] });
+    expect(m.notice).toBe("the spec is invalid, still running the last good version: dev.yaml:3:1 services.users.replicas: expected a number (+1 more; t shows all)");
     m.close();
   });
 
