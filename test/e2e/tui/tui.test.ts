@@ -110,6 +110,10 @@ describe("dev up on a terminal", () => {
     text = await until("the users logs", (t) => t.includes("logs: users · following") && /synced 1 file into 1 pod/.test(t), 10_000);
     expect(row(text, "users")).toMatch(/^› users/);
 
+    keys("t");
+    text = await until("the all-services tail", (t) => t.includes("logs: all services"), 10_000);
+    expect(text).toMatch(/^users +.*synced 1 file into 1 pod/m);
+
     keys("?");
     await until("the help", (t) => t.includes("keys (esc or ? closes)") && /q\s+quit: stop forwards and watching/.test(t), 10_000);
     keys("Escape");
@@ -121,7 +125,7 @@ describe("dev up on a terminal", () => {
     const fits = (t: string) => /^devup tui-shop .*\? help · q quit$/.test(t.split("\n")[0]!) && t.split("\n")[1]!.startsWith("  SERVICE ");
     text = await until("the screen redrawn at 100x30", (t) => fits(t) && ready(t) && t.split("\n")[0]!.length <= 100, 10_000);
     expect(text.split("\n").filter((l) => l.startsWith("devup tui-shop"))).toHaveLength(1);
-    expect(text.split("\n").filter((l) => l.startsWith("── logs: users"))).toHaveLength(1);
+    expect(text.split("\n").filter((l) => l.startsWith("── logs: all services"))).toHaveLength(1);
 
     keys("q");
     text = await until("dev exited", (t) => /dev exited with \d+/.test(t), 60_000);
