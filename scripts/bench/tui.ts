@@ -1,17 +1,21 @@
 // Benchmark: the `dev up` screen under a log flood. The real screen (packages/tui, built) renders
 // into an in-memory 160x45 terminal while 3 services log 20,000 lines a second for 5 s (build lines
-// and engine events mixed in). Prints frames drawn per second (the screen is capped at 12), bytes
-// written, CPU used and the worst event-loop delay. Run: scripts/bench/tui (builds first).
+// and engine events mixed in; RATE=N sets the lines per second). Prints frames drawn per second
+// (the screen is capped at 12), bytes written, CPU used and the worst event-loop delay.
+// Run: scripts/bench/tui (builds first).
 // Figures, not pass/fail; other work on the machine skews CPU and delay.
 import { PassThrough } from "node:stream";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { initialState, Store } from "@devup/engine";
-import { startTui } from "@devup/tui";
+
+// As `dev up` loads it (packages/cli/src/screen.ts): React's production build.
+process.env.NODE_ENV = "production";
+const { startTui } = await import("@devup/tui");
 
 const COLUMNS = 160;
 const ROWS = 45;
 const SECONDS = 5;
-const LINES_PER_SECOND = 20_000;
+const LINES_PER_SECOND = Number(process.env.RATE ?? 20_000);
 
 let writes = 0;
 let frames = 0;

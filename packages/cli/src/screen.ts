@@ -6,6 +6,7 @@ import type { Store, Watching } from "@devup/engine";
 import { streamLogs, type Kube } from "@devup/kube";
 import { LABELS } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/spec";
+import type * as TuiModule from "@devup/tui";
 import type { LogSource, Tui } from "@devup/tui";
 import type { Output } from "./output.ts";
 import { describeAction } from "./printer.ts";
@@ -33,6 +34,22 @@ function clusterLogs(kube: () => Kube, project: ResolvedProject): LogSource {
   };
 }
 
+/**
+ * React picks its build when it loads, from NODE_ENV: the development build checks every element
+ * and costs several times the CPU per frame. The screen always loads the production build, and the
+ * variable is put back for whatever this process starts later.
+ */
+async function importScreen(): Promise<typeof TuiModule> {
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    return await import("@devup/tui");
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
+}
+
 export interface Screen {
   tui: Tui;
   /** Says what commands print, in the status bar, while the screen owns the terminal. */
@@ -42,7 +59,7 @@ export interface Screen {
 }
 
 export async function startScreen(store: Store, kube: () => Kube, project: ResolvedProject, watching: () => Watching | undefined, watchFiles: boolean): Promise<Screen> {
-  const { startTui } = await import("@devup/tui");
+  const { startTui } = await importScreen();
   const request = (service: string, kind: "rebuild" | "sync") => {
     const w = watching();
     if (!w) return watchFiles ? `still starting: ${kind} works once dev up watches for changes` : "not watching (--no-watch): r and s are off";

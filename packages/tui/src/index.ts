@@ -40,7 +40,9 @@ export function startTui(options: TuiOptions): Tui {
     stdin: options.stdin ?? process.stdin,
     exitOnCtrlC: false,
     patchConsole: true,
-    maxFps: 12,
+    // The model already announces at most 12 changes a second; a second throttle at the same rate
+    // would drop every other frame.
+    maxFps: 30,
     incrementalRendering: true,
     alternateScreen: true,
     // Only started on a terminal; CI=true must not turn the screen into a final-frame dump.
