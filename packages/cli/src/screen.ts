@@ -5,7 +5,7 @@
 import type { Store, Watching } from "@devup/engine";
 import { streamLogs, type Kube } from "@devup/kube";
 import { LABELS } from "@devup/manifests";
-import type { ResolvedProject } from "@devup/spec";
+import { formatDiagnostic, type ResolvedProject } from "@devup/spec";
 import type * as TuiModule from "@devup/tui";
 import type { LogSource, Tui } from "@devup/tui";
 import type { Output } from "./output.ts";
@@ -73,7 +73,7 @@ export async function startScreen(store: Store, kube: () => Kube, project: Resol
     controls: { rebuild: (s) => request(s, "rebuild"), sync: (s) => request(s, "sync") },
   });
   const say = (e: { message?: string }) => tui.say(e.message ?? "");
-  const out: Output = { format: "text", result: say, info: say, diagnostics: (list) => list.forEach((d) => say(d)), text: (content) => tui.say(content) };
+  const out: Output = { format: "text", result: say, info: say, diagnostics: (list) => list.forEach((d) => tui.say(formatDiagnostic(d))), text: (content) => tui.say(content) };
   // q or Ctrl-C during the first pass stops at once, as Ctrl-C does without the screen (raw mode
   // turns Ctrl-C into a key), after the terminal got its screen back.
   let upRunning = true;
