@@ -39,11 +39,12 @@ export const commands: CommandSpec[] = [
   {
     name: "up",
     summary: "cluster, builds, delivery, apply, wait, port-forwards; forwards until Ctrl-C",
-    usage: "dev up [--env NAME] [--no-forward] [--no-watch] [--allow-context NAME] [--recreate-cluster] [--timeout SECONDS]",
+    usage: "dev up [--env NAME] [--no-forward] [--no-watch] [--no-tui] [--allow-context NAME] [--recreate-cluster] [--timeout SECONDS]",
     options: {
       env,
       "no-forward": { type: "boolean", description: "deploy and exit, without port-forwards (and without watching)" },
       "no-watch": { type: "boolean", description: "do not watch files (no live sync, no rebuild on change)" },
+      "no-tui": { type: "boolean", description: "plain prefixed lines instead of the terminal UI (the default when stdout is not a terminal)" },
       "allow-context": allowContext,
       "recreate-cluster": { type: "boolean", description: "delete and create the kind cluster first" },
       timeout,

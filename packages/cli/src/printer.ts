@@ -7,7 +7,8 @@ import type { Output } from "./output.ts";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-function describe(action: Action, state: EngineState): string | undefined {
+/** An action in words ("[service] ..." lines), or undefined when it says nothing a person needs. */
+export function describeAction(action: Action, state: EngineState): string | undefined {
   switch (action.type) {
     case "cluster":
       if (action.status === "creating") return `cluster ${state.cluster.name}: checking`;
@@ -77,7 +78,7 @@ export function attachPrinter(store: Store, out: Output): () => void {
       out.info({ ...action, type: action.type === "log" ? "log" : `engine.${action.type}` });
       return;
     }
-    const line = describe(action, state);
+    const line = describeAction(action, state);
     if (line) out.info({ type: action.type, message: line });
   });
 }

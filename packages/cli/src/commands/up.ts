@@ -6,19 +6,23 @@ import { allowedContexts } from "../cluster-access.ts";
 import { connect } from "../adapters.ts";
 import type { CommandContext } from "../context.ts";
 import { prepareMachine } from "../machine.ts";
+import type { Output } from "../output.ts";
 import { attachPrinter } from "../printer.ts";
 import { loadValidProject } from "../project.ts";
+import { startScreen, wantsScreen } from "../screen.ts";
 import { chokidarWatcher } from "../watch-files.ts";
 
-function untilSignal(): Promise<NodeJS.Signals> {
+/** Resolves on Ctrl-C or SIGTERM, or when `quit` resolves (the screen's q key). */
+function untilSignal(quit?: Promise<void>): Promise<NodeJS.Signals | "quit"> {
   return new Promise((resolve) => {
-    const done = (signal: NodeJS.Signals) => {
+    const done = (signal: NodeJS.Signals | "quit") => {
       process.off("SIGINT", done);
       process.off("SIGTERM", done);
       resolve(signal);
     };
     process.on("SIGINT", done);
     process.on("SIGTERM", done);
+    void quit?.then(() => done("quit"));
   });
 }
 
@@ -27,18 +31,28 @@ export async function deploy(ctx: CommandContext, keepForwarding: boolean, watch
   const tools = project.cluster.provider === "kind" ? await prepareMachine(ctx) : {};
   const timeout = Number(ctx.options.timeout ?? 300);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new DevupError("usage", `--timeout must be a number of seconds, not ${JSON.stringify(ctx.options.timeout)}`);
-  const { ports } = connect(project, {
+  const connection = connect(project, {
     tools,
     allowContexts: allowedContexts(ctx),
     recreateCluster: ctx.options["recreate-cluster"] === true,
     rolloutTimeoutMs: timeout * 1000,
   });
+  const { ports } = connection;
   const store = new Store(initialState(project.name, project.environment, project.namespace, project.cluster.name, project.services));
-  attachPrinter(store, ctx.out);
+  let watching: Watching | undefined;
+  // On a terminal, `dev up` shows the screen (packages/tui); otherwise, or with --no-tui, plain lines.
+  const screen = keepForwarding && wantsScreen(ctx.options, ctx.out.format) ? await startScreen(store, () => connection.kube(), project, () => watching, watchFiles) : undefined;
+  const out: Output = screen?.out ?? ctx.out;
+  if (!screen) attachPrinter(store, ctx.out);
   const started = Date.now();
-  const result = await up(project, ports, store, { forward: keepForwarding });
+  // A failure before the screen's end gives the terminal back first, so the error is read there.
+  const result = await up(project, ports, store, { forward: keepForwarding }).catch(async (error: unknown) => {
+    await screen?.tui.close();
+    throw error;
+  });
+  screen?.upDone();
   const total = project.services.length;
-  ctx.out.result({
+  out.result({
     type: "summary",
     ready: result.ready,
     failed: result.failed,
@@ -47,9 +61,8 @@ export async function deploy(ctx: CommandContext, keepForwarding: boolean, watch
     message: `${result.ready.length}/${total} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s${result.failed.length ? `; not ready: ${result.failed.join(", ")}` : ""} (namespace ${project.namespace})${result.ingress && result.ingress.status !== "ready" ? `; ingress ${result.ingress.status}` : ""}`,
   });
   if (keepForwarding) {
-    if (result.forwards.length) ctx.out.info({ type: "forwarding", message: "forwarding; press Ctrl-C to stop" });
-    else ctx.out.info({ type: "forwarding", message: "no ports to forward (add ports[].forward in a service.yaml); press Ctrl-C to stop" });
-    let watching: Watching | undefined;
+    if (result.forwards.length) out.info({ type: "forwarding", message: `forwarding; press ${screen ? "q" : "Ctrl-C"} to stop` });
+    else out.info({ type: "forwarding", message: `no ports to forward (add ports[].forward in a service.yaml); press ${screen ? "q" : "Ctrl-C"} to stop` });
     if (watchFiles) {
       const environment = typeof ctx.options.env === "string" ? ctx.options.env : undefined;
       watching = watchProject(project, ports, store, {
@@ -60,11 +73,13 @@ export async function deploy(ctx: CommandContext, keepForwarding: boolean, watch
           return { project: loaded.value, errors: loaded.errors.map(formatDiagnostic) };
         },
       });
-      ctx.out.info({ type: "watching", message: "watching for changes: synced files are copied into the running containers, other changes rebuild (--no-watch to turn off)" });
+      out.info({ type: "watching", message: "watching for changes: synced files are copied into the running containers, other changes rebuild (--no-watch to turn off)" });
     }
-    await untilSignal();
+    await untilSignal(screen?.tui.quitRequested);
+    screen?.tui.say("stopping the forwards and the watching…");
     await watching?.close();
     await Promise.all(result.forwards.map((f) => f.close()));
+    await screen?.tui.close(); // the terminal gets its screen back; what stays running is said there
     ctx.out.info({
       type: "stopped",
       message: `stopped ${result.forwards.length} forward${result.forwards.length === 1 ? "" : "s"}. Still running: the cluster ${project.cluster.name} and the workloads in namespace ${project.namespace} (dev down removes them; dev down --cluster also deletes the cluster)`,

@@ -119,6 +119,24 @@ describe("watchProject", () => {
     expect(t.actions).toContainEqual({ type: "log", level: "warn", message: "[api] sync failed (no tar in the image); rebuilding instead" });
   });
 
+  it("rebuild and sync on request (the TUI's r and s keys): a rollout now, or the synced files again into every pod", async () => {
+    const t = setup();
+    t.w.request("api", "sync");
+    expect(t.actions).toContainEqual({ type: "log", level: "info", message: "[api] nothing to sync: no synced file changed since the last build" });
+    t.emit("services/api/src/a.js");
+    t.timer.advance(200);
+    await t.w.idle();
+    t.w.request("api", "sync");
+    await t.w.idle();
+    expect(t.syncs).toHaveLength(2);
+    expect(t.syncs[1]).toMatchObject({ files: [{ to: "/app/src/a.js" }], restart: true, skip: undefined });
+    t.w.request("api", "rebuild");
+    await t.w.idle();
+    expect(t.builds).toEqual(["api"]);
+    expect(t.store.state.services.api!).toMatchObject({ phase: "ready", trigger: ["rebuild requested"] });
+    await t.w.close();
+  });
+
   it("an invalid spec edit reports the errors and changes nothing; a valid one updates what changed", async () => {
     let next: { project?: ResolvedProject; errors: string[] } = { errors: ["services/api/service.yaml:2:11 replicas: expected a number"] };
     const t = setup({ reload: () => next });

@@ -33,6 +33,11 @@ export interface WatchOptions {
 export interface Watching {
   /** Resolves when no update runs or waits. */
   idle(): Promise<void>;
+  /**
+   * An update asked for by hand (the TUI's `r` and `s`): a rebuild and rollout now, or the files
+   * synced since the last build sent again to every pod (the rule's action runs again).
+   */
+  request(service: string, kind: "rebuild" | "sync"): void;
   close(): Promise<void>;
 }
 
@@ -170,6 +175,15 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
 
   return {
     idle: () => queue.idle(),
+    request(name, kind) {
+      const s = project.services.find((x) => x.name === name);
+      const say = (message: string) => store.dispatch({ type: "log", level: "info", message: `[${name}] ${message}` });
+      if (!s?.build) return say("has no build: nothing to rebuild or sync");
+      if (kind === "rebuild") return queue.schedule(name, { kind: "rebuild", files: ["rebuild requested"] });
+      const files = [...(synced.get(name)?.values() ?? [])];
+      if (!files.length) return say(s.sync.length ? "nothing to sync: no synced file changed since the last build" : "has no sync rules (r rebuilds)");
+      queue.schedule(name, { kind: "sync", files });
+    },
     async close() {
       timer.clear(resyncHandle);
       coalescer.close();
