@@ -9,6 +9,7 @@ import { formatDiagnostic, type ResolvedProject } from "@devup/spec";
 import type * as TuiModule from "@devup/tui";
 import type { LogSource, Tui } from "@devup/tui";
 import type { Output } from "./output.ts";
+import { logLineFormatter } from "./log-format.ts";
 import { describeAction } from "./printer.ts";
 
 /** Whether `dev up` shows the screen: both ends are a terminal, text output, and not --no-tui. */
@@ -18,6 +19,8 @@ export function wantsScreen(options: Record<string, unknown>, format: Output["fo
 
 /** Follows each service's pods (new and restarted ones too) until stopped. */
 function clusterLogs(kube: () => Kube, project: ResolvedProject): LogSource {
+  // As `dev logs` shows them: JSON lines as `time LEVEL message`, the project's secret values hidden.
+  const show = logLineFormatter(project, {});
   return {
     follow(service, onLine) {
       const controller = new AbortController();
@@ -27,7 +30,7 @@ function clusterLogs(kube: () => Kube, project: ResolvedProject): LogSource {
         follow: true,
         tailLines: 50,
         signal: controller.signal,
-        onLine: (line) => onLine(line.pod, line.text),
+        onLine: (line) => onLine(line.pod, show(line.text).text),
       }).catch((error: unknown) => onLine("", `(the logs of ${service} could not be read: ${error instanceof Error ? error.message : String(error)})`));
       return () => controller.abort();
     },

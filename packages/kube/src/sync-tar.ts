@@ -21,6 +21,7 @@ export async function syncArchive(files: readonly SyncEntry[]): Promise<{ tar: B
       continue;
     }
     if (!st.isFile()) continue;
+    // Only file entries: folder entries would reset the owner and mode of folders in the image.
     p.entry({ name: f.to.replace(/^\/+/, ""), mode: st.mode & 0o777, mtime: st.mtime, size: st.size }, await readFile(f.local));
     copied++;
   }

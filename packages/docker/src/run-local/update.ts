@@ -5,10 +5,9 @@
  * restart loop in front of the process (see @devup/engine's RESTART_LOOP) starts it again in the
  * same container. A Docker restart keeps the container's files, so synced files survive a crash.
  */
-import { readFile, stat } from "node:fs/promises";
 import { DevupError } from "@devup/errors";
+import { syncArchive } from "@devup/kube/sync-tar";
 import type Docker from "dockerode";
-import { pack } from "tar-stream";
 import { demuxLines } from "./demux.ts";
 import { probeOnce } from "./probe.ts";
 import type { ContainerPlan } from "./plan.ts";
@@ -37,27 +36,6 @@ const RESTART_SCRIPT = [
   'i=0; while [ "$(cat /tmp/.devup-child)" = "$old" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done',
   '[ "$(cat /tmp/.devup-child)" != "$old" ]',
 ].join("\n");
-
-async function archive(files: LocalSyncRequest["files"]): Promise<{ tar: Buffer; deleted: string[]; copied: number }> {
-  const p = pack();
-  const deleted: string[] = [];
-  let copied = 0;
-  for (const f of files) {
-    const st = await stat(f.local).catch(() => undefined);
-    if (!st) {
-      deleted.push(f.to);
-      continue;
-    }
-    if (!st.isFile()) continue;
-    // Only file entries: folder entries would reset the owner and mode of folders in the image.
-    p.entry({ name: f.to.replace(/^\/+/, ""), mode: st.mode & 0o777, mtime: st.mtime, size: st.size }, await readFile(f.local));
-    copied++;
-  }
-  p.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of p) chunks.push(Buffer.from(chunk as Uint8Array));
-  return { tar: Buffer.concat(chunks), deleted, copied };
-}
 
 /** Runs a command in the container to its end; its exit code and last output lines. */
 async function execIn(container: Docker.Container, cmd: readonly string[]): Promise<{ code: number; output: string[] }> {
@@ -89,7 +67,7 @@ export async function syncIntoContainer(docker: Docker, plan: ContainerPlan, req
     throw new DevupError("docker", `${plan.service}: the container ${plan.container} is not there to sync into`, { cause });
   });
   if (!state.State.Running) throw new DevupError("docker", `${plan.service}: the container ${plan.container} is not running (${state.State.Status})`);
-  const { tar, deleted, copied } = await archive(request.files);
+  const { tar, deleted, copied } = await syncArchive(request.files);
   if (deleted.length) await check(plan, container, "deleting synced files", ["rm", "-f", "--", ...deleted]);
   if (copied) {
     try {
