@@ -165,14 +165,24 @@ spec:
         - -e
         - |
           const dns = require("node:dns/promises");
+          // Tried for up to 30 s: right after cluster creation CoreDNS may not answer yet.
           (async () => {
-            const { address } = await dns.lookup("hello.default.svc.cluster.local");
-            const body = await (await fetch("http://hello/dns-check")).text();
-            console.log(`resolved=${address} body=${body.trim()}`);
+            for (let i = 1; ; i++) {
+              try {
+                const { address } = await dns.lookup("hello.default.svc.cluster.local");
+                const body = await (await fetch("http://hello/dns-check")).text();
+                console.log(`resolved=${address} body=${body.trim()} attempts=${i}`);
+                return;
+              } catch (e) {
+                if (i >= 30) throw e;
+                console.error(`attempt ${i}: ${e}`);
+                await new Promise((r) => setTimeout(r, 1000));
+              }
+            }
           })().catch((e) => { console.error(e); process.exit(1); });
 YAML
 ok=""
-for _ in $(seq 1 60); do
+for _ in $(seq 1 90); do
   phase="$("${K[@]}" get pod client -o jsonpath='{.status.phase}' 2>/dev/null || true)"
   [[ "$phase" == Succeeded || "$phase" == Failed ]] && { ok="$phase"; break; }
   sleep 2

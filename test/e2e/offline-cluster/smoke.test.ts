@@ -10,6 +10,6 @@ it("a kind cluster from the offline node image runs real workloads", async () =>
   offlineTools();
   const result = await execa("bash", [join(repoRoot, "test/e2e/offline-cluster/smoke.sh")], { reject: false, all: true, timeout: 15 * 60_000 });
   const summary = result.all.split("\n").filter((l) => /passed|FAIL|failed/.test(l));
-  expect(result.exitCode, result.all.split("\n").slice(-40).join("\n")).toBe(0);
+  expect(result.exitCode, [...summary, ...result.all.split("\n").slice(-40)].join("\n")).toBe(0);
   expect(summary.join("\n")).toMatch(/\d+ passed, 0 failed/);
 });
