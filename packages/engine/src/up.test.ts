@@ -2,7 +2,7 @@
 // The real adapters are exercised by the e2e scenarios in test/e2e.
 import { DevupError } from "@devup/errors";
 import type { KubeObject } from "@devup/manifests";
-import { memoryFs, validateProject, type ResolvedProject } from "@devup/spec";
+import { validateFiles, type ResolvedProject } from "@devup/spec";
 import { describe, expect, it } from "vitest";
 import type { BuildResult, Ports } from "./ports.ts";
 import { initialState, type Action } from "./state.ts";
@@ -20,15 +20,7 @@ function project(extra: Record<string, string> = {}): ResolvedProject {
     "services/web/Dockerfile": dockerfile,
     ...extra,
   };
-  const sources = {
-    root: "/p",
-    devFile: { path: "dev.yaml", text: files["dev.yaml"]! },
-    serviceFiles: Object.keys(files)
-      .filter((f) => f.endsWith("service.yaml"))
-      .sort()
-      .map((path) => ({ path, text: files[path]! })),
-  };
-  const result = validateProject(sources, memoryFs(files));
+  const result = validateFiles(files);
   expect(result.errors).toEqual([]);
   return result.value!;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { memoryFs, validateProject, type ResolvedProject } from "@devup/spec";
+import { validateFiles, type ResolvedProject } from "@devup/spec";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { IngressClass } from "kubernetes-models/networking.k8s.io/v1/IngressClass";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
@@ -18,15 +18,7 @@ const models: Record<string, new (data: never) => { validate(): void }> = { Depl
 function project(dev: string, services: Record<string, string>): ResolvedProject {
   const files: Record<string, string> = { "dev.yaml": dev };
   for (const [name, text] of Object.entries(services)) files[`services/${name}/service.yaml`] = text;
-  const sources = {
-    root: "/p",
-    devFile: { path: "dev.yaml", text: dev },
-    serviceFiles: Object.keys(files)
-      .filter((f) => f.endsWith("service.yaml"))
-      .sort()
-      .map((path) => ({ path, text: files[path]! })),
-  };
-  const result = validateProject(sources, memoryFs(files));
+  const result = validateFiles(files);
   expect(result.errors).toEqual([]);
   return result.value!;
 }

@@ -1,12 +1,10 @@
 // Environment overlays: namespaces, and cluster settings merged key by key over the top-level cluster.
 import { describe, expect, it } from "vitest";
-import { memoryFs } from "./fs.ts";
-import { validateProject } from "./validate.ts";
+import { validateFiles } from "./validate.ts";
 
 function resolve(dev: string, environment: string) {
   const files = { "dev.yaml": dev, "services/web/service.yaml": "image: example/web:1\n" };
-  const sources = { root: "/p", devFile: { path: "dev.yaml", text: dev }, serviceFiles: [{ path: "services/web/service.yaml", text: files["services/web/service.yaml"] }] };
-  const result = validateProject(sources, memoryFs(files), { environment });
+  const result = validateFiles(files, { environment });
   expect(result.errors).toEqual([]);
   return result.value!;
 }

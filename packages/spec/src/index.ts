@@ -3,7 +3,7 @@ export type { EnvValue, ServiceFields } from "./schema.ts";
 export { formatDiagnostic, formatPath, type Diagnostic, type Severity, type ValidationResult } from "./diagnostics.ts";
 export { memoryFs, type ProjectFs } from "./fs.ts";
 export type { SourceFile } from "./source.ts";
-export { validateProject, DEFAULT_ENVIRONMENT, type ProjectSources, type ValidateOptions } from "./validate.ts";
+export { validateProject, validateFiles, DEFAULT_ENVIRONMENT, type ProjectSources, type ValidateOptions } from "./validate.ts";
 export { loadProject, findProjectRoot, readProjectSources, nodeProjectFs, DEV_FILE, SERVICE_FILE, type LoadedProject } from "./load.ts";
 export { dependencyLayers } from "./model.ts";
 export type * from "./model.ts";

@@ -4,7 +4,7 @@
  */
 import { posix } from "node:path";
 import { sortDiagnostics, type Diagnostic, type ValidationResult } from "./diagnostics.ts";
-import type { ProjectFs } from "./fs.ts";
+import { memoryFs, type ProjectFs } from "./fs.ts";
 import { friendlyErrors, issuesToDiagnostics } from "./issues.ts";
 import type { ResolvedCluster, ResolvedProject, ResolvedService } from "./model.ts";
 import { diagnosticAt, type Origin } from "./origin.ts";
@@ -151,4 +151,20 @@ function inlineEntries(dev: DevFile, parsed: ParsedFile, diags: Diagnostic[]): S
     entries.push({ name, fields, origin, dir: "." });
   }
   return entries;
+}
+
+/**
+ * Validates a project given as file contents keyed by path (dev.yaml at the root, every
+ * `service.yaml` a service): for tests, and for checking generated specs before they are written.
+ */
+export function validateFiles(files: Record<string, string>, options: ValidateOptions = {}): ValidationResult<ResolvedProject> {
+  const sources: ProjectSources = {
+    root: "/p",
+    devFile: { path: "dev.yaml", text: files["dev.yaml"] ?? "" },
+    serviceFiles: Object.keys(files)
+      .filter((f) => f === "service.yaml" || f.endsWith("/service.yaml"))
+      .sort()
+      .map((path) => ({ path, text: files[path]! })),
+  };
+  return validateProject(sources, memoryFs(files), options);
 }

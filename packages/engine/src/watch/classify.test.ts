@@ -1,4 +1,4 @@
-import { memoryFs, validateProject, type ResolvedProject } from "@devup/spec";
+import { validateFiles, type ResolvedProject } from "@devup/spec";
 import { describe, expect, it } from "vitest";
 import { classify, mergeChanges } from "./classify.ts";
 
@@ -11,12 +11,7 @@ function project(): ResolvedProject {
     "services/api/static/x.css": "",
     "services/db/service.yaml": "image: example/db:1\n",
   };
-  const sources = {
-    root: "/p",
-    devFile: { path: "dev.yaml", text: files["dev.yaml"]! },
-    serviceFiles: ["services/api/service.yaml", "services/db/service.yaml"].map((path) => ({ path, text: files[path]! })),
-  };
-  const r = validateProject(sources, memoryFs(files));
+  const r = validateFiles(files);
   expect(r.errors).toEqual([]);
   return r.value!;
 }
