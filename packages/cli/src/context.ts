@@ -1,4 +1,5 @@
 /** What every command gets: parsed options, where it runs, how it speaks. */
+import { DevupError } from "@devup/errors";
 import type { Output } from "./output.ts";
 
 export interface CommandContext {
@@ -12,3 +13,10 @@ export interface CommandContext {
 }
 
 export type CommandRun = (ctx: CommandContext) => Promise<void>;
+
+/** A positive number of seconds from a string option (e.g. `--timeout 300`), else a usage error. */
+export function secondsOption(ctx: CommandContext, option: string, fallback: number): number {
+  const value = Number(ctx.options[option] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new DevupError("usage", `--${option} must be a number of seconds, not ${JSON.stringify(ctx.options[option])}`);
+  return value;
+}

@@ -4,16 +4,16 @@
  */
 import { createInterface } from "node:readline/promises";
 import { DevupError, isDevupError } from "@devup/errors";
-import { initialState, Store, up } from "@devup/engine";
+import { up } from "@devup/engine";
 import type { Kube } from "@devup/kube";
 import { LABELS } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/spec";
-import { connect, scopeSelector } from "./adapters.ts";
-import { allowedContexts, existingCluster, selectorString } from "./cluster-access.ts";
+import { scopeSelector } from "./adapters.ts";
+import { existingCluster, selectorString } from "./cluster-access.ts";
 import type { CommandContext } from "./context.ts";
-import { prepareMachine } from "./machine.ts";
 import { attachPrinter } from "./printer.ts";
 import { loadValidProject } from "./project.ts";
+import { startSession } from "./session.ts";
 
 export function loadEnvironment(ctx: CommandContext, environment: string): ResolvedProject {
   return loadValidProject({ ...ctx, options: { ...ctx.options, env: environment } });
@@ -96,13 +96,10 @@ export async function confirm(ctx: CommandContext, what: string): Promise<void> 
 
 /** Deploys TO's spec with the given image references (no builds), waits until ready, prints a summary. */
 export async function deployImages(ctx: CommandContext, to: ResolvedProject, images: Readonly<Record<string, string>>, trigger: string): Promise<void> {
-  const tools = to.cluster.provider === "kind" ? await prepareMachine(ctx) : {};
-  const timeout = Number(ctx.options.timeout ?? 300);
-  const { ports } = connect(to, { tools, allowContexts: allowedContexts(ctx), rolloutTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 300) * 1000 });
-  const store = new Store(initialState(to.name, to.environment, to.namespace, to.cluster.name, to.services));
+  const { connection, store } = await startSession(ctx, to);
   attachPrinter(store, ctx.out);
   const started = Date.now();
-  const result = await up(to, ports, store, { forward: false, images, trigger: [trigger] });
+  const result = await up(to, connection.ports, store, { forward: false, images, trigger: [trigger] });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   ctx.out.result({
     type: "summary",

@@ -3,21 +3,13 @@
  * as a Job in the cluster, print a summary, and remove what it deployed unless `--keep`.
  */
 import { DevupError } from "@devup/errors";
-import { initialState, runTests, servicesWithTests, Store, summaryTable, up, type TestEvent } from "@devup/engine";
+import { runTests, servicesWithTests, summaryTable, up, type TestEvent } from "@devup/engine";
 import { runJob } from "@devup/kube";
-import { connect } from "../adapters.ts";
-import { allowedContexts } from "../cluster-access.ts";
-import type { CommandContext } from "../context.ts";
-import { prepareMachine } from "../machine.ts";
+import { secondsOption, type CommandContext } from "../context.ts";
 import { attachPrinter } from "../printer.ts";
 import { loadValidProject } from "../project.ts";
+import { startSession } from "../session.ts";
 import { removeWorkloads } from "../teardown.ts";
-
-function seconds(ctx: CommandContext, option: string, fallback: number): number {
-  const value = Number(ctx.options[option] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new DevupError("usage", `--${option} must be a number of seconds, not ${JSON.stringify(ctx.options[option])}`);
-  return value;
-}
 
 function describeEvent(e: TestEvent): string {
   switch (e.type) {
@@ -34,12 +26,9 @@ function describeEvent(e: TestEvent): string {
 
 export default async function ci(ctx: CommandContext): Promise<void> {
   const project = loadValidProject(ctx);
-  const readyTimeout = seconds(ctx, "timeout", 300);
-  const testTimeout = seconds(ctx, "test-timeout", 600);
+  const testTimeout = secondsOption(ctx, "test-timeout", 600);
   const keep = ctx.options.keep === true;
-  const tools = project.cluster.provider === "kind" ? await prepareMachine(ctx) : {};
-  const connection = connect(project, { tools, allowContexts: allowedContexts(ctx), rolloutTimeoutMs: readyTimeout * 1000 });
-  const store = new Store(initialState(project.name, project.environment, project.namespace, project.cluster.name, project.services));
+  const { connection, store } = await startSession(ctx, project);
   attachPrinter(store, ctx.out);
   const started = Date.now();
   const step = (name: string, message: string) => ctx.out.info({ type: "ci.step", step: name, message });

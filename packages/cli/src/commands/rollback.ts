@@ -8,7 +8,7 @@ import { applyObjects, readHistory, recordRevision, rollbackTarget, secretDataHa
 import { LABELS, secretName } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/spec";
 import { existingCluster } from "../cluster-access.ts";
-import type { CommandContext } from "../context.ts";
+import { secondsOption, type CommandContext } from "../context.ts";
 import { loadValidProject } from "../project.ts";
 import { untilServing } from "../serving.ts";
 
@@ -112,8 +112,7 @@ export default async function rollbackCommand(ctx: CommandContext): Promise<void
   const toText = ctx.options.to;
   const to = typeof toText === "string" ? Number(toText) : undefined;
   if (to !== undefined && (!Number.isInteger(to) || to < 1)) throw new DevupError("usage", `--to must be a revision number, not ${JSON.stringify(toText)}`, { hint: `dev rollback ${service} --list shows them` });
-  const timeout = Number(ctx.options.timeout ?? 300);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new DevupError("usage", `--timeout must be a number of seconds, not ${JSON.stringify(ctx.options.timeout)}`);
+  const timeout = secondsOption(ctx, "timeout", 300);
   const project = loadValidProject(ctx);
   const kube = await existingCluster(ctx, project);
   if (ctx.options.list === true) {

@@ -1,15 +1,13 @@
 /** `dev up` and `dev apply`: deploy the spec; `up` then keeps port-forwards alive until Ctrl-C. */
 import { DevupError } from "@devup/errors";
-import { initialState, Store, up, watchProject, type Watching } from "@devup/engine";
+import { up, watchProject, type Watching } from "@devup/engine";
 import { formatDiagnostic, loadProject } from "@devup/spec";
-import { allowedContexts } from "../cluster-access.ts";
-import { connect } from "../adapters.ts";
 import type { CommandContext } from "../context.ts";
-import { prepareMachine } from "../machine.ts";
 import type { Output } from "../output.ts";
 import { attachPrinter } from "../printer.ts";
 import { loadValidProject } from "../project.ts";
 import { startScreen, wantsScreen } from "../screen.ts";
+import { startSession } from "../session.ts";
 import { chokidarWatcher } from "../watch-files.ts";
 
 /** Resolves on Ctrl-C or SIGTERM, or when `quit` resolves (the screen's q key). */
@@ -28,17 +26,8 @@ function untilSignal(quit?: Promise<void>): Promise<NodeJS.Signals | "quit"> {
 
 export async function deploy(ctx: CommandContext, keepForwarding: boolean, watchFiles = false): Promise<void> {
   const project = loadValidProject(ctx);
-  const tools = project.cluster.provider === "kind" ? await prepareMachine(ctx) : {};
-  const timeout = Number(ctx.options.timeout ?? 300);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new DevupError("usage", `--timeout must be a number of seconds, not ${JSON.stringify(ctx.options.timeout)}`);
-  const connection = connect(project, {
-    tools,
-    allowContexts: allowedContexts(ctx),
-    recreateCluster: ctx.options["recreate-cluster"] === true,
-    rolloutTimeoutMs: timeout * 1000,
-  });
+  const { connection, store } = await startSession(ctx, project, { recreateCluster: ctx.options["recreate-cluster"] === true });
   const { ports } = connection;
-  const store = new Store(initialState(project.name, project.environment, project.namespace, project.cluster.name, project.services));
   let watching: Watching | undefined;
   // On a terminal, `dev up` shows the screen (packages/tui); otherwise, or with --no-tui, plain lines.
   const screen = keepForwarding && wantsScreen(ctx.options, ctx.out.format) ? await startScreen(store, () => connection.kube(), project, () => watching, watchFiles) : undefined;
