@@ -5,7 +5,7 @@ import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
 import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import type { MachineTools } from "./machine.ts";
 import { contentTag } from "./project.ts";
 

@@ -2,7 +2,7 @@
 import { kindClusterStatus } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Kube } from "@devup/kube";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import { connectKube } from "./adapters.ts";
 import type { CommandContext } from "./context.ts";
 import { findKind } from "./machine.ts";

@@ -7,7 +7,7 @@ import { DevupError, isDevupError } from "@devup/errors";
 import { up } from "@devup/engine";
 import type { Kube } from "@devup/kube";
 import { LABELS } from "@devup/manifests";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import { scopeSelector } from "./adapters.ts";
 import { existingCluster, selectorString } from "./cluster-access.ts";
 import type { CommandContext } from "./context.ts";

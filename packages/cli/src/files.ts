@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { DevupError } from "@devup/errors";
-import { formatDiagnostic, validateProject, nodeProjectFs, type GeneratedFile, type ProjectFs } from "@devup/spec";
+import { formatDiagnostic, validateProject, nodeProjectFs, type GeneratedFile, type ProjectFs } from "@devup/project";
 import type { CommandContext } from "./context.ts";
 
 /** Writes all files or none: when any exists and `force` is off, nothing is written. */

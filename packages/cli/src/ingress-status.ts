@@ -2,7 +2,7 @@
 import { kindIngressHostPort } from "@devup/cluster";
 import type { Kube } from "@devup/kube";
 import { INGRESS_CONTROLLER_NAME, INGRESS_NAMESPACE, ingressRoutes, wantsIngressController, type IngressRoute } from "@devup/manifests";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import { findKind } from "./machine.ts";
 
 /**

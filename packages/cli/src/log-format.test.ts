@@ -1,4 +1,4 @@
-import { loadProject } from "@devup/spec";
+import { loadProject } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import { logLineFormatter } from "./log-format.ts";
 import { repoRoot } from "./testing.ts";

@@ -4,7 +4,7 @@
  * never shown unless `--raw`.
  */
 import { formatLogLine, hideSecrets, parseJsonLog } from "@devup/kube/log-lines";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 
 export interface ShownLine {
   /** For people. */

@@ -2,7 +2,7 @@
  * What commands say. Text mode: results on stdout, progress and problems on stderr.
  * JSON mode (`--output json`): one JSON event per line on stdout (NDJSON), nothing else.
  */
-import { formatDiagnostic, type Diagnostic } from "@devup/spec";
+import { formatDiagnostic, type Diagnostic } from "@devup/project";
 
 export type OutputFormat = "text" | "json";
 

@@ -3,7 +3,7 @@
 import { hashBuildInputs, localImageRef, type BuildInputs } from "@devup/docker/context";
 import { DevupError } from "@devup/errors";
 import { imageRequest } from "@devup/engine";
-import { formatDiagnostic, loadProject, type ResolvedProject } from "@devup/spec";
+import { formatDiagnostic, loadProject, type ResolvedProject } from "@devup/project";
 import type { CommandContext } from "./context.ts";
 
 export function loadValidProject(ctx: CommandContext): ResolvedProject {

@@ -5,7 +5,7 @@
 import type { Store, Watching } from "@devup/engine";
 import { streamLogs, type Kube } from "@devup/kube";
 import { LABELS } from "@devup/manifests";
-import { formatDiagnostic, type ResolvedProject } from "@devup/spec";
+import { formatDiagnostic, type ResolvedProject } from "@devup/project";
 import type * as TuiModule from "@devup/tui";
 import type { LogSource, Tui } from "@devup/tui";
 import type { Output } from "./output.ts";

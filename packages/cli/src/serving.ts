@@ -2,7 +2,7 @@
 import { connect } from "node:net";
 import { DevupError } from "@devup/errors";
 import { forwardService, type Kube } from "@devup/kube";
-import type { ResolvedService } from "@devup/spec";
+import type { ResolvedService } from "@devup/project";
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -4,7 +4,7 @@
  * adapters connected, and a Store for the project. Each command attaches its own output to the Store.
  */
 import { initialState, Store } from "@devup/engine";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import { connect, type Connection } from "./adapters.ts";
 import { allowedContexts } from "./cluster-access.ts";
 import { secondsOption, type CommandContext } from "./context.ts";

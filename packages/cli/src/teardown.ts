@@ -1,7 +1,7 @@
 /** What `dev down` removes (and `dev ci` after its run): devup's objects of this project and environment, then its namespace. */
 import { deleteHistories, pruneObjects, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY } from "@devup/manifests";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import { scopeSelector } from "./adapters.ts";
 
 /** Whether the namespace still exists (terminating or not). */

@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { memoryFs, validateProject } from "@devup/spec";
+import { memoryFs, validateProject } from "@devup/project";
 import { afterAll, describe, expect, it } from "vitest";
 import { watchFilter } from "./watch-files.ts";
 

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { basename, join, posix, relative, sep } from "node:path";
 import { ignoreMatcher } from "@devup/docker";
 import type { WatchPort } from "@devup/engine";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import { watch } from "chokidar";
 import ignore, { type Ignore } from "ignore";
 

@@ -1,6 +1,6 @@
 // runTests against a fake of the other side (the Job runner); the real one runs in test/e2e/ci.
 import type { KubeObject } from "@devup/manifests";
-import { memoryFs, validateProject, type ResolvedProject } from "@devup/spec";
+import { memoryFs, validateProject, type ResolvedProject } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import { runTests, servicesWithTests, summaryTable, type TestEvent, type TestsPort } from "./ci.ts";
 

@@ -3,7 +3,7 @@
  * image, env and config, all at once; their log lines and results reported as they come.
  */
 import { testJob, type KubeObject } from "@devup/manifests";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 
 export interface TestOutcome {
   succeeded: boolean;

@@ -1,5 +1,5 @@
 // The forward set against a fake of the other side (the port-forward adapter).
-import { memoryFs, validateProject, type ResolvedProject } from "@devup/spec";
+import { memoryFs, validateProject, type ResolvedProject } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import { ForwardSet } from "./forwards.ts";
 import type { Ports } from "./ports.ts";

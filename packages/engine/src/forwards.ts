@@ -4,7 +4,7 @@
  * gets its forwards once it is ready; a removed service's, or a changed port's, are closed).
  */
 import { toErrorReport } from "@devup/errors";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import type { ForwardHandle, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { ImageRequest } from "./ports.ts";
 
 /** What to build for a service (absolute paths), or undefined for a prebuilt image. */

@@ -2,7 +2,7 @@
 // server). The real controller is exercised by test/e2e/ingress.
 import { DevupError } from "@devup/errors";
 import type { KubeObject } from "@devup/manifests";
-import { memoryFs, validateProject, type ResolvedProject } from "@devup/spec";
+import { memoryFs, validateProject, type ResolvedProject } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import { ensureIngress } from "./ingress.ts";
 import type { Ports } from "./ports.ts";

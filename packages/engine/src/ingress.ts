@@ -6,7 +6,7 @@
  */
 import { toErrorReport } from "@devup/errors";
 import { INGRESS_CONTROLLER_NAME, INGRESS_NAMESPACE, ingressControllerObjects, ingressRoutes, wantsIngressController } from "@devup/manifests";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import type { Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
 

@@ -3,7 +3,7 @@
  * adapters (Docker, kind, the Kubernetes API); unit tests wire small fakes of the other side.
  */
 import type { KubeObject } from "@devup/manifests";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 
 export interface ImageRequest {
   service: string;

@@ -7,7 +7,7 @@
  * The real command comes from the spec (command/args) or the image's ENTRYPOINT and CMD.
  */
 import { LABELS, type KubeObject } from "@devup/manifests";
-import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { Ports } from "./ports.ts";
 
 export const RESTART_LOOP = [

@@ -2,7 +2,7 @@
 // The real adapters are exercised by the e2e scenarios in test/e2e.
 import { DevupError } from "@devup/errors";
 import type { KubeObject } from "@devup/manifests";
-import { validateFiles, type ResolvedProject } from "@devup/spec";
+import { validateFiles, type ResolvedProject } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import type { BuildResult, Ports } from "./ports.ts";
 import { initialState, type Action } from "./state.ts";

@@ -5,7 +5,7 @@
  */
 import { DevupError, toErrorReport } from "@devup/errors";
 import { buildObjects, LABELS, type KubeObject } from "@devup/manifests";
-import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { ResolvedProject, ResolvedService } from "@devup/project";
 import { ForwardSet } from "./forwards.ts";
 import { imageRequest } from "./image-request.ts";
 import { ensureIngress, type IngressOutcome } from "./ingress.ts";

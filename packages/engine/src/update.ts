@@ -4,7 +4,7 @@
  */
 import { toErrorReport } from "@devup/errors";
 import { buildObjects, LABELS } from "@devup/manifests";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import { imageRequest } from "./image-request.ts";
 import type { Ports } from "./ports.ts";
 import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { validateFiles, type ResolvedProject } from "@devup/spec";
+import { validateFiles, type ResolvedProject } from "@devup/project";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { IngressClass } from "kubernetes-models/networking.k8s.io/v1/IngressClass";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";

@@ -4,7 +4,7 @@
  * labelled `ingress-ready=true` and binds that node's port 80 (hostPort), which the kind config
  * maps to 127.0.0.1:<cluster.ingress.httpPort>. Pure.
  */
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import { LABELS, MANAGED_BY, type KubeObject } from "./types.ts";
 
 export const INGRESS_NAMESPACE = "devup-ingress";

@@ -1,4 +1,4 @@
-import { memoryFs, validateProject, type ResolvedProject } from "@devup/spec";
+import { memoryFs, validateProject, type ResolvedProject } from "@devup/project";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { describe, expect, it } from "vitest";
 import { buildObjects } from "./objects.ts";

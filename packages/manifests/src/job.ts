@@ -2,7 +2,7 @@
  * The Job that `dev ci` runs for a service's `test.command`: the service's image, env, config and
  * secret mounts and resources, but its own pod labels, so the Service never routes traffic to it.
  */
-import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { ResolvedProject, ResolvedService } from "@devup/project";
 import { projectLabels } from "./labels.ts";
 import { ANNOTATIONS, LABELS, type KubeObject } from "./types.ts";
 import { serviceContainer } from "./workload.ts";

@@ -1,4 +1,4 @@
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import { LABELS, MANAGED_BY } from "./types.ts";
 
 /** Labels on every object devup creates for a project; `dev down` and pruning select on them. */

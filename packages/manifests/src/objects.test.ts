@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { nodeProjectFs, readProjectSources, validateProject, type ProjectFs, type ResolvedProject } from "@devup/spec";
+import { nodeProjectFs, readProjectSources, validateProject, type ProjectFs, type ResolvedProject } from "@devup/project";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";

@@ -1,5 +1,5 @@
 /** Spec + environment + image references → every Kubernetes object devup applies, in apply order. */
-import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { ResolvedProject, ResolvedService } from "@devup/project";
 import { projectLabels, selectorLabels, serviceLabels } from "./labels.ts";
 import { ANNOTATIONS, type KubeObject } from "./types.ts";
 import { configMapName, deployment, secretName } from "./workload.ts";

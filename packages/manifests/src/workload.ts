@@ -1,6 +1,6 @@
 /** A service's Deployment: containers, env, probes, mounts, spread. */
 import { createHash } from "node:crypto";
-import type { HealthCheck, ResolvedHealth, ResolvedProject, ResolvedService } from "@devup/spec";
+import type { HealthCheck, ResolvedHealth, ResolvedProject, ResolvedService } from "@devup/project";
 import { selectorLabels, serviceLabels } from "./labels.ts";
 import { ANNOTATIONS, type KubeObject } from "./types.ts";
 

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { kindClusterStatus } from "@devup/cluster";
 import { connectDocker, pingDocker } from "@devup/docker";
 import { DevupError } from "@devup/errors";
-import { findProjectRoot, loadProject } from "@devup/spec";
+import { findProjectRoot, loadProject } from "@devup/project";
 import { execa } from "execa";
 import type { CommandContext } from "../context.ts";
 import { findKind } from "../machine.ts";

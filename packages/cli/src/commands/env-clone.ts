@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DevupError } from "@devup/errors";
-import { cloneEnvironmentOverlay, DEV_FILE, formatDiagnostic, nodeProjectFs, readProjectSources, validateProject } from "@devup/spec";
+import { cloneEnvironmentOverlay, DEV_FILE, formatDiagnostic, nodeProjectFs, readProjectSources, validateProject } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import { confirm, deployImages, fromTo, imagePlan, loadEnvironment, sourceImages } from "../environments.ts";
 

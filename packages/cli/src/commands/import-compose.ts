@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { DevupError } from "@devup/errors";
-import { formatDiagnostic, importCompose } from "@devup/spec";
+import { formatDiagnostic, importCompose } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import { checkGenerated, writeNewFiles } from "../files.ts";
 

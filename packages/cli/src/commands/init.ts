@@ -1,7 +1,7 @@
 /** `dev init`: import a compose file if there is one, else scaffold a spec from the Dockerfiles found. */
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
-import { scaffoldFromDockerfiles, type FoundDockerfile } from "@devup/spec";
+import { scaffoldFromDockerfiles, type FoundDockerfile } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import { checkGenerated, writeNewFiles } from "../files.ts";
 import { findComposeFile, importComposeInto } from "./import-compose.ts";

@@ -6,7 +6,7 @@
 import { DevupError, toErrorReport } from "@devup/errors";
 import { applyObjects, readHistory, recordRevision, rollbackTarget, secretDataHash, waitForRollout, type Kube, type Revision } from "@devup/kube";
 import { LABELS, secretName } from "@devup/manifests";
-import type { ResolvedProject } from "@devup/spec";
+import type { ResolvedProject } from "@devup/project";
 import { existingCluster } from "../cluster-access.ts";
 import { secondsOption, type CommandContext } from "../context.ts";
 import { loadValidProject } from "../project.ts";

@@ -24,7 +24,7 @@ import {
 } from "@devup/docker";
 import { DevupError, toErrorReport } from "@devup/errors";
 import { imageRequest, RESTART_LOOP, watchLocal, type LocalWatchEvent, type LocalWatching } from "@devup/engine";
-import { formatDiagnostic, loadProject, type ResolvedProject, type ResolvedService } from "@devup/spec";
+import { formatDiagnostic, loadProject, type ResolvedProject, type ResolvedService } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import { logLineFormatter } from "../log-format.ts";
 import type { Output } from "../output.ts";

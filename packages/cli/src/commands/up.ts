@@ -1,7 +1,7 @@
 /** `dev up` and `dev apply`: deploy the spec; `up` then keeps port-forwards alive until Ctrl-C. */
 import { DevupError } from "@devup/errors";
 import { up, watchProject, type Watching } from "@devup/engine";
-import { formatDiagnostic, loadProject } from "@devup/spec";
+import { formatDiagnostic, loadProject } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import type { Output } from "../output.ts";
 import { attachPrinter } from "../printer.ts";

@@ -1,6 +1,6 @@
 /**
  * `dev run-local` as data: one container per service from the resolved spec (pure, no I/O).
- * The input types are the parts of @devup/spec's ResolvedProject this needs, declared here
+ * The input types are the parts of @devup/project's ResolvedProject this needs, declared here
  * structurally so the docker package does not depend on the spec package.
  */
 import type Docker from "dockerode";

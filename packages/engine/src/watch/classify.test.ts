@@ -1,4 +1,4 @@
-import { validateFiles, type ResolvedProject } from "@devup/spec";
+import { validateFiles, type ResolvedProject } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import { classify, mergeChanges } from "./classify.ts";
 

@@ -4,7 +4,7 @@
  * sync of files that all fall under its sync rules.
  */
 import { posix } from "node:path";
-import type { ResolvedProject, ResolvedService, ResolvedSync } from "@devup/spec";
+import type { ResolvedProject, ResolvedService, ResolvedSync } from "@devup/project";
 
 export interface SyncFile {
   /** Relative to the project root. */

@@ -1,5 +1,5 @@
 // The watch loop against fakes of the other side: a hand-driven watcher and a fake timer.
-import { memoryFs, validateProject, type ResolvedProject } from "@devup/spec";
+import { memoryFs, validateProject, type ResolvedProject } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import type { Ports, SyncRequest } from "../ports.ts";
 import { initialState, type Action } from "../state.ts";

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { toErrorReport } from "@devup/errors";
 import { buildObjects } from "@devup/manifests";
-import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { ForwardSet } from "../forwards.ts";
 import type { Ports, WatchPort } from "../ports.ts";
 import type { Store } from "../store.ts";

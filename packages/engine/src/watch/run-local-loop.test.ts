@@ -1,5 +1,5 @@
 // run-local's watch loop against fakes of the other side: a hand-driven watcher, a fake timer, a recording port.
-import { memoryFs, validateProject, type ResolvedProject, type ResolvedService } from "@devup/spec";
+import { memoryFs, validateProject, type ResolvedProject, type ResolvedService } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import { fakeTimer } from "./fake-timer.ts";
 import { localSyncWork, watchLocal, type LocalSyncWork, type LocalWatchEvent } from "./run-local-loop.ts";

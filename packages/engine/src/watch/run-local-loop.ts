@@ -6,7 +6,7 @@
  * is a port, so this runs against fakes in unit tests.
  */
 import { join } from "node:path";
-import type { ResolvedProject, ResolvedService } from "@devup/spec";
+import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { WatchPort } from "../ports.ts";
 import { classify, mergeChanges, type ServiceChange, type SyncFile } from "./classify.ts";
 import { Coalescer } from "./coalesce.ts";
