@@ -16,9 +16,16 @@ export interface ParsedFile {
   value: unknown;
 }
 
+/**
+ * yaml's budget for nodes reached through aliases. Real files with anchors on every service pass
+ * (a 57-service compose file reaches a few hundred); an exponential alias bomb exceeds it at once.
+ */
+const MAX_ALIAS_COUNT = 10_000;
+
 export function parseYaml(file: SourceFile): { parsed: ParsedFile | undefined; errors: Diagnostic[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(file.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // merge: YAML 1.1 merge keys (`<<: *defaults`), which compose files and hand-written specs use.
+  const doc = parseDocument(file.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e): Diagnostic => {
       const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
@@ -33,7 +40,16 @@ export function parseYaml(file: SourceFile): { parsed: ParsedFile | undefined; e
     });
     return { parsed: undefined, errors };
   }
-  return { parsed: { file, doc, lines, value: doc.toJS({ maxAliasCount: 100 }) as unknown }, errors: [] };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // yaml throws a ReferenceError when aliases expand past the budget (an "alias bomb").
+    if (!(error instanceof ReferenceError)) throw error;
+    const message = `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} nodes through *aliases): ${error.message}; expand the repeated parts by hand or use fewer nested anchors`;
+    return { parsed: undefined, errors: [{ severity: "error", file: file.path, line: 1, column: 1, path: "", message }] };
+  }
+  return { parsed: { file, doc, lines, value }, errors: [] };
 }
 
 export interface Position {
