@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import type { ValidationResult } from "./diagnostics.ts";
 import type { ProjectFs } from "./fs.ts";
 import type { ResolvedProject } from "./model.ts";
+import { machineHashKey } from "./hash-key.ts";
 import { validateProject, type ProjectSources, type ValidateOptions } from "./validate.ts";
 
 export const DEV_FILE = "dev.yaml";
@@ -93,5 +94,7 @@ export function loadProject(cwd: string, options: ValidateOptions = {}): LoadedP
   const root = findProjectRoot(cwd);
   const sources = readProjectSources(root);
   const fs = nodeProjectFs(root);
-  return { ...validateProject(sources, fs, options), root, sources, fs };
+  const result = validateProject(sources, fs, options);
+  const value = result.value && { ...result.value, hashKey: machineHashKey() };
+  return { ...result, value, root, sources, fs };
 }

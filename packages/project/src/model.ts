@@ -108,6 +108,11 @@ export interface ResolvedProject {
   cluster: ResolvedCluster;
   /** Sorted by name. */
   services: ResolvedService[];
+  /**
+   * Key for hashes of secret values (config-hash annotation, deploy history), set by `loadProject`
+   * from the machine's key file; without it secret values are left out of those hashes. Never printed.
+   */
+  hashKey?: string | undefined;
 }
 
 /** Services in dependency layers: each layer depends only on earlier ones. Assumes no cycles. */
