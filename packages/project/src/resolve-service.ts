@@ -145,7 +145,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
         if (fs.isTracked(fileSource)) warn(["secrets", "files", name], `secret file ${JSON.stringify(fileSource)} is tracked by git; add it to .gitignore and run: git rm --cached ${fileSource}`);
       }
     }
-    secrets = { values, files, mountPath: s.mountPath, asEnv: s.asEnv, source, fromExample };
+    secrets = { values, files, mountPath: s.mountPath, asEnv: s.asEnv, source, fromExample, envFile: s.envFile ? joinPath(dir, s.envFile) : undefined };
   }
 
   // Environment: layers in precedence order (defaults, the service's own, the environment's), later wins.

@@ -153,5 +153,9 @@ describe("watchProject", () => {
     await t.w.idle();
     expect(t.builds).toEqual(["api"]);
     expect(t.store.state.services.api!.replicas).toBe(2);
+    // The fix is announced once, after the errors (not at every later valid edit).
+    const types = t.actions.map((a) => a.type).filter((x) => x === "spec-invalid" || x === "spec-valid");
+    expect(types).toEqual(["spec-invalid", "spec-valid"]);
+    expect(t.actions).toContainEqual({ type: "spec-valid", files: ["services/api/service.yaml"] });
   });
 });

@@ -122,12 +122,16 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   const queue = new ServiceQueue<ServiceChange>((name, change) => (change.kind === "sync" ? sync(name, change.files) : rebuild(name, change.files)), mergeChanges);
 
   let watcher: { close(): Promise<void> } | undefined;
+  let invalid = false;
   const replan = async (specFiles: string[]) => {
     const loaded = options.reload();
     if (!loaded.project) {
+      invalid = true;
       store.dispatch({ type: "spec-invalid", errors: loaded.errors });
       return;
     }
+    if (invalid) store.dispatch({ type: "spec-valid", files: specFiles });
+    invalid = false;
     const before = project;
     project = loaded.project;
     store.dispatch({ type: "services", services: project.services.map((s) => ({ name: s.name, replicas: s.replicas })) });

@@ -34,6 +34,7 @@ export type LocalWatchEvent =
   | { type: "rebuilt"; service: string; trigger: string[]; image: string; built: boolean; durationMs: number }
   | { type: "update-failed"; service: string; trigger: string[]; error: unknown }
   | { type: "spec-invalid"; errors: string[] }
+  | { type: "spec-valid"; files: string[] }
   | { type: "services-changed"; added: string[]; removed: string[] };
 
 export interface LocalWatchOptions {
@@ -108,9 +109,15 @@ export function watchLocal(initial: ResolvedProject, port: LocalUpdatePort, opti
   const queue = new ServiceQueue<ServiceChange>((name, change) => (change.kind === "sync" ? sync(name, change.files) : rebuild(name, change.files)), mergeChanges);
 
   let watcher: { close(): Promise<void> } | undefined;
+  let invalid = false;
   const replan = async (specFiles: string[]) => {
     const loaded = options.reload();
-    if (!loaded.project) return emit({ type: "spec-invalid", errors: loaded.errors });
+    if (!loaded.project) {
+      invalid = true;
+      return emit({ type: "spec-invalid", errors: loaded.errors });
+    }
+    if (invalid) emit({ type: "spec-valid", files: specFiles });
+    invalid = false;
     const before = project;
     const next = loaded.project;
     const added = next.services.filter((s) => !before.services.some((b) => b.name === s.name)).map((s) => s.name);
