@@ -3,7 +3,7 @@
  * one update at a time per service; spec edits re-plan, and an invalid spec keeps what runs.
  */
 import { join } from "node:path";
-import { toErrorReport } from "@devup/errors";
+import { errorMessage, toErrorReport } from "@devup/errors";
 import { buildObjects } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { ForwardSet } from "../forwards.ts";
@@ -99,7 +99,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       if (r.current) current.set(name, new Set(r.current));
       if (r.pods) store.dispatch({ type: "log", level: "info", message: `[${name}] re-synced ${files.size} file${files.size === 1 ? "" : "s"} into ${r.pods} restarted or new pod${r.pods === 1 ? "" : "s"}` });
     } catch (error) {
-      store.dispatch({ type: "log", level: "warn", message: `[${name}] a restarted pod could not get the synced files again (${error instanceof Error ? error.message : String(error)}); rebuilding so it does not run stale code` });
+      store.dispatch({ type: "log", level: "warn", message: `[${name}] a restarted pod could not get the synced files again (${errorMessage(error)}); rebuilding so it does not run stale code` });
       await rebuild(name, [...files.keys()]);
     }
   };
@@ -121,7 +121,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       if (r.current) current.set(name, new Set(r.current));
       store.dispatch({ type: "synced", service: name, files: files.map((f) => f.path), pods: r.pods, durationMs: timer.now() - start });
     } catch (error) {
-      store.dispatch({ type: "log", level: "warn", message: `[${name}] sync failed (${error instanceof Error ? error.message : String(error)}); rebuilding instead` });
+      store.dispatch({ type: "log", level: "warn", message: `[${name}] sync failed (${errorMessage(error)}); rebuilding instead` });
       await rebuild(name, files.map((f) => f.path), true);
     }
   };

@@ -12,6 +12,7 @@ import { classify, mergeChanges, type ServiceChange, type SyncFile } from "./cla
 import { Coalescer } from "./coalesce.ts";
 import { ServiceQueue } from "./queue.ts";
 import { realTimer, type Timer } from "./timer.ts";
+import { errorMessage } from "@devup/errors";
 
 export interface LocalSyncWork {
   /** `local` is absolute; a missing file is deleted in the container. */
@@ -138,7 +139,7 @@ export function watchLocal(initial: ResolvedProject, port: LocalUpdatePort, opti
     (paths) => {
       const { spec, services } = classify(project, paths);
       for (const [name, change] of services) queue.schedule(name, change);
-      if (spec.length) void replan(spec).catch((error: unknown) => emit({ type: "spec-invalid", errors: [error instanceof Error ? error.message : String(error)] }));
+      if (spec.length) void replan(spec).catch((error: unknown) => emit({ type: "spec-invalid", errors: [errorMessage(error)] }));
     },
     { timer, quietMs: options.quietMs, maxWaitMs: options.maxWaitMs },
   );
