@@ -147,6 +147,8 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
           service: o.service,
           port: o.port,
           localPort: o.localPort,
+          // A port another process holds is said at once and taken as soon as it frees.
+          retryBusyPortMs: 1000,
           onState: (state, message) => o.onState(state, message),
         });
         return { localPort: f.localPort, reset: () => f.resetConnections(), close: () => f.close() };

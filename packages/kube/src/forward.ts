@@ -5,7 +5,7 @@
  */
 import { createServer } from "node:net";
 import type { Server, Socket } from "node:net";
-import { DevupError, errorMessage } from "@devup/errors";
+import { DevupError, errorMessage, isDevupError } from "@devup/errors";
 import { pipeConnection } from "./forward-connection.ts";
 import type { Target } from "./forward-connection.ts";
 import { choosePod } from "./forward-target.ts";
@@ -28,6 +28,11 @@ export interface ForwardOptions {
   onState?: (state: ForwardState, message?: string) => void;
   /** How long a new connection waits for a ready pod before it is closed (default 30 s). */
   readyTimeoutMs?: number;
+  /**
+   * When the local port is taken by another process: keep trying every this many ms (state "error"
+   * saying so meanwhile) and serve once it frees, instead of failing. Default: fail at once.
+   */
+  retryBusyPortMs?: number;
 }
 
 export interface Forward {
@@ -73,7 +78,15 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const sockets = new Set<Socket>();
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => onConnection(socket));
-  const localPort = await listen(server, host, options.localPort);
+  let busy: string | undefined;
+  let localPort: number;
+  try {
+    localPort = await listen(server, host, options.localPort);
+  } catch (error) {
+    if (!options.retryBusyPortMs || !isDevupError(error) || error.code !== "E_PORT_IN_USE") throw error;
+    localPort = options.localPort;
+    busy = `${host}:${localPort} is in use by another process; the forward starts as soon as it is free`;
+  }
 
   let state: ForwardState = "waiting";
   let message: string | undefined = "connecting to the Kubernetes API";
@@ -82,6 +95,7 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
   const failedAt = new Map<string, number>();
   let wakeups: (() => void)[] = [];
   let closing: Promise<void> | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
 
   const setState = (next: ForwardState, why?: string): void => {
     if (next === state && why === message) return;
@@ -91,6 +105,7 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
   };
 
   const onChange = (): void => {
+    if (busy) return setState("error", busy);
     const current = choice();
     if (current.kind === "pod") setState(connectionError ? "error" : "ready", connectionError);
     else setState(current.kind, current.reason);
@@ -104,6 +119,22 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
   };
   const services = watchCache<Service>(kube, { apiVersion: "v1", kind: "Service", plural: "services", namespace, fieldSelector: `metadata.name=${service}`, onChange, onError: onWatchError });
   const pods = watchCache<Pod>(kube, { apiVersion: "v1", kind: "Pod", plural: "pods", namespace, onChange, onError: onWatchError });
+  const retryListen = (): void => {
+    retry = setTimeout(() => {
+      if (closing) return;
+      listen(server, host, localPort).then(
+        () => {
+          busy = undefined;
+          onChange();
+        },
+        retryListen,
+      );
+    }, options.retryBusyPortMs);
+  };
+  if (busy) {
+    setState("error", busy);
+    retryListen();
+  }
 
   function choice(avoid: ReadonlySet<string> = new Set()): PodChoice {
     if (!services.synced() || !pods.synced()) return { kind: "waiting", reason: "connecting to the Kubernetes API" };
@@ -171,11 +202,13 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
+        clearTimeout(retry);
         services.close();
         pods.close();
         for (const wake of wakeups) wake();
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+        if (server.listening) server.close(() => resolve());
+        else resolve();
       });
       return closing;
     },

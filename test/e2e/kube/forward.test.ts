@@ -188,4 +188,25 @@ describe("forwardService", () => {
       holder.close();
     }
   });
+
+  it("with retryBusyPortMs, says the port is busy and serves within seconds once it frees", async () => {
+    const holder: Server = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const port = (holder.address() as { port: number }).port;
+    const states: string[] = [];
+    const forward = await forwardService(kube, { namespace: ns, service: "web", port: "web", localPort: port, retryBusyPortMs: 250, onState: (s, m) => states.push(`${s}: ${m ?? ""}`) });
+    try {
+      expect(forward.state).toBe("error");
+      expect(forward.message).toBe(`127.0.0.1:${port} is in use by another process; the forward starts as soon as it is free`);
+      const freed = Date.now();
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+      await waitFor("the forward to serve after the port freed", () => (forward.state === "ready" ? true : undefined), 5_000);
+      const answer = await request(port);
+      console.log(`forward serving ${Date.now() - freed} ms after the port freed`);
+      expect(answer.pod).toMatch(/^web-/);
+      expect(states[0]).toMatch(/^error: 127\.0\.0\.1:\d+ is in use/);
+    } finally {
+      await forward.close();
+    }
+  });
 });

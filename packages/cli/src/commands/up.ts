@@ -1,10 +1,11 @@
 /** `dev up` and `dev apply`: deploy the spec; `up` then keeps port-forwards alive until Ctrl-C. */
 import { DevupError } from "@devup/errors";
 import { up, watchProject, type Watching } from "@devup/engine";
-import { formatDiagnostic, loadProject } from "@devup/project";
+import { formatDiagnostic, loadProject, type ResolvedProject } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import type { Output } from "../output.ts";
 import { attachPrinter } from "../printer.ts";
+import { busyForwards, lockProject } from "../preflight.ts";
 import { loadValidProject } from "../project.ts";
 import { startScreen, wantsScreen } from "../screen.ts";
 import { startSession } from "../session.ts";
@@ -26,6 +27,25 @@ function untilSignal(quit?: Promise<void>): Promise<NodeJS.Signals | "quit"> {
 
 export async function deploy(ctx: CommandContext, keepForwarding: boolean, watchFiles = false): Promise<void> {
   const project = loadValidProject(ctx);
+  const lock = lockProject(project, keepForwarding ? "dev up" : "dev apply");
+  try {
+    await deployLocked(ctx, project, keepForwarding, watchFiles);
+  } finally {
+    lock.release();
+  }
+}
+
+async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepForwarding: boolean, watchFiles: boolean): Promise<void> {
+  if (keepForwarding) {
+    for (const b of await busyForwards(project)) {
+      ctx.out.info({
+        type: "forward-port-busy",
+        service: b.service,
+        port: b.port,
+        message: `[${b.service}] 127.0.0.1:${b.port} is in use by another process: its forward starts as soon as the port is free (or change forward: in ${b.specFile})`,
+      });
+    }
+  }
   const { connection, store } = await startSession(ctx, project, { recreateCluster: ctx.options["recreate-cluster"] === true });
   const { ports } = connection;
   let watching: Watching | undefined;
