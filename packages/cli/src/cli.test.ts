@@ -101,12 +101,26 @@ describe("errors and exit codes", () => {
 });
 
 describe("dev import compose and dev init", () => {
+  it("exits non-zero and says so when the spec it wrote does not validate", async () => {
+    const { dir, cleanup } = await tempProject();
+    try {
+      writeFileSync(join(dir, "compose.yaml"), "services:\n  api:\n    build: https://github.com/example/api.git#main\n    ports: ['8080:8080']\n");
+      const r = await dev(["import", "compose"], dir);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain("compose.yaml:3:5: warning: services.api.build: not carried: the remote build context https://github.com/example/api.git#main");
+      expect(r.stderr).toContain("the imported spec does not validate (1 error); the files were written");
+      expect(r.stdout).toBe("");
+    } finally {
+      await cleanup();
+    }
+  });
+
   it("imports a compose stack, reports what it could not carry, and never overwrites without --force", async () => {
     const dir = await project(join(fixturesDir, "compose-web-db-cache"));
     const r = await dev(["import", "compose"], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("imported 3 services (web, db, cache) into dev.yaml and services/*/service.yaml; next: dev up\n");
-    expect(r.stderr).toContain("docker-compose.yml:17:5: warning: services.web.volumes: not carried");
+    expect(r.stderr).toContain("docker-compose.yml:18:9: warning: services.web.volumes[0]: not carried: bind mount of the folder ./src");
     expect((await dev(["validate"], dir)).code).toBe(0);
 
     writeFileSync(join(dir, "services/web/service.yaml"), "# my edits\nbuild: {}\n");

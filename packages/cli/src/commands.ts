@@ -167,7 +167,7 @@ export const commands: CommandSpec[] = [
   {
     name: "import compose",
     summary: "turn a docker-compose.yml into dev.yaml and services/*/service.yaml",
-    usage: "dev import compose [FILE] [--force]",
+    usage: "dev import compose [FILE|DIR]... [--force]",
     options: { force },
     load: () => import("./commands/import-compose.ts"),
   },

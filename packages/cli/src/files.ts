@@ -24,13 +24,13 @@ export async function writeNewFiles(ctx: CommandContext, root: string, files: re
 }
 
 /** Validates generated files as the project they will form, beside the files already on disk. */
-export function checkGenerated(root: string, files: readonly GeneratedFile[]): string[] {
+export function checkGenerated(root: string, files: readonly GeneratedFile[]): { errors: string[]; warnings: string[] } {
   const real = nodeProjectFs(root);
   const generated = new Map(files.map((f) => [f.path, f.content]));
   const fs: ProjectFs = { ...real, readFile: (p) => generated.get(p) ?? real.readFile(p), exists: (p) => generated.has(p) || real.exists(p) };
   const dev = generated.get("dev.yaml");
-  if (dev === undefined) return [];
+  if (dev === undefined) return { errors: [], warnings: [] };
   const serviceFiles = files.filter((f) => f.path.endsWith("/service.yaml")).map((f) => ({ path: f.path, text: f.content }));
   const result = validateProject({ root, devFile: { path: "dev.yaml", text: dev }, serviceFiles }, fs);
-  return [...result.errors, ...result.warnings].map(formatDiagnostic);
+  return { errors: result.errors.map(formatDiagnostic), warnings: result.warnings.map(formatDiagnostic) };
 }

@@ -51,7 +51,8 @@ describe("testJob", () => {
       { name: "MODE", valueFrom: { configMapKeyRef: { name: "api-config", key: "mode" } } },
       { name: "TOKEN", valueFrom: { secretKeyRef: { name: "api-secrets", key: "TOKEN" } } },
     ]);
-    expect(c.volumeMounts).toEqual([{ name: "config", mountPath: "/etc/api", readOnly: true }]);
+    // Each file on its own (subPath), so the rest of /etc/api in the image stays visible.
+    expect(c.volumeMounts).toEqual([{ name: "config", mountPath: "/etc/api/app.json", subPath: "app.json", readOnly: true }]);
     expect(c.readinessProbe).toBeUndefined();
     expect(c.ports).toBeUndefined();
   });

@@ -111,7 +111,7 @@ describe("manifests for the samples", () => {
     const c = website.spec.template.spec.containers[0]!;
     expect(c.image).toBe(images.website);
     expect(c.readinessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 });
-    expect(c.volumeMounts).toEqual([{ name: "config", mountPath: "/etc/website", readOnly: true }]);
+    expect(c.volumeMounts).toEqual([{ name: "config", mountPath: "/etc/website/index.html", subPath: "index.html", readOnly: true }]);
     expect(c.envFrom).toEqual([{ secretRef: { name: "website-secrets" } }]);
   });
 

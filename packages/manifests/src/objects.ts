@@ -1,5 +1,5 @@
 /** Spec + environment + image references → every Kubernetes object devup applies, in apply order. */
-import type { ResolvedProject, ResolvedService } from "@devup/project";
+import { objectKey, type ResolvedProject, type ResolvedService } from "@devup/project";
 import { projectLabels, selectorLabels, serviceLabels } from "./labels.ts";
 import { ANNOTATIONS, type KubeObject } from "./types.ts";
 import { configMapName, deployment, secretName } from "./workload.ts";
@@ -21,7 +21,7 @@ function meta(project: ResolvedProject, service: string, name: string) {
 function configMap(project: ResolvedProject, s: ResolvedService): KubeObject | undefined {
   if (!s.config) return undefined;
   const data: Record<string, string> = { ...s.config.values };
-  for (const [key, file] of Object.entries(s.config.files)) data[key] = file.content;
+  for (const [key, file] of Object.entries(s.config.files)) data[objectKey(key)] = file.content;
   return { apiVersion: "v1", kind: "ConfigMap", metadata: meta(project, s.name, configMapName(s.name)), data: sortKeys(data) };
 }
 
@@ -29,7 +29,7 @@ function secret(project: ResolvedProject, s: ResolvedService): KubeObject | unde
   if (!s.secrets) return undefined;
   const data: Record<string, string> = {};
   for (const [key, value] of Object.entries(s.secrets.values)) data[key] = Buffer.from(value, "utf8").toString("base64");
-  for (const [key, file] of Object.entries(s.secrets.files)) data[key] = Buffer.from(file.content, "utf8").toString("base64");
+  for (const [key, file] of Object.entries(s.secrets.files)) data[objectKey(key)] = Buffer.from(file.content, "utf8").toString("base64");
   return { apiVersion: "v1", kind: "Secret", metadata: meta(project, s.name, secretName(s.name)), type: "Opaque", data: sortKeys(data) };
 }
 

@@ -1,6 +1,6 @@
 /** A service's Deployment: containers, env, probes, mounts, spread. */
 import { createHash, createHmac } from "node:crypto";
-import type { HealthCheck, ResolvedHealth, ResolvedProject, ResolvedService } from "@devup/project";
+import { mountedFilePath, objectKey, type HealthCheck, type ResolvedHealth, type ResolvedProject, type ResolvedService } from "@devup/project";
 import { selectorLabels, serviceLabels } from "./labels.ts";
 import { ANNOTATIONS, type KubeObject } from "./types.ts";
 
@@ -42,11 +42,12 @@ function probeAction(check: HealthCheck): Record<string, unknown> {
 }
 
 function probes(service: ResolvedService): Record<string, unknown> {
+  const firstTcp = service.ports.find((p) => p.protocol === "TCP");
   const health: ResolvedHealth | undefined =
     service.health ??
-    (service.ports[0]
-      ? // No health check in the spec: ready once the first port accepts connections.
-        { check: { kind: "tcp", port: service.ports[0].name }, startupGraceSeconds: 60, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, liveness: false }
+    (firstTcp
+      ? // No health check in the spec: ready once the first TCP port accepts connections (a UDP port cannot be probed).
+        { check: { kind: "tcp", port: firstTcp.name }, startupGraceSeconds: 60, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, liveness: false }
       : undefined);
   if (!health) return {};
   const action = probeAction(health.check);
@@ -89,15 +90,17 @@ function resources(service: ResolvedService): Record<string, unknown> | undefine
 export function serviceContainer(service: ResolvedService, image: string): { container: Record<string, unknown>; volumes: Array<Record<string, unknown>> } {
   const volumes: Array<Record<string, unknown>> = [];
   const mounts: Array<Record<string, unknown>> = [];
+  // Each file is mounted on its own (subPath): the image's other files in that folder stay visible.
+  // subPath mounts do not follow later ConfigMap edits; the config-hash annotation rolls the pods instead.
   const configFiles = Object.keys(service.config?.files ?? {}).sort();
   if (service.config && configFiles.length) {
-    volumes.push({ name: "config", configMap: { name: configMapName(service.name), items: configFiles.map((key) => ({ key, path: key })) } });
-    mounts.push({ name: "config", mountPath: service.config.mountPath, readOnly: true });
+    volumes.push({ name: "config", configMap: { name: configMapName(service.name), items: configFiles.map((key) => ({ key: objectKey(key), path: objectKey(key) })) } });
+    for (const key of configFiles) mounts.push({ name: "config", mountPath: mountedFilePath(service.config.mountPath, key), subPath: objectKey(key), readOnly: true });
   }
   const secretFiles = Object.keys(service.secrets?.files ?? {}).sort();
   if (service.secrets && secretFiles.length) {
-    volumes.push({ name: "secrets", secret: { secretName: secretName(service.name), items: secretFiles.map((key) => ({ key, path: key })) } });
-    mounts.push({ name: "secrets", mountPath: service.secrets.mountPath, readOnly: true });
+    volumes.push({ name: "secrets", secret: { secretName: secretName(service.name), items: secretFiles.map((key) => ({ key: objectKey(key), path: objectKey(key) })) } });
+    for (const key of secretFiles) mounts.push({ name: "secrets", mountPath: mountedFilePath(service.secrets.mountPath, key), subPath: objectKey(key), readOnly: true });
   }
   const envFromSecret = service.secrets?.asEnv && Object.keys(service.secrets.values).length > 0;
   const container: Record<string, unknown> = {

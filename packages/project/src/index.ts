@@ -8,7 +8,9 @@ export { loadProject, findProjectRoot, readProjectSources, nodeProjectFs, DEV_FI
 export { dependencyLayers, specInputs } from "./model.ts";
 export type * from "./model.ts";
 export { devFileJsonSchema, serviceFileJsonSchema } from "./json-schema.ts";
-export { importCompose, type ComposeImport, type GeneratedFile } from "./compose/convert.ts";
+export { importCompose, type ComposeImport, type ComposeSources, type GeneratedFile } from "./compose/convert.ts";
+export { OVERRIDE_FILES as COMPOSE_OVERRIDE_FILES } from "./compose/files.ts";
 export { toDnsLabel } from "./compose/values.ts";
 export { scaffoldFromDockerfiles, exposedPorts, type FoundDockerfile } from "./scaffold.ts";
 export { cloneEnvironmentOverlay } from "./edit-environments.ts";
+export { mountedFilePath, objectKey } from "./mounted-files.ts";

@@ -1,8 +1,8 @@
-/** `dev import compose [FILE]`: docker-compose.yml → dev.yaml + services/<name>/service.yaml. */
-import { existsSync, readFileSync } from "node:fs";
+/** `dev import compose [FILE|DIR]...`: compose files → dev.yaml + services/<name>/service.yaml. */
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { DevupError } from "@devup/errors";
-import { formatDiagnostic, importCompose } from "@devup/project";
+import { formatDiagnostic, importCompose, COMPOSE_OVERRIDE_FILES } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import { checkGenerated, writeNewFiles } from "../files.ts";
 
@@ -12,26 +12,49 @@ export function findComposeFile(dir: string): string | undefined {
   return COMPOSE_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
 }
 
-export async function importComposeInto(ctx: CommandContext, file: string): Promise<void> {
+/** Imports `files` (merged in order, as `docker compose -f a -f b`); one default file also brings its override file. */
+export async function importComposeInto(ctx: CommandContext, files: string[]): Promise<void> {
   const root = ctx.cwd;
-  const path = relative(root, file).split("\\").join("/");
-  const { value, errors } = importCompose({ path, text: readFileSync(file, "utf8") }, basename(root));
+  const rel = (f: string) => relative(root, f).split("\\").join("/");
+  const paths = files.map(rel);
+  if (files.length === 1) {
+    const override = COMPOSE_OVERRIDE_FILES[basename(files[0]!)];
+    const overridePath = override === undefined ? undefined : join(files[0]!, "..", override);
+    if (overridePath && existsSync(overridePath)) {
+      paths.push(rel(overridePath));
+      ctx.out.info({ type: "report", message: `merging ${rel(overridePath)} over ${paths[0]} (compose's default override file)` });
+    }
+  }
+  const readFile = (p: string) => {
+    try {
+      return readFileSync(join(root, p), "utf8");
+    } catch {
+      return undefined;
+    }
+  };
+  const { value, errors } = importCompose({ files: paths, readFile, env: process.env }, basename(root));
+  const list = paths.join(", ");
   if (!value) {
     ctx.out.diagnostics(ctx.out.format === "json" ? errors : []);
-    throw new DevupError("composeInvalid", `${path} is not a valid compose file (${errors.length} problem${errors.length === 1 ? "" : "s"}); nothing was written`, {
+    throw new DevupError("composeInvalid", `${list} ${paths.length === 1 ? "is not a valid compose file" : "do not form a valid compose project"} (${errors.length} problem${errors.length === 1 ? "" : "s"}); nothing was written`, {
       details: ctx.out.format === "json" ? [] : errors.map(formatDiagnostic),
       hint: "fix the compose file (it is checked against the compose-spec schema), then import again",
     });
   }
   await writeNewFiles(ctx, root, value.files, ctx.options.force === true);
   if (value.notes.length) {
-    ctx.out.info({ type: "report", message: `\nNot carried over from ${path} (${value.notes.length}):` });
+    ctx.out.info({ type: "report", message: `\nNot carried over as is from ${list} (${value.notes.length}):` });
     ctx.out.diagnostics(value.notes);
   }
   const problems = checkGenerated(root, value.files);
-  if (problems.length) {
+  if (problems.errors.length || problems.warnings.length) {
     ctx.out.info({ type: "report", message: "\nThe imported spec needs attention before `dev up`:" });
-    for (const p of problems) ctx.out.info({ type: "check", message: `  ${p}` });
+    for (const p of [...problems.errors, ...problems.warnings]) ctx.out.info({ type: "check", message: `  ${p}` });
+  }
+  if (problems.errors.length) {
+    throw new DevupError("specInvalid", `the imported spec does not validate (${problems.errors.length} error${problems.errors.length === 1 ? "" : "s"}); the files were written`, {
+      hint: "fix the errors listed above in services/*/service.yaml, then run: dev validate",
+    });
   }
   ctx.out.result({
     type: "imported",
@@ -43,12 +66,16 @@ export async function importComposeInto(ctx: CommandContext, file: string): Prom
 }
 
 export default async function importComposeCommand(ctx: CommandContext): Promise<void> {
-  const given = ctx.positionals[0];
-  const file = given ? resolve(ctx.cwd, given) : findComposeFile(ctx.cwd);
-  if (!file || !existsSync(file)) {
-    throw new DevupError("notFound", given ? `compose file ${given} not found` : `no compose file in ${ctx.cwd}`, {
-      hint: `pass its path: dev import compose path/to/docker-compose.yml (looked for ${COMPOSE_FILES.join(", ")})`,
-    });
-  }
-  await importComposeInto(ctx, file);
+  const given = ctx.positionals.length ? ctx.positionals : [undefined];
+  const files = given.map((g) => {
+    const path = g === undefined ? ctx.cwd : resolve(ctx.cwd, g);
+    const found = existsSync(path) && statSync(path).isDirectory() ? findComposeFile(path) : existsSync(path) ? path : undefined;
+    if (!found) {
+      throw new DevupError("notFound", g === undefined ? `no compose file in ${ctx.cwd}` : existsSync(path) ? `no compose file in ${g}` : `compose file ${g} not found`, {
+        hint: `pass its path: dev import compose path/to/docker-compose.yml (looked for ${COMPOSE_FILES.join(", ")})`,
+      });
+    }
+    return found;
+  });
+  await importComposeInto(ctx, files);
 }

@@ -29,13 +29,14 @@ export default async function init(ctx: CommandContext): Promise<void> {
   const compose = findComposeFile(ctx.cwd);
   if (compose) {
     ctx.out.info({ type: "init", source: "compose", message: `found ${basename(compose)}: importing it` });
-    await importComposeInto(ctx, compose);
+    await importComposeInto(ctx, [compose]);
     return;
   }
   const dockerfiles = await findDockerfiles(ctx.cwd);
   const files = scaffoldFromDockerfiles(basename(ctx.cwd), dockerfiles);
   await writeNewFiles(ctx, ctx.cwd, files, ctx.options.force === true);
-  for (const p of checkGenerated(ctx.cwd, files)) ctx.out.info({ type: "check", message: `  ${p}` });
+  const checked = checkGenerated(ctx.cwd, files);
+  for (const p of [...checked.errors, ...checked.warnings]) ctx.out.info({ type: "check", message: `  ${p}` });
   const n = files.length - 1;
   ctx.out.result({
     type: "initialized",

@@ -105,8 +105,8 @@ function planContainer(project: LocalProject, service: LocalService, image: stri
   const published = service.ports.filter((p) => p.forward !== undefined);
   const key = (p: LocalService["ports"][number]) => `${p.port}/${p.protocol.toLowerCase()}`;
   const files = [
-    ...Object.entries(service.config?.files ?? {}).map(([name, f]) => ({ path: `${service.config!.mountPath}/${name}`, content: f.content })),
-    ...Object.entries(service.secrets?.files ?? {}).map(([name, f]) => ({ path: `${service.secrets!.mountPath}/${name}`, content: f.content })),
+    ...Object.entries(service.config?.files ?? {}).map(([name, f]) => ({ path: inFolder(service.config!.mountPath, name), content: f.content })),
+    ...Object.entries(service.secrets?.files ?? {}).map(([name, f]) => ({ path: inFolder(service.secrets!.mountPath, name), content: f.content })),
   ];
   const health = healthcheck(service);
   const create: Docker.ContainerCreateOptions = {
@@ -150,4 +150,9 @@ export function planContainers(project: LocalProject, images: Readonly<Record<st
     if (!image) throw new Error(`no image for service ${s.name}`);
     return planContainer(project, s, image, entrypoints[s.name]);
   });
+}
+
+/** A config or secret file's path in the container: its key when absolute, else under the mount folder. */
+function inFolder(mountPath: string, key: string): string {
+  return key.startsWith("/") ? key : `${mountPath}/${key}`;
 }

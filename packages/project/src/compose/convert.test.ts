@@ -14,7 +14,8 @@ const fixtures = fileURLToPath(new URL("../../../../test/fixtures/", import.meta
 const golden = fileURLToPath(new URL("../../../../test/golden/compose/", import.meta.url));
 
 function convert(fixture: string, file: string) {
-  return importCompose({ path: file, text: readFileSync(`${fixtures}${fixture}/${file}`, "utf8") }, fixture);
+  const fs = nodeProjectFs(fixtures + fixture);
+  return importCompose({ files: [file], readFile: (p) => fs.readFile(p), env: {} }, fixture);
 }
 
 function checkGolden(fixture: string, text: string): void {

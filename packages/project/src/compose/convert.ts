@@ -1,15 +1,17 @@
 /**
- * docker-compose.yml → dev.yaml + services/<name>/service.yaml. Validates against the compose-spec
- * schema first; carries what has a devup equivalent and reports, with its line, what does not.
+ * docker-compose.yml → dev.yaml + services/<name>/service.yaml. Loads the compose files as compose
+ * does (files.ts), validates them against the compose-spec schema, carries what has a devup
+ * equivalent and reports, with its line, what does not.
  */
-import { posix } from "node:path";
 import { Document } from "yaml";
 import { sortDiagnostics, type Diagnostic, type PathSegment } from "../diagnostics.ts";
-import { diagnosticAt, type Origin } from "../origin.ts";
-import { parseYaml, type SourceFile } from "../source.ts";
-import { checkComposeSchema } from "./schema-check.ts";
-import { convertService, type ComposeService, type TopLevel } from "./service.ts";
+import { diagnosticAt } from "../origin.ts";
+import { loadCompose, type ComposeSources } from "./files.ts";
+import { reachedServices } from "./reach.ts";
+import { convertService, type ServiceContext } from "./service.ts";
 import { toDnsLabel } from "./values.ts";
+
+export type { ComposeSources } from "./files.ts";
 
 export interface GeneratedFile {
   /** Path relative to the project root. */
@@ -26,41 +28,81 @@ export interface ComposeImport {
   notes: Diagnostic[];
 }
 
-const TOP_LEVEL_NOTES: Record<string, string> = {
-  volumes: "not carried: named volumes need PersistentVolumeClaims in Kubernetes; keep data outside the dev cluster or add a PVC yourself",
-  networks: "not carried: in Kubernetes every service reaches every other by its name in the namespace",
-};
-
-export function importCompose(file: SourceFile, fallbackName: string): { value: ComposeImport | undefined; errors: Diagnostic[] } {
-  const { parsed, errors } = parseYaml(file);
-  if (!parsed) return { value: undefined, errors };
-  const schemaErrors = checkComposeSchema(parsed);
-  if (schemaErrors.length) return { value: undefined, errors: schemaErrors };
-
-  const compose = parsed.value as Record<string, unknown>;
-  const origin: Origin = { parsed, docPath: [], displayPath: [] };
-  const notes: Diagnostic[] = [];
-  const note = (path: PathSegment[], message: string) => notes.push(diagnosticAt(origin, path, message, { severity: "warning", key: true }));
-  for (const [key, message] of Object.entries(TOP_LEVEL_NOTES)) if (compose[key] !== undefined) note([key], message);
-
-  const composeDir = posix.dirname(file.path);
-  const rawServices = (compose.services ?? {}) as Record<string, ComposeService>;
-  const names = new Map(Object.keys(rawServices).map((n) => [n, toDnsLabel(n)]));
-  const top: TopLevel = {
-    configs: (compose.configs ?? {}) as TopLevel["configs"],
-    secrets: (compose.secrets ?? {}) as TopLevel["secrets"],
-  };
-  const files: GeneratedFile[] = [];
-  for (const [composeName, svc] of Object.entries(rawServices)) {
-    const name = names.get(composeName)!;
-    if (name !== composeName) note(["services", composeName], `renamed to ${JSON.stringify(name)}: service names must be lowercase DNS labels`);
-    const dir = `services/${name}`;
-    const spec = convertService(svc ?? {}, { composeName, dir, composeDir, names, top, note: (p, m) => note(["services", composeName, ...p], m) });
-    files.push({ path: `${dir}/service.yaml`, content: yamlWithHeader(spec, `Imported from ${file.path} (service ${JSON.stringify(composeName)}) by \`dev import compose\`.`) });
+export function importCompose(sources: ComposeSources, fallbackName: string): { value: ComposeImport | undefined; errors: Diagnostic[] } {
+  const { model, errors, notes } = loadCompose(sources);
+  if (!model) return { value: undefined, errors: sortDiagnostics(errors) };
+  const topNote = (path: PathSegment[], message: string) => notes.push(diagnosticAt(model.top, path, message, { severity: "warning", key: true }));
+  if (model.topLevel.networks !== undefined) topNote(["networks"], "not carried: networks are not needed; services reach each other by name through their Kubernetes Services");
+  if (model.topLevel.volumes !== undefined) {
+    topNote(["volumes"], "not carried: named volumes need PersistentVolumeClaims in Kubernetes, which devup does not generate yet; the data lives only as long as the pod");
   }
-  const projectName = toDnsLabel(typeof compose.name === "string" ? compose.name : fallbackName);
-  files.unshift({ path: "dev.yaml", content: yamlWithHeader({ name: projectName }, `devup project, imported from ${file.path}. Services: services/*/service.yaml.`) });
+  if (model.topLevel.models !== undefined) topNote(["models"], "not carried: devup runs no AI models; run the model server as a service");
+
+  const names = serviceNames(model.services.map((s) => s.name));
+  const reached = reachedServices(model.services, model.configs, sources.readFile);
+  const builtImages = new Map<string, string>();
+  for (const s of model.services) if (s.svc.build !== undefined && typeof s.svc.image === "string") builtImages.set(s.svc.image, s.name);
+
+  const files: GeneratedFile[] = [];
+  const portless: string[] = [];
+  for (const s of model.services) {
+    const name = names.get(s.name)!;
+    if (s.svc.provider !== undefined) {
+      notes.push(diagnosticAt(s.origin, ["services", s.name, "provider"], `not carried: ${s.name} is provided by ${JSON.stringify((s.svc.provider as { type?: string }).type)}, not run from an image; no devup service is generated for it`, { severity: "warning", key: true }));
+      names.delete(s.name);
+      continue;
+    }
+    const note = (p: PathSegment[], m: string) => notes.push(diagnosticAt(s.origin, ["services", s.name, ...p], m, { severity: "warning", key: true }));
+    if (name !== s.name) note([], `renamed to ${JSON.stringify(name)}: service names must be lowercase DNS labels${[...names.entries()].some(([k, v]) => v === name.replace(/-\d+$/, "") && k !== s.name) ? " (the name without a suffix is taken)" : ""}; other services reach it as ${name}`);
+    const ctx: ServiceContext = {
+      composeName: s.name,
+      dir: `services/${name}`,
+      composeDir: s.dir,
+      names,
+      configs: model.configs,
+      secrets: model.secrets,
+      volumes: model.volumes,
+      reached: reached.has(s.name),
+      builtBy: builtImages,
+      services: new Map(model.services.map((x) => [x.name, x.svc])),
+      readFile: sources.readFile,
+      sourceText: (path) => sourceText(s.origin.parsed, ["services", s.name, ...path]),
+      note,
+    };
+    const { spec, extraFiles } = convertService(s.svc, ctx);
+    if (!spec.ports && reached.has(s.name)) portless.push(name);
+    files.push({ path: `${ctx.dir}/service.yaml`, content: yamlWithHeader(spec, `Imported from ${s.origin.parsed.file.path} (service ${JSON.stringify(s.name)}) by \`dev import compose\`.`) }, ...extraFiles);
+  }
+  const projectName = toDnsLabel(model.name ?? fallbackName);
+  files.unshift({ path: "dev.yaml", content: yamlWithHeader({ name: projectName }, `devup project, imported from ${sources.files.join(", ")}. Services: services/*/service.yaml.`) });
   return { value: { projectName, files, services: [...names.values()], notes: sortDiagnostics(notes) }, errors: [] };
+}
+
+/**
+ * Compose names → devup names (lowercase DNS labels). A name that is already one keeps it; others
+ * are turned into one, with a number added when that name is taken (`web_app` beside `web-app`).
+ */
+function serviceNames(composeNames: string[]): Map<string, string> {
+  const taken = new Set(composeNames.filter((n) => toDnsLabel(n) === n));
+  const out = new Map<string, string>();
+  for (const n of composeNames) {
+    if (toDnsLabel(n) === n) {
+      out.set(n, n);
+      continue;
+    }
+    const label = toDnsLabel(n);
+    let name = label;
+    for (let i = 2; taken.has(name); i++) name = `${label.slice(0, 60)}-${i}`;
+    taken.add(name);
+    out.set(n, name);
+  }
+  return out;
+}
+
+/** The text of a scalar as written (for numbers that JavaScript cannot hold exactly). */
+function sourceText(parsed: { doc: Document.Parsed; file: { text: string } }, path: PathSegment[]): string | undefined {
+  const node = parsed.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+  return node?.range ? parsed.file.text.slice(node.range[0], node.range[1]) : undefined;
 }
 
 function yamlWithHeader(value: unknown, comment: string): string {

@@ -46,8 +46,21 @@ function withNewerFields(schema: SchemaNode): SchemaNode {
       { type: "array", items: { oneOf: [{ type: "string" }, { type: "object", required: ["path"], properties: { path: { type: "string" }, required: { type: "boolean" }, format: { type: "string" } }, additionalProperties: false }] } },
     ],
   };
+  // Newer service keys (compose-spec 2024–2025): lifecycle hooks, providers, models, GPUs, ...
+  for (const key of ["post_start", "pre_stop", "provider", "models", "gpus", "use_api_socket", "label_file", "volumes_from", "pre_start"]) service[key] ??= anything;
+  service.pull_policy = { type: "string" };
   const build = at(service, "build", "oneOf", 1, "properties");
-  for (const key of ["additional_contexts", "ssh", "secrets", "tags", "platforms", "cache_to", "no_cache", "pull", "privileged", "ulimits", "dockerfile_inline"]) build[key] = anything;
+  for (const key of ["additional_contexts", "ssh", "secrets", "tags", "platforms", "cache_to", "no_cache", "pull", "privileged", "ulimits", "dockerfile_inline", "entitlements", "provenance", "sbom"]) build[key] = anything;
+  Object.assign(at(schema, "properties"), { models: { type: "object" } });
+  Object.assign(at(schema, "definitions", "healthcheck", "properties"), { start_interval: { type: ["number", "string"] } });
+  // Long-syntax volumes of type "image" and their options.
+  const volumeItem = at(service, "volumes", "items", "oneOf", 1);
+  Object.assign(at(volumeItem, "properties"), { image: anything });
+  // Long-syntax ports: published may be a string ("9443", "8000-8010"), and ports may be named.
+  Object.assign(at(service, "ports", "items", "oneOf", 2, "properties"), { published: { type: ["string", "integer"] }, name: { type: "string" }, app_protocol: { type: "string" } });
+  // networks.<name>.interface_name and friends.
+  const serviceNetwork = at(service, "networks", "oneOf", 1, "patternProperties", "^[a-zA-Z0-9._-]+$", "oneOf", 0, "properties");
+  Object.assign(serviceNetwork, { interface_name: { type: "string" }, mac_address: { type: "string" }, driver_opts: anything, gw_priority: { type: "number" } });
   Object.assign(at(service, "depends_on", "oneOf", 1, "patternProperties", "^[a-zA-Z0-9._-]+$", "properties"), { restart: { type: "boolean" }, required: { type: "boolean" } });
   return schema;
 }
@@ -84,9 +97,10 @@ function describe(e: ErrorObject): { path: PathSegment[]; message: string; key: 
 
 const typeWords: Record<string, string> = { string: "a string", number: "a number", integer: "a whole number", boolean: "a boolean", object: "a map", array: "a list", null: "empty" };
 
-export function checkComposeSchema(parsed: ParsedFile): Diagnostic[] {
+/** Checks `value` (the file's content after interpolation; default: as parsed) and points at `parsed`'s lines. */
+export function checkComposeSchema(parsed: ParsedFile, value: unknown = parsed.value): Diagnostic[] {
   const validate = composeValidator();
-  if (validate(parsed.value)) return [];
+  if (validate(value)) return [];
   const found: Array<{ path: PathSegment[]; message: string; key: boolean }> = [];
   // Type errors from the branches of one oneOf become one message: "must be a number or a string".
   const types = new Map<string, { path: PathSegment[]; types: string[] }>();

@@ -1,30 +1,37 @@
 /** One compose service → one devup service spec (a plain object, written as service.yaml). */
 import { posix } from "node:path";
 import type { PathSegment } from "../diagnostics.ts";
-import { commandToArgv, composeCpus, composeDurationSeconds, composeMemory, healthTestToCommand, parsePortString } from "./values.ts";
-
-export type ComposeService = Record<string, unknown>;
-
-export interface TopLevel {
-  configs: Record<string, { file?: string } | undefined>;
-  secrets: Record<string, { file?: string } | undefined>;
-}
+import type { ComposeService, FileRef } from "./files.ts";
+import type { GeneratedFile } from "./convert.ts";
+import { toDict } from "./merge.ts";
+import { serviceMounts } from "./mounts.ts";
+import { servicePorts } from "./ports.ts";
+import { commandToArgv, composeCpus, composeDurationSeconds, composeMemory, healthTestToCommand } from "./values.ts";
 
 export interface ServiceContext {
   composeName: string;
   /** The service's folder, relative to the project root. */
   dir: string;
-  /** The compose file's folder, relative to the project root. */
+  /** The compose file's folder (where the service's relative paths start), relative to the project root. */
   composeDir: string;
   /** Compose service name → devup service name. */
   names: ReadonlyMap<string, string>;
-  top: TopLevel;
+  configs: Record<string, FileRef>;
+  secrets: Record<string, FileRef>;
+  volumes: Record<string, unknown>;
+  /** Whether other services reach this one (depends_on, or its name as a host in their settings). */
+  reached: boolean;
+  /** Image name → the compose service that builds it. */
+  builtBy: ReadonlyMap<string, string>;
+  services: ReadonlyMap<string, ComposeService>;
+  readFile: (path: string) => string | undefined;
+  /** A scalar's text as written in the compose file, by path inside the service. */
+  sourceText: (path: PathSegment[]) => string | undefined;
   note: (path: PathSegment[], message: string) => void;
 }
 
 const NOT_CARRIED: Record<string, string> = {
-  volumes: "not carried: Kubernetes has no bind mounts from your laptop; use sync rules for source code, or a PersistentVolumeClaim for data",
-  networks: "not carried: every service reaches every other by its name in the namespace",
+  networks: "not needed: services reach each other by name through their Kubernetes Services",
   network_mode: "not carried: pods have their own network; services reach each other by name",
   privileged: "not carried: devup does not generate privileged pods; add a securityContext yourself if you must",
   cap_add: "not carried: add capabilities in a securityContext yourself if you must",
@@ -51,13 +58,19 @@ const NOT_CARRIED: Record<string, string> = {
 
 const CARRIED = new Set([
   "build", "image", "command", "entrypoint", "working_dir", "ports", "expose", "environment", "env_file",
-  "depends_on", "healthcheck", "deploy", "configs", "secrets", "labels", "mem_limit", "cpus", "mem_reservation",
+  "depends_on", "healthcheck", "deploy", "configs", "secrets", "labels", "mem_limit", "cpus", "mem_reservation", "volumes", "extends",
 ]);
 
-export function convertService(svc: ComposeService, ctx: ServiceContext): Record<string, unknown> {
+/** build keys devup has no equivalent for. */
+const BUILD_NOT_CARRIED = ["secrets", "ssh", "cache_from", "cache_to", "labels", "additional_contexts", "entitlements", "tags", "platforms", "network", "shm_size", "extra_hosts", "isolation", "privileged", "pull", "no_cache", "ulimits"];
+
+export function convertService(svc: ComposeService, ctx: ServiceContext): { spec: Record<string, unknown>; extraFiles: GeneratedFile[] } {
   const spec: Record<string, unknown> = {};
+  const extraFiles: GeneratedFile[] = [];
+  /** A path relative to the project root → relative to the service's folder. */
+  const fromRoot = (p: string) => posix.relative(ctx.dir, posix.normalize(p)) || ".";
   /** A path in the compose folder → relative to the service's folder. */
-  const fromService = (p: string) => posix.relative(ctx.dir, posix.normalize(posix.join(ctx.composeDir, p))) || ".";
+  const fromService = (p: string) => fromRoot(posix.join(ctx.composeDir, p));
 
   for (const key of Object.keys(svc)) {
     if (CARRIED.has(key) || key.startsWith("x-")) continue;
@@ -65,24 +78,44 @@ export function convertService(svc: ComposeService, ctx: ServiceContext): Record
   }
 
   // build / image
-  const build = svc.build as string | { context?: string; dockerfile?: string; args?: Record<string, unknown> | string[]; target?: string } | undefined;
+  const build = svc.build as string | { context?: string; dockerfile?: string; dockerfile_inline?: string; args?: Record<string, unknown> | string[]; target?: string; [k: string]: unknown } | undefined;
   if (build !== undefined) {
     const b = typeof build === "string" ? { context: build } : build;
-    const out: Record<string, unknown> = { context: fromService(b.context ?? ".") };
-    if (b.dockerfile) out.dockerfile = b.dockerfile;
-    const args = keyValues(b.args);
-    if (Object.keys(args).length) out.args = args;
-    if (b.target) out.target = b.target;
-    spec.build = out;
+    const context = b.context ?? ".";
+    if (/^[a-z]+:\/\/|^git@|\.git(#|$)/.test(context)) {
+      ctx.note(["build"], `not carried: the remote build context ${context}; clone it into the project and set build.context in services/${ctx.names.get(ctx.composeName)}/service.yaml`);
+    } else {
+      const out: Record<string, unknown> = { context: fromService(context) };
+      if (b.dockerfile_inline !== undefined) {
+        const path = `${ctx.dir}/Dockerfile.inline`;
+        extraFiles.push({ path, content: b.dockerfile_inline });
+        out.dockerfile = posix.relative(posix.join(ctx.composeDir, context), path);
+        ctx.note(["build", "dockerfile_inline"], `carried as a file: the inline Dockerfile is written to ${path}`);
+      } else if (b.dockerfile) out.dockerfile = b.dockerfile;
+      const args: Record<string, string> = {};
+      for (const [k, v] of Object.entries(toDict("args", b.args))) {
+        if (v === null || v === undefined) ctx.note(["build", "args"], `not carried: build arg ${k} has no value (compose takes it from your shell); the Dockerfile's default applies`);
+        else args[k] = scalar(v);
+      }
+      if (Object.keys(args).length) out.args = args;
+      if (b.target) out.target = b.target;
+      spec.build = out;
+    }
+    for (const key of BUILD_NOT_CARRIED) if (b[key] !== undefined) ctx.note(["build", key], `not carried: build.${key} (devup builds with the context, Dockerfile, args and target only)`);
     if (svc.image) ctx.note(["image"], `not used: devup tags built images by their content (compose named it ${JSON.stringify(svc.image)})`);
   } else if (typeof svc.image === "string") {
-    spec.image = svc.image;
+    const builder = ctx.builtBy.get(svc.image);
+    const built = builder === undefined ? undefined : convertService({ build: ctx.services.get(builder)!.build }, { ...ctx, note: () => {} }).spec.build;
+    if (built) {
+      spec.build = built;
+      ctx.note(["image"], `built like service ${builder}: the image ${svc.image} exists only once ${builder} builds it`);
+    } else spec.image = svc.image;
   }
-  if (svc.entrypoint !== undefined) spec.command = commandToArgv(svc.entrypoint as string | string[]);
-  if (svc.command !== undefined) spec.args = commandToArgv(svc.command as string | string[]);
+  if (svc.entrypoint !== undefined) spec.command = argv(svc.entrypoint as string | string[], "entrypoint", ctx);
+  if (svc.command !== undefined) spec.args = argv(svc.command as string | string[], "command", ctx);
   if (typeof svc.working_dir === "string") spec.workingDir = svc.working_dir;
 
-  spec.ports = ports(svc, ctx);
+  spec.ports = servicePorts(svc, ctx);
   if ((spec.ports as unknown[]).length === 0) delete spec.ports;
 
   // environment + env_file
@@ -96,10 +129,11 @@ export function convertService(svc: ComposeService, ctx: ServiceContext): Record
   } else if (svc.environment && typeof svc.environment === "object") {
     for (const [k, v] of Object.entries(svc.environment as Record<string, unknown>)) {
       if (v === null || v === undefined) ctx.note(["environment", k], `not carried: ${k} takes its value from your shell; set a value or move it to an env file`);
+      // Integers JavaScript cannot hold exactly keep the text they were written with.
+      else if (typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v)) env[k] = ctx.sourceText(["environment", k]) ?? String(v);
       else env[k] = scalar(v);
     }
   }
-  for (const [k, v] of Object.entries(env)) if (v.includes("${")) ctx.note(["environment", k], `carried as written: ${k} uses variable interpolation, which devup does not expand`);
   if (Object.keys(env).length) spec.env = env;
 
   const secrets: Record<string, unknown> = {};
@@ -107,23 +141,21 @@ export function convertService(svc: ComposeService, ctx: ServiceContext): Record
   envFiles.forEach((f, i) => {
     const path = typeof f === "string" ? f : f.path;
     if (i === 0) secrets.envFile = fromService(path);
-    else ctx.note(["env_file", i], `not carried: devup reads one env file per service; merge ${path} into ${envFiles[0] as string}`);
+    else ctx.note(["env_file", i], `not carried: devup reads one env file per service; merge ${path} into ${JSON.stringify(envFiles[0])}`);
   });
 
-  // configs → config.files, secrets → secrets.files
-  const configFiles = mounts(svc.configs, ctx.top.configs, "configs", ctx, fromService);
-  if (Object.keys(configFiles.files).length) spec.config = { files: configFiles.files, ...(configFiles.dir ? { mountPath: configFiles.dir } : {}) };
-  const secretFiles = mounts(svc.secrets, ctx.top.secrets, "secrets", ctx, fromService);
-  if (Object.keys(secretFiles.files).length) {
-    secrets.files = secretFiles.files;
-    if (secretFiles.dir && secretFiles.dir !== "/run/secrets") secrets.mountPath = secretFiles.dir;
-  }
+  // configs, secrets and single-file bind mounts → files mounted one by one at their targets
+  const mounts = serviceMounts(svc, ctx, fromRoot);
+  if (Object.keys(mounts.configFiles).length) spec.config = { files: mounts.configFiles };
+  if (Object.keys(mounts.secretFiles).length) secrets.files = mounts.secretFiles;
   if (Object.keys(secrets).length) spec.secrets = secrets;
 
   // deploy.replicas / resources
   const deploy = (svc.deploy ?? {}) as { replicas?: number; resources?: { limits?: Record<string, unknown>; reservations?: Record<string, unknown> }; [k: string]: unknown };
   if (typeof deploy.replicas === "number") spec.replicas = deploy.replicas;
   for (const key of Object.keys(deploy)) if (key !== "replicas" && key !== "resources") ctx.note(["deploy", key], `not carried: deploy.${key} has no devup equivalent`);
+  if (deploy.resources?.reservations?.devices !== undefined) ctx.note(["deploy", "resources", "reservations", "devices"], "not carried: device reservations (GPUs); the kind cluster has no GPUs to give");
+  if (svc.gpus !== undefined) ctx.note(["gpus"], "not carried: GPUs; the kind cluster has no GPUs to give");
   const resources: Record<string, Record<string, string>> = {};
   const amounts = (src: Record<string, unknown> | undefined, into: string) => {
     if (!src) return;
@@ -144,14 +176,11 @@ export function convertService(svc: ComposeService, ctx: ServiceContext): Record
   if (health) spec.health = health;
 
   // depends_on
-  const deps = svc.depends_on;
   const dependsOn: string[] = [];
-  if (Array.isArray(deps)) dependsOn.push(...(deps as string[]));
-  else if (deps && typeof deps === "object") {
-    for (const [dep, cond] of Object.entries(deps as Record<string, { condition?: string }>)) {
-      dependsOn.push(dep);
-      if (cond?.condition === "service_completed_successfully") ctx.note(["depends_on", dep], `carried as "ready": devup waits for ${dep} to be ready, not for it to finish`);
-    }
+  for (const [dep, cond] of Object.entries(toDict("depends_on", svc.depends_on) as Record<string, { condition?: string; required?: boolean } | null>)) {
+    dependsOn.push(dep);
+    if (cond?.condition === "service_completed_successfully") ctx.note(["depends_on", dep], `carried as "ready": devup waits for ${dep} to be ready, not for it to finish`);
+    if (cond?.required === false) ctx.note(["depends_on", dep, "required"], `carried as required: devup waits for ${dep} (required: false has no devup equivalent)`);
   }
   if (dependsOn.length) spec.dependsOn = dependsOn.map((d) => ctx.names.get(d) ?? d);
 
@@ -163,7 +192,13 @@ export function convertService(svc: ComposeService, ctx: ServiceContext): Record
     else ctx.note(["labels", k], `not carried: ${JSON.stringify(k)} is not a valid Kubernetes annotation key`);
   }
   if (Object.keys(annotations).length) spec.annotations = annotations;
-  return spec;
+  return { spec, extraFiles };
+}
+
+function argv(value: string | string[], key: "command" | "entrypoint", ctx: ServiceContext): string[] {
+  const { argv: words, shell } = commandToArgv(value);
+  if (shell) ctx.note([key], `run through sh -c: ${JSON.stringify(value)} uses shell syntax, which has no argv form (the image's entrypoint still runs first only for command)`);
+  return words;
 }
 
 /** A YAML scalar as the string compose would pass on (the schema rules out maps and lists here). */
@@ -177,61 +212,6 @@ function keyValues(value: Record<string, unknown> | string[] | undefined): Recor
     return Object.fromEntries(value.map((e) => (e.includes("=") ? [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] : [e, ""])));
   }
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? "" : scalar(v)]));
-}
-
-function ports(svc: ComposeService, ctx: ServiceContext): Array<Record<string, unknown>> {
-  const out: Array<Record<string, unknown>> = [];
-  const seen = new Set<string>();
-  const add = (container: number, published: number | undefined, protocol: "TCP" | "UDP") => {
-    const key = `${container}/${protocol}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ port: container, ...(protocol === "UDP" ? { protocol } : {}), ...(published ? { forward: published } : {}) });
-  };
-  ((svc.ports ?? []) as Array<string | number | { target: number; published?: string | number; protocol?: string }>).forEach((p, i) => {
-    if (typeof p === "object") {
-      const published = p.published === undefined ? undefined : Number(p.published);
-      add(p.target, Number.isInteger(published) ? published : undefined, p.protocol?.toLowerCase() === "udp" ? "UDP" : "TCP");
-      return;
-    }
-    const parsed = parsePortString(p);
-    if (!parsed) ctx.note(["ports", i], `not carried: ${JSON.stringify(p)} (port ranges are not supported); list each port`);
-    else add(parsed.container, parsed.published, parsed.protocol);
-  });
-  ((svc.expose ?? []) as Array<string | number>).forEach((p, i) => {
-    const parsed = parsePortString(p);
-    if (!parsed) ctx.note(["expose", i], `not carried: ${JSON.stringify(p)}; list each port`);
-    else add(parsed.container, undefined, parsed.protocol);
-  });
-  return out;
-}
-
-function mounts(
-  refs: unknown,
-  top: Record<string, { file?: string } | undefined>,
-  kind: "configs" | "secrets",
-  ctx: ServiceContext,
-  fromService: (p: string) => string,
-): { files: Record<string, string>; dir: string | undefined } {
-  const files: Record<string, string> = {};
-  let dir: string | undefined;
-  ((refs ?? []) as Array<string | { source: string; target?: string }>).forEach((ref, i) => {
-    const source = typeof ref === "string" ? ref : ref.source;
-    const def = top[source];
-    if (!def?.file) {
-      ctx.note([kind, i], `not carried: ${kind} ${JSON.stringify(source)} is not a file (external, environment or inline content)`);
-      return;
-    }
-    const target = typeof ref === "object" && ref.target ? ref.target : kind === "secrets" ? `/run/secrets/${source}` : `/${source}`;
-    const targetDir = target.startsWith("/") ? posix.dirname(target) : "/run/secrets";
-    if (dir !== undefined && dir !== targetDir) {
-      ctx.note([kind, i], `not carried: devup mounts a service's ${kind} in one folder (${dir}), and this one goes to ${targetDir}`);
-      return;
-    }
-    dir = targetDir;
-    files[posix.basename(target)] = fromService(def.file);
-  });
-  return { files, dir };
 }
 
 function healthcheck(svc: ComposeService, ctx: ServiceContext): Record<string, unknown> | undefined {
@@ -253,5 +233,6 @@ function healthcheck(svc: ComposeService, ctx: ServiceContext): Record<string, u
   if (timeout !== undefined) health.timeout = timeout;
   if (hc.retries !== undefined) health.failureThreshold = Math.max(1, hc.retries);
   if (grace !== undefined) health.startupGrace = grace;
+  if ((hc as Record<string, unknown>).start_interval !== undefined) ctx.note(["healthcheck", "start_interval"], "not needed: devup checks every second while the container starts");
   return health;
 }

@@ -1,4 +1,5 @@
 /** Compose value forms → devup's: durations, memory sizes, CPU counts, port strings, commands. */
+import { parse as parseShell } from "shell-quote";
 
 /** Compose durations ("1m30s", "10s", "500ms", "1h") → seconds. */
 export function composeDurationSeconds(value: string | number): number | undefined {
@@ -45,13 +46,23 @@ export function parsePortString(spec: string | number): ComposePort | undefined 
   return { container: Number(container), published: published ? Number(published) : undefined, protocol: proto.toLowerCase() === "udp" ? "UDP" : "TCP" };
 }
 
+/** Stands in for "$" while a command is split: compose does not expand variables there (interpolation already ran). */
+const DOLLAR = "\uE000";
+
 /**
- * A compose command string → argv. Compose splits it like a shell would; plain words are split
- * here, and anything with quotes, escapes or shell syntax runs through `sh -c` to keep its meaning.
+ * A compose command string → argv, split shell-words style as compose does (`postgres -c 'a=b'` →
+ * [postgres, -c, a=b]). A string with shell operators (`&&`, `|`, `;`, redirections) has no argv
+ * form; it runs through `sh -c` to keep its meaning, and `shell` says so.
  */
-export function commandToArgv(command: string | string[]): string[] {
-  if (Array.isArray(command)) return command.map(String);
-  return /["'\\$|&;<>()`*?]/.test(command) ? ["sh", "-c", command] : command.trim().split(/\s+/);
+export function commandToArgv(command: string | string[]): { argv: string[]; shell: boolean } {
+  if (Array.isArray(command)) return { argv: command.map(String), shell: false };
+  const words: string[] = [];
+  for (const entry of parseShell(command.replaceAll("$", DOLLAR))) {
+    if (typeof entry === "string") words.push(entry.replaceAll(DOLLAR, "$"));
+    else if ("pattern" in entry) words.push(entry.pattern.replaceAll(DOLLAR, "$"));
+    else return { argv: ["sh", "-c", command], shell: true };
+  }
+  return { argv: words, shell: false };
 }
 
 /** A compose healthcheck `test` → a command for an exec probe, or undefined for NONE. */
