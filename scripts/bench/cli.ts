@@ -63,6 +63,7 @@ function generateProject(dir: string, services: number): void {
 
 summary("dev --version (node + CLI entry)", time(node, [cli, "--version"], 30), 150);
 summary("./dev --version (with the bash launcher)", time(join(root, "dev"), ["--version"], 30), 150);
+summary("dev --help (loads only the command table)", time(node, [cli, "--help"], 30), 150);
 
 const dir = mkdtempSync(join(tmpdir(), "devup-bench-"));
 try {

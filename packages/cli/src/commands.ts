@@ -16,6 +16,8 @@ export interface CommandSpec {
   name: string;
   summary: string;
   usage: string;
+  /** Positional arguments in order, as named in `usage`; a trailing "?" marks an optional one, a trailing "..." before it (last only) any number. None when absent. */
+  args?: readonly string[];
   options: Record<string, OptionSpec>;
   load: () => Promise<{ default: CommandRun }>;
 }
@@ -24,6 +26,13 @@ export const globalOptions: Record<string, OptionSpec> = {
   output: { type: "string", short: "o", value: "FORMAT", default: "text", description: "text, or json for NDJSON events on stdout" },
   cwd: { type: "string", short: "C", value: "DIR", description: "run as if started in DIR" },
   help: { type: "boolean", short: "h", description: "show help" },
+  version: { type: "boolean", short: "v", description: "print the version" },
+};
+
+/** Command groups: the first word of multi-word commands (`dev env clone`), with what `dev <group> --help` says. */
+export const groups: Record<string, string> = {
+  env: "environments of this project: copy one into a new namespace, or move the images one runs into another",
+  import: "turn another tool's files into dev.yaml and services/*/service.yaml",
 };
 
 const env: OptionSpec = { type: "string", short: "e", value: "NAME", description: "environment overlay to use (default: local)" };
@@ -102,6 +111,7 @@ export const commands: CommandSpec[] = [
     name: "logs",
     summary: "logs of a service's pods (or of all services), prefixed by service and pod",
     usage: "dev logs [SERVICE] [-f] [--tail N] [--fields] [--raw]",
+    args: ["SERVICE?"],
     options: {
       env,
       follow: { type: "boolean", short: "f", description: "keep streaming, including pods that start later" },
@@ -116,6 +126,7 @@ export const commands: CommandSpec[] = [
     name: "rollback",
     summary: "redeploy a service's previous revision (image and config) from its deploy history in the cluster; --list shows the history",
     usage: "dev rollback SERVICE [--to N] [--list] [--env NAME] [--timeout SECONDS]",
+    args: ["SERVICE"],
     options: {
       env,
       to: { type: "string", value: "N", description: "the revision to redeploy (default: the last ready one before the current)" },
@@ -129,6 +140,7 @@ export const commands: CommandSpec[] = [
     name: "env clone",
     summary: "add environment TO to dev.yaml as a copy of FROM's overlay and deploy the images FROM runs into TO's namespace",
     usage: "dev env clone FROM TO [--yes] [--allow-context NAME] [--timeout SECONDS]",
+    args: ["FROM", "TO"],
     options: { yes, "allow-context": allowContext, timeout },
     load: () => import("./commands/env-clone.ts"),
   },
@@ -136,6 +148,7 @@ export const commands: CommandSpec[] = [
     name: "env promote",
     summary: "deploy the exact image references running in FROM into TO (with TO's overlay) and wait until ready",
     usage: "dev env promote FROM TO [--yes] [--allow-context NAME] [--timeout SECONDS]",
+    args: ["FROM", "TO"],
     options: { yes, "allow-context": allowContext, timeout },
     load: () => import("./commands/env-promote.ts"),
   },
@@ -167,7 +180,8 @@ export const commands: CommandSpec[] = [
   {
     name: "import compose",
     summary: "turn a docker-compose.yml into dev.yaml and services/*/service.yaml",
-    usage: "dev import compose [FILE|DIR]... [--force]",
+    usage: "dev import compose [FILE|DIR...] [--force]",
+    args: ["FILE|DIR...?"],
     options: { force },
     load: () => import("./commands/import-compose.ts"),
   },

@@ -17,6 +17,6 @@ export type CommandRun = (ctx: CommandContext) => Promise<void>;
 /** A positive number of seconds from a string option (e.g. `--timeout 300`), else a usage error. */
 export function secondsOption(ctx: CommandContext, option: string, fallback: number): number {
   const value = Number(ctx.options[option] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new DevupError("usage", `--${option} must be a number of seconds, not ${JSON.stringify(ctx.options[option])}`);
+  if (!Number.isFinite(value) || value <= 0) throw new DevupError("usage", `--${option} must be a number of seconds, not ${JSON.stringify(ctx.options[option])}`, { hint: `for example --${option} ${fallback}` });
   return value;
 }

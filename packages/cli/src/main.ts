@@ -12,7 +12,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 const args = process.argv.slice(2);
-if (args[0] === "--version" || args[0] === "-v") {
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
   process.stdout.write(`devup ${version}\n`);
 } else {

@@ -14,10 +14,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function dev(args: string[], cwd: string): Promise<CliResult> {
+/** Runs `dev ...args --cwd cwd` in-process; without `cwd`, the line is run exactly as given. */
+export async function dev(args: string[], cwd?: string): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
-  const code = await run([...args, "--cwd", cwd], {
+  const code = await run(cwd === undefined ? args : [...args, "--cwd", cwd], {
     stdout: { write: (c: string) => (stdout += c) },
     stderr: { write: (c: string) => (stderr += c) },
   });

@@ -140,3 +140,5 @@ export function formatErrorReport(report: ErrorReport): string {
   if (report.stack) lines.push(report.stack);
   return lines.join("\n");
 }
+
+export { didYouMean } from "./suggest.ts";

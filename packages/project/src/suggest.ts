@@ -1,20 +1,5 @@
-import { distance } from "fastest-levenshtein";
-
-/** The closest candidate to `word`, when it is close enough to be a likely typo. */
-export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  const lower = word.toLowerCase();
-  for (const c of candidates) {
-    const d = distance(lower, c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  const allowed = Math.max(2, Math.floor(word.length / 3));
-  return best !== undefined && bestDistance <= allowed ? best : undefined;
-}
+// One "did you mean" for the spec and the command line: it lives in @devup/errors (which the CLI loads without the spec's dependencies).
+export { didYouMean } from "@devup/errors";
 
 export function quoteList(items: readonly string[]): string {
   return items.map((i) => JSON.stringify(i)).join(", ");
