@@ -1,6 +1,6 @@
 /** The I/O edge of the spec: find the project, read its spec files, and a ProjectFs over the real disk. */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { DevupError } from "@devup/errors";
 import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
@@ -55,6 +55,7 @@ export function readProjectSources(root: string): ProjectSources {
 /** ProjectFs over the real disk, paths relative to `root`. Git-tracked files are listed once. */
 export function nodeProjectFs(root: string): ProjectFs {
   let tracked: Set<string> | undefined;
+  let realRoot: string | undefined;
   const abs = (p: string) => resolve(root, p);
   return {
     readFile(p) {
@@ -65,6 +66,17 @@ export function nodeProjectFs(root: string): ProjectFs {
       }
     },
     exists: (p) => existsSync(abs(p)),
+    realPath(p) {
+      let real: string;
+      try {
+        realRoot ??= realpathSync(root);
+        real = realpathSync(abs(p));
+      } catch {
+        return undefined;
+      }
+      const rel = relative(realRoot, real);
+      return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? real : toPosix(rel) || ".";
+    },
     isTracked(p) {
       if (!tracked) {
         // One `git ls-files` per load; node's own execFileSync keeps this off the CLI's start-up path
