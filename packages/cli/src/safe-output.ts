@@ -30,7 +30,7 @@ function writeFailed(what: string, cause: unknown): DevupError {
     ENOSPC: "no space left on the device",
   };
   const reason = reasons[errno(cause) ?? ""] ?? (cause instanceof Error ? cause.message : String(cause));
-  return new DevupError("writeFailed", `cannot write ${what}: ${reason}`, { cause, hint: "choose another folder with --out, or fix the folder's permissions" });
+  return new DevupError("writeFailed", `cannot write ${what}: ${reason}`, { cause, hint: "check the folder's permissions and free space, or write somewhere else" });
 }
 
 async function lstatOrUndefined(path: string) {
@@ -127,7 +127,7 @@ export async function writeInto(dir: string, name: string, content: string, mode
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    if (errno(error) === "EISDIR" || errno(error) === "ENOTEMPTY") throw new DevupError("usage", `will not replace the folder ${path} with a file`, { hint: "move it away, or choose another folder with --out" });
+    if (errno(error) === "EISDIR" || errno(error) === "ENOTEMPTY") throw new DevupError("usage", `will not replace the folder ${path} with a file`, { hint: "move it away and run again" });
     throw writeFailed(path, error);
   }
   return "wrote";

@@ -13,12 +13,12 @@ export type Confined =
   | { ok: false; message: string };
 
 /** Whether a root-relative path (as `ProjectFs.realPath` returns it) is inside the project. */
-export function insideProject(path: string): boolean {
+function insideProject(path: string): boolean {
   return !(path === ".." || path.startsWith("../") || posix.isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path));
 }
 
 /** `a/b` + `../c` → `a/c`; never leaves a leading "./" or a trailing "/". */
-export function joinPath(dir: string, rel: string): string {
+function joinPath(dir: string, rel: string): string {
   return posix.normalize(posix.join(dir, rel)).replace(/\/$/, "") || ".";
 }
 
