@@ -24,7 +24,7 @@ describe("spec paths stay inside the project (memoryFs)", () => {
     const { errors, value } = check("image: nginx:1\nconfig:\n  files:\n    index.html: ../../../../../../../etc/passwd\n");
     expect(value).toBeUndefined();
     expect(errors).toEqual([
-      'services/web/service.yaml:4:17: error: services.web.config.files["index.html"]: config file "../../../../../../../etc/passwd" leaves the project (it resolves to "../../../../../etc/passwd" from the project root); devup reads nothing outside the folder of dev.yaml: copy the file into the project',
+      'services/web/service.yaml:4:17: error: services.web.config.files["index.html"]: config file "../../../../../../../etc/passwd" leaves the project (it resolves to "../../../../../etc/passwd" from the project root); devup reads nothing outside the folder of dev.yaml: move or copy it into the project',
     ]);
   });
 
@@ -44,7 +44,7 @@ describe("spec paths stay inside the project (memoryFs)", () => {
   it("names the symlink and its target when a link inside the project points outside", () => {
     const { errors } = check("image: nginx:1\nconfig:\n  files:\n    index.html: conf/index.html\n", {}, { "services/web/conf": "/etc" });
     expect(errors).toEqual([
-      'services/web/service.yaml:4:17: error: services.web.config.files["index.html"]: config file "conf/index.html" (through "services/web/conf"): "services/web/conf" is a symlink to "/etc", outside the project; devup follows no symlink out of the folder of dev.yaml: copy the file into the project instead',
+      'services/web/service.yaml:4:17: error: services.web.config.files["index.html"]: config file "conf/index.html" (through "services/web/conf"): "services/web/conf" is a symlink to "/etc", outside the project; devup follows no symlink out of the folder of dev.yaml: copy what it points at into the project instead',
     ]);
   });
 
@@ -62,8 +62,8 @@ describe("spec paths stay inside the project (memoryFs)", () => {
   it("a build context that is a symlink out of the project is refused and nothing under it is read", () => {
     const { errors } = check("build:\n  context: src\nsync:\n  - from: src/app\n    to: /app\n", {}, { "services/web/src": "../../../../home/me/big-tree" });
     expect(errors).toEqual([
-      'services/web/service.yaml:2:12: error: services.web.build.context: build context "src": "services/web/src" is a symlink to "../../home/me/big-tree", outside the project; devup follows no symlink out of the folder of dev.yaml: copy the file into the project instead',
-      'services/web/service.yaml:4:11: error: services.web.sync[0].from: sync path "src/app" (through "services/web/src"): "services/web/src" is a symlink to "../../home/me/big-tree", outside the project; devup follows no symlink out of the folder of dev.yaml: copy the file into the project instead',
+      'services/web/service.yaml:2:12: error: services.web.build.context: build context "src": "services/web/src" is a symlink to "../../home/me/big-tree", outside the project; devup follows no symlink out of the folder of dev.yaml: copy what it points at into the project instead',
+      'services/web/service.yaml:4:11: error: services.web.sync[0].from: sync path "src/app" (through "services/web/src"): "services/web/src" is a symlink to "../../home/me/big-tree", outside the project; devup follows no symlink out of the folder of dev.yaml: copy what it points at into the project instead',
     ]);
   });
 });
@@ -100,8 +100,8 @@ describe("spec paths stay inside the project (real files and symlinks)", () => {
     const result = loadProject(root);
     expect(result.value).toBeUndefined();
     expect(result.errors.map(formatDiagnostic)).toEqual([
-      'services/web/service.yaml:4:12: error: services.web.config.files["a.env"]: config file "../../../users/secret.env" leaves the project (it resolves to "../users/secret.env" from the project root); devup reads nothing outside the folder of dev.yaml: copy the file into the project',
-      `services/web/service.yaml:5:12: error: services.web.config.files["b.env"]: config file "conf/b.env": "services/web/conf/b.env" is a symlink to ${JSON.stringify(join(outside, "secret.env"))}, outside the project; devup follows no symlink out of the folder of dev.yaml: copy the file into the project instead`,
+      'services/web/service.yaml:4:12: error: services.web.config.files["a.env"]: config file "../../../users/secret.env" leaves the project (it resolves to "../users/secret.env" from the project root); devup reads nothing outside the folder of dev.yaml: move or copy it into the project',
+      `services/web/service.yaml:5:12: error: services.web.config.files["b.env"]: config file "conf/b.env": "services/web/conf/b.env" is a symlink to ${JSON.stringify(join(outside, "secret.env"))}, outside the project; devup follows no symlink out of the folder of dev.yaml: copy what it points at into the project instead`,
     ]);
     expect(JSON.stringify(result)).not.toContain("hunter2");
   });
@@ -117,5 +117,24 @@ describe("spec paths stay inside the project (real files and symlinks)", () => {
     const ok = loadProject(fixed.root);
     expect(ok.errors).toEqual([]);
     expect(ok.value?.services[0]?.config?.files["app.conf"]).toEqual({ source: "services/web/shared/app.conf", content: "port=1\n" });
+  });
+
+  it("servicesDir and the service files themselves stay inside: a symlinked service folder pointing out is not read", async () => {
+    const { root, outside } = await project({ "dev.yaml": "name: shop\nservicesDir: apps\n", "apps/web/service.yaml": "image: nginx:1\n" }, { "apps/evil": "$OUTSIDE" });
+    await writeFile(join(outside, "service.yaml"), "image: evil:1\nenv: { X: hunter2 }\n");
+    const result = loadProject(root);
+    expect(result.errors.map(formatDiagnostic)).toEqual([
+      `apps/evil/service.yaml:1:1: error: service file "apps/evil/service.yaml" (through "apps/evil"): "apps/evil" is a symlink to ${JSON.stringify(outside)}, outside the project; devup follows no symlink out of the folder of dev.yaml: copy what it points at into the project instead`,
+    ]);
+    expect(JSON.stringify(result)).not.toContain("hunter2");
+
+    const up = await project({ "dev.yaml": "name: shop\nservicesDir: ../users\n" });
+    await mkdir(join(up.outside, "web"));
+    await writeFile(join(up.outside, "web/service.yaml"), "image: evil:1\n");
+    const r = loadProject(up.root);
+    expect(r.sources.serviceFiles).toEqual([]);
+    expect(r.errors.map(formatDiagnostic)).toEqual([
+      'dev.yaml:2:14: error: servicesDir: servicesDir "../users" leaves the project (it resolves to "../users" from the project root); devup reads nothing outside the folder of dev.yaml: move or copy it into the project',
+    ]);
   });
 });

@@ -33,7 +33,7 @@ export function confinePath(fs: ProjectFs, dir: string, rel: string, what: strin
   }
   const path = joinPath(dir, rel.replaceAll("\\", "/"));
   if (!insideProject(path)) {
-    return { ok: false, message: `${what} ${shown} leaves the project (it resolves to ${JSON.stringify(path)} from the project root); devup reads nothing outside the folder of dev.yaml: copy the file into the project` };
+    return { ok: false, message: `${what} ${shown} leaves the project (it resolves to ${JSON.stringify(path)} from the project root); devup reads nothing outside the folder of dev.yaml: move or copy it into the project` };
   }
   const real = fs.realPath(path);
   if (real === undefined || insideProject(real)) return { ok: true, path };
@@ -46,7 +46,7 @@ export function confinePath(fs: ProjectFs, dir: string, rel: string, what: strin
       const through = link === path ? "" : ` (through ${JSON.stringify(link)})`;
       return {
         ok: false,
-        message: `${what} ${shown}${through}: ${JSON.stringify(link)} is a symlink to ${JSON.stringify(target)}, outside the project; devup follows no symlink out of the folder of dev.yaml: copy the file into the project instead`,
+        message: `${what} ${shown}${through}: ${JSON.stringify(link)} is a symlink to ${JSON.stringify(target)}, outside the project; devup follows no symlink out of the folder of dev.yaml: copy what it points at into the project instead`,
       };
     }
   }

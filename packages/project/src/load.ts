@@ -4,8 +4,9 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { DevupError } from "@devup/errors";
 import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
-import type { ValidationResult } from "./diagnostics.ts";
+import type { Diagnostic, ValidationResult } from "./diagnostics.ts";
 import type { ProjectFs } from "./fs.ts";
+import { confinePath } from "./confine.ts";
 import type { ResolvedProject } from "./model.ts";
 import { validateProject, type ProjectSources, type ValidateOptions } from "./validate.ts";
 
@@ -42,14 +43,21 @@ export function readProjectSources(root: string): ProjectSources {
     // Syntax errors are reported by validation, with their position.
   }
   const serviceFiles = [];
+  const problems: Diagnostic[] = [];
+  const fs = nodeProjectFs(root);
   const dir = join(root, servicesDir);
-  if (existsSync(dir) && statSync(dir).isDirectory()) {
+  // A servicesDir that leads out of the project is not read (validation reports it at its line).
+  if (confinePath(fs, ".", servicesDir, "servicesDir").ok && existsSync(dir) && statSync(dir).isDirectory()) {
     for (const name of readdirSync(dir).sort()) {
       const file = join(dir, name, SERVICE_FILE);
-      if (existsSync(file)) serviceFiles.push({ path: toPosix(relative(root, file)), text: readFileSync(file, "utf8") });
+      if (!existsSync(file)) continue;
+      const path = toPosix(relative(root, file));
+      const confined = confinePath(fs, ".", path, "service file");
+      if (confined.ok) serviceFiles.push({ path, text: readFileSync(file, "utf8") });
+      else problems.push({ severity: "error", file: path, line: 1, column: 1, path: "", message: confined.message });
     }
   }
-  return { root, devFile: { path: DEV_FILE, text: devText }, serviceFiles };
+  return { root, devFile: { path: DEV_FILE, text: devText }, serviceFiles, problems };
 }
 
 /** ProjectFs over the real disk, paths relative to `root`. Git-tracked files are listed once. */
