@@ -5,7 +5,7 @@ import { basename, dirname, join } from "node:path";
 import { DevupError } from "@devup/errors";
 import { formatDiagnostic, validateProject, nodeProjectFs, type GeneratedFile, type ProjectFs } from "@devup/project";
 import type { CommandContext } from "./context.ts";
-import { writeInto } from "./safe-output.ts";
+import { leadsOutOf, writeInto } from "./safe-output.ts";
 
 /** Where `--force` keeps what it replaces, relative to the project root. */
 const BACKUP_DIR = ".devup/backup";
@@ -15,6 +15,8 @@ const BACKUP_DIR = ".devup/backup";
  * a symlink is kept as a symlink (never followed). Returns the backup folder, relative to `root`.
  */
 async function backUp(root: string, paths: readonly string[], now = new Date()): Promise<string> {
+  const out = await leadsOutOf(join(root, BACKUP_DIR), root);
+  if (out !== undefined) throw new DevupError("usage", `will not keep backups in ${BACKUP_DIR}: a symlink on the way leads out of the project (to ${out}); nothing was written`, { hint: "remove the symlink and run again" });
   const stamp = now.toISOString().replace(/[:.]/g, "-");
   let rel = `${BACKUP_DIR}/${stamp}`;
   for (let n = 2; existsSync(join(root, rel)); n++) rel = `${BACKUP_DIR}/${stamp}-${n}`;
@@ -44,6 +46,12 @@ export async function writeNewFiles(ctx: CommandContext, root: string, files: re
       details: existing.map((f) => f.path),
       hint: "move them away, or run again with --force to overwrite them (a copy of each is kept in .devup/backup/)",
     });
+  }
+  for (const f of files) {
+    const out = await leadsOutOf(join(root, dirname(f.path)), root);
+    if (out !== undefined) {
+      throw new DevupError("usage", `will not write ${f.path}: a symlink on the way leads out of the project (to ${out}); nothing was written`, { hint: "remove the symlink and run again" });
+    }
   }
   if (existing.length) {
     const dir = await backUp(root, existing.map((f) => f.path));

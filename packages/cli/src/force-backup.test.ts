@@ -66,4 +66,18 @@ describe("--force keeps what it replaces", () => {
     expect(r.code).toBe(1);
     expect(readdirSync(dir)).not.toContain(".devup");
   });
+
+  it("refuses to write through a symlinked services folder that leads out of the project", async () => {
+    const dir = await project();
+    const outside = await mkdtemp(join(tmpdir(), "devup-victim-"));
+    cleanups.push(() => rm(outside, { recursive: true, force: true }));
+    mkdirSync(join(dir, "api"));
+    writeFileSync(join(dir, "api/Dockerfile"), "FROM node:24-slim\nEXPOSE 8080\n");
+    symlinkSync(outside, join(dir, "services"));
+    const r = await dev(["init", "--force"], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error[E_USAGE]: will not write services/api/service.yaml: a symlink on the way leads out of the project (to ${join(outside, "api")}); nothing was written`);
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(["api", "services"]);
+  });
 });

@@ -100,6 +100,12 @@ describe("dev render output", () => {
     expect(linked.stderr).toContain("it is a symlink (devup never writes through one)");
     expect(readdirSync(elsewhere)).toEqual([]);
 
+    symlinkSync(elsewhere, join(dir, "k8s"));
+    const parent = await dev(["render"], dir);
+    expect(parent.code).toBe(2);
+    expect(parent.stderr).toContain(`will not write into k8s/local: a symlink on the way leads out of the project (to ${join(elsewhere, "local")})`);
+    expect(readdirSync(elsewhere)).toEqual([]);
+
     await mkdir(join(dir, "docs"));
     writeFileSync(join(dir, "docs/notes.yaml"), "mine: true\n");
     const foreign = await dev(["render", "--out", "docs"], dir);

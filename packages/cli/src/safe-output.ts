@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { dirname, isAbsolute, join, parse, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from "node:path";
 import { DevupError } from "@devup/errors";
 
 export const OUTPUT_MARKER = ".devup-render";
@@ -46,6 +46,30 @@ export async function readRegularFile(path: string): Promise<string | undefined>
   return st?.isFile() ? readFile(path, "utf8") : undefined;
 }
 
+const isInside = (path: string, folder: string) => {
+  const rel = relative(folder, path);
+  return rel === "" || !(rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel));
+};
+
+/** The real path of `dir`, or of its nearest existing ancestor joined with the missing rest. */
+async function realPathOfNearest(dir: string): Promise<string> {
+  let at = dir;
+  const rest: string[] = [];
+  for (;;) {
+    const real = await realpath(at).catch(() => undefined);
+    if (real !== undefined) return join(real, ...rest);
+    if (dirname(at) === at) return dir;
+    rest.unshift(basename(at));
+    at = dirname(at);
+  }
+}
+
+/** Where `path` (inside `project` as written) really leads when a symlink on the way takes it out of the project; else undefined. */
+export async function leadsOutOf(path: string, project: string): Promise<string | undefined> {
+  const real = await realPathOfNearest(path);
+  return isInside(real, await realpath(project).catch(() => project)) ? undefined : real;
+}
+
 /**
  * Creates `dir` and its missing parents one level at a time (`mkdir -p` in Node loops forever on
  * a path under /proc), each parent checked to be a folder.
@@ -76,19 +100,21 @@ async function makeDirs(dir: string, shown: string, refuse: (why: string) => Dev
 /**
  * Makes `dir` ready for devup's files or throws a DevupError that says why not: `/`, the home
  * folder, a symlink, something that is not a folder, or a folder holding files devup did not write.
- * `isOwnFile` tells a file devup wrote from the name and text of a regular file.
+ * `isOwnFile` tells a file devup wrote from the name and text of a regular file. A folder inside
+ * `project` must stay inside it once symlinks are followed (a planted `k8s -> ~/.config` is refused).
  */
-export async function claimOutputDir(dir: string, shown: string, isOwnFile: (name: string, text: string) => boolean): Promise<void> {
+export async function claimOutputDir(dir: string, shown: string, isOwnFile: (name: string, text: string) => boolean, project?: string): Promise<void> {
   const refuse = (why: string, hint = "choose an empty or new folder with --out") => new DevupError("usage", `will not write into ${shown}: ${why}`, { hint });
   const real = await realpath(dir).catch(() => dir);
   if (parse(real).root === real || parse(dir).root === dir) throw refuse("it is the root of the file system");
   const home = await realpath(homedir()).catch(() => homedir());
   if (real === home || dir === homedir()) throw refuse("it is your home folder");
   const st = await lstatOrUndefined(dir);
+  if (st?.isSymbolicLink()) throw refuse("it is a symlink (devup never writes through one)", "give the real folder with --out");
+  const leads = project !== undefined && isInside(dir, project) ? await leadsOutOf(dir, project) : undefined;
+  if (leads !== undefined) throw refuse(`a symlink on the way leads out of the project (to ${leads})`, "remove the symlink, or give the real folder with --out");
   if (st === undefined) {
     await makeDirs(dir, shown, refuse);
-  } else if (st.isSymbolicLink()) {
-    throw refuse("it is a symlink (devup never writes through one)", "give the real folder with --out");
   } else if (!st.isDirectory()) {
     throw refuse(st.isFile() ? "it is a file, not a folder" : "it is not a folder");
   } else {

@@ -21,7 +21,7 @@ export default async function render(ctx: CommandContext): Promise<void> {
   // Paths in the project relative to where the command runs; others as given.
   const shown = (path: string) => (relative(project.root, path).startsWith("..") ? path : relative(ctx.cwd, path) || ".");
   const ours = (name: string, text: string) => name.endsWith(".yaml") && text.startsWith(RENDER_HEADER);
-  await claimOutputDir(dir, shown(dir), ours);
+  await claimOutputDir(dir, shown(dir), ours, project.root);
   const files = renderFiles(objects, `dev.yaml (environment ${project.environment})`);
   const counts = { wrote: 0, unchanged: 0, removed: 0 };
   for (const [i, f] of files.entries()) {
