@@ -78,7 +78,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
     history: {
       async record(namespace, service, objects, d) {
         const labels = { [LABELS.project]: project.name, [LABELS.environment]: project.environment };
-        return (await recordRevision(needKube(), namespace, service, labels, { objects, trigger: d.trigger, outcome: d.outcome, at: new Date(d.at), message: d.message })).revision;
+        return (await recordRevision(needKube(), namespace, service, labels, { objects, trigger: d.trigger, outcome: d.outcome, at: new Date(d.at), message: d.message, hashKey: project.hashKey })).revision;
       },
     },
     sync: {

@@ -59,6 +59,8 @@ export function describeAction(action: Action, state: EngineState): string | und
       return `[${action.service}] synced ${action.files.length} file${action.files.length === 1 ? "" : "s"} into ${action.pods} pod${action.pods === 1 ? "" : "s"} in ${seconds(action.durationMs)}`;
     case "spec-invalid":
       return ["the spec is invalid; still running the last good version:", ...action.errors.map((e) => `  ${e}`)].join("\n");
+    case "spec-valid":
+      return `the spec is valid again (${action.files.join(", ")}); updating what changed`;
     case "ingress": {
       const routes = action.routes.map((r) => `  ${r.url} → ${r.service}`);
       if (action.status === "ready") return [`${action.message} in ${seconds(action.durationMs ?? 0)}`, ...routes].join("\n");

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from "node:path";
-import { DevupError } from "@devup/errors";
+import { DevupError, errorMessage } from "@devup/errors";
 
 export const OUTPUT_MARKER = ".devup-render";
 const MARKER_TEXT = "This folder is written by `dev render`: files that start with devup's header are replaced or removed on each run.\n";
@@ -29,7 +29,7 @@ function writeFailed(what: string, cause: unknown): DevupError {
     ENOENT: "the file system does not let a folder be created there",
     ENOSPC: "no space left on the device",
   };
-  const reason = reasons[errno(cause) ?? ""] ?? (cause instanceof Error ? cause.message : String(cause));
+  const reason = reasons[errno(cause) ?? ""] ?? errorMessage(cause);
   return new DevupError("writeFailed", `cannot write ${what}: ${reason}`, { cause, hint: "check the folder's permissions and free space, or write somewhere else" });
 }
 

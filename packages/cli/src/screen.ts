@@ -11,6 +11,7 @@ import type { LogSource, Tui } from "@devup/tui";
 import type { Output } from "./output.ts";
 import { logLineFormatter } from "./log-format.ts";
 import { describeAction } from "./printer.ts";
+import { errorMessage } from "@devup/errors";
 
 /** Whether `dev up` shows the screen: both ends are a terminal, text output, and not --no-tui. */
 export function wantsScreen(options: Record<string, unknown>, format: Output["format"]): boolean {
@@ -31,7 +32,7 @@ function clusterLogs(kube: () => Kube, project: ResolvedProject): LogSource {
         tailLines: 50,
         signal: controller.signal,
         onLine: (line) => onLine(line.pod, show(line.text).text),
-      }).catch((error: unknown) => onLine("", `(the logs of ${service} could not be read: ${error instanceof Error ? error.message : String(error)})`));
+      }).catch((error: unknown) => onLine("", `(the logs of ${service} could not be read: ${errorMessage(error)})`));
       return () => controller.abort();
     },
   };

@@ -43,8 +43,30 @@ describe("watchFilter", () => {
     expect(accept("services/api/src/cache.js", false)).toBe(true); // "cache/" means folders only
   });
 
+  it("keeps the files the spec reads, though .gitignore and .dockerignore exclude them (a secret edit must reach the pod)", () => {
+    const spec = "build: {}\nports:\n  - port: 8080\nconfig:\n  files: { app.json: config/app.json }\nsecrets:\n  envFile: secret.env\n  example: secret.env.example\n  files: { key.pem: private/key.pem }\n";
+    const all = { ...files, "services/api/service.yaml": spec, "services/api/config/app.json": "{}", "services/api/secret.env.example": "T=1\n", "services/api/private/key.pem": "k" };
+    const dir = mkdtempSync(join(tmpdir(), "devup-watch-secrets-"));
+    try {
+      mkdirSync(join(dir, "services/api"), { recursive: true });
+      writeFileSync(join(dir, "services/api/.dockerignore"), "*.env\nprivate\n");
+      writeFileSync(join(dir, ".gitignore"), "secret.env\nprivate/\n");
+      const p = validateProject({ root: dir, devFile: { path: "dev.yaml", text: "name: shop\n" }, serviceFiles: [{ path: "services/api/service.yaml", text: spec }] }, memoryFs(all));
+      expect(p.errors).toEqual([]);
+      const keep = watchFilter(p.value!);
+      expect(keep("services/api/secret.env", false)).toBe(true);
+      expect(keep("services/api/private", true)).toBe(true);
+      expect(keep("services/api/private/key.pem", false)).toBe(true);
+      expect(keep("services/api/config/app.json", false)).toBe(true);
+      expect(keep("services/api/other.env", false)).toBe(false); // still ignored: not read by the spec
+      expect(keep("services/api/private/other.pem", false)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("drops .git, node_modules and editor temp files", () => {
-    for (const p of ["services/api/node_modules/x/index.js", "services/api/.git/HEAD", "services/api/src/.a.js.swp", "services/api/src/a.js~", "services/api/src/4913", "services/api/src/.#a.js", "services/api/src/a.js.kate-swp", "services/api/.DS_Store"]) {
+    for (const p of ["services/api/src/sed8U2Ie7", "services/api/node_modules/x/index.js", "services/api/.git/HEAD", "services/api/src/.a.js.swp", "services/api/src/a.js~", "services/api/src/4913", "services/api/src/.#a.js", "services/api/src/a.js.kate-swp", "services/api/.DS_Store"]) {
       expect(accept(p, false), p).toBe(false);
     }
   });

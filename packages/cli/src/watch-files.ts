@@ -8,13 +8,17 @@ import { readFileSync } from "node:fs";
 import { basename, join, posix, relative, sep } from "node:path";
 import { ignoreMatcher } from "@devup/docker";
 import type { WatchPort } from "@devup/engine";
-import type { ResolvedProject } from "@devup/project";
+import { specInputs, type ResolvedProject } from "@devup/project";
 import { watch } from "chokidar";
 import ignore, { type Ignore } from "ignore";
 
 const ALWAYS_IGNORED = new Set([".git", "node_modules"]);
-/** vim swap and backup files, emacs lock and autosave files, JetBrains/VS Code/Kate temp files, vim's 4913 probe, macOS folder metadata. */
-const EDITOR_TEMP = /(^\.#)|(^#.*#$)|(~$)|(\.sw[a-px]$)|(^4913$)|(\.tmp$)|(___jb_(tmp|old)___$)|(\.kate-swp$)|(\.crswap$)|(^\.DS_Store$)/;
+/**
+ * vim swap and backup files, emacs lock and autosave files, JetBrains/VS Code/Kate temp files, vim's
+ * 4913 probe, macOS folder metadata, and `sed -i`'s temp file (sed + 6 random characters, renamed over
+ * the edited file a moment later: the rename is the change that matters).
+ */
+const EDITOR_TEMP = /(^\.#)|(^#.*#$)|(~$)|(\.sw[a-px]$)|(^4913$)|(\.tmp$)|(___jb_(tmp|old)___$)|(\.kate-swp$)|(\.crswap$)|(^\.DS_Store$)|(^sed[A-Za-z0-9]{6}$)/;
 
 interface Context {
   dir: string;
@@ -69,9 +73,12 @@ function gitIgnored(list: readonly GitIgnore[], rel: string, isDir: boolean | un
 export function watchFilter(project: ResolvedProject): (rel: string, isDir: boolean | undefined) => boolean {
   const contexts = project.services.flatMap((s) => (s.build ? [readContext(project.root, s.build.context)] : []));
   const gitignores = readGitignores(project.root, [...new Set(project.services.flatMap((s) => [s.dir, ...(s.build ? [s.build.context] : [])]))]);
-  const keep = new Set(["dev.yaml", ...project.services.map((s) => s.specFile), ...project.services.flatMap((s) => (s.build ? [s.build.dockerfile] : []))]);
+  // Spec files, Dockerfiles, and the files the spec reads (config, secrets — git-ignored secret.env included).
+  const keep = new Set(["dev.yaml", ...project.services.map((s) => s.specFile), ...project.services.flatMap((s) => (s.build ? [s.build.dockerfile] : [])), ...project.services.flatMap(specInputs)]);
+  // Folders on the way to those files: a git-ignored `secrets/` folder must not hide its secret files.
+  const keptFolders = new Set([...keep].flatMap((p) => p.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
   return (rel, isDir) => {
-    if (rel === "" || keep.has(rel)) return true;
+    if (rel === "" || keep.has(rel) || keptFolders.has(rel)) return true;
     const parts = rel.split("/");
     if (parts.some((p) => ALWAYS_IGNORED.has(p)) || EDITOR_TEMP.test(basename(rel))) return false;
     if (basename(rel) === "service.yaml") return true;
@@ -95,6 +102,8 @@ export const chokidarWatcher: WatchPort = {
       join(project.root, "dev.yaml"),
       ...project.services.map((s) => join(project.root, s.dir)),
       ...project.services.flatMap((s) => (s.build ? [join(project.root, s.build.context), join(project.root, s.build.dockerfile)] : [])),
+      // Their folders, not the files: a secret.env that does not exist yet is noticed when created.
+      ...project.services.flatMap(specInputs).map((p) => join(project.root, posix.dirname(p))),
     ];
     const watcher = watch([...new Set(paths)], {
       ignoreInitial: true,

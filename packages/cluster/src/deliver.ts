@@ -10,7 +10,7 @@
  * need a forced reload.
  * A context cluster: push to its registry.
  */
-import { DevupError, isDevupError } from "@devup/errors";
+import { DevupError, errorMessage, isDevupError } from "@devup/errors";
 import Docker from "dockerode";
 import { run } from "./exec.ts";
 import { kindNodes } from "./kind.ts";
@@ -162,7 +162,7 @@ async function deliverOne(
 
 function asClusterError(cause: unknown): DevupError {
   if (isDevupError(cause)) return cause;
-  return new DevupError("cluster", `image delivery failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  return new DevupError("cluster", `image delivery failed: ${errorMessage(cause)}`, { cause });
 }
 
 function unique(images: readonly string[]): string[] {

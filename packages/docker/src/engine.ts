@@ -1,7 +1,7 @@
 /**
  * The Docker engine connection: connect, check that it answers, ask whether an image exists.
  */
-import { DevupError } from "@devup/errors";
+import { DevupError, errorMessage } from "@devup/errors";
 import Docker from "dockerode";
 
 /** Where the engine is expected: DOCKER_HOST, else the default Unix socket. */
@@ -39,7 +39,7 @@ export async function pingDocker(docker: Docker, timeoutMs = 10_000): Promise<vo
     const ping = docker.ping.bind(docker) as unknown as (options: { abortSignal: AbortSignal }) => Promise<unknown>;
     await ping({ abortSignal: AbortSignal.timeout(timeoutMs) });
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorMessage(cause);
     throw new DevupError("docker", `the Docker engine does not answer at ${endpointOf(docker)}`, {
       hint: START_HINT,
       details: [reason],
@@ -66,7 +66,7 @@ function statusCode(error: unknown): number | undefined {
 
 /** A DevupError("docker") for a failed engine call, with the engine's own words as details. */
 export function dockerError(message: string, cause: unknown): DevupError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = errorMessage(cause);
   const unreachable = /ECONNREFUSED|ENOENT|EACCES|socket hang up/.test(reason);
   return new DevupError("docker", message, {
     hint: unreachable ? START_HINT : undefined,

@@ -3,7 +3,7 @@
  * (equal inputs hash ⇒ equal image, across runs and restarts), otherwise build, a few at a time.
  * One failed build does not stop the others; every request gets a result.
  */
-import { DevupError, isDevupError } from "@devup/errors";
+import { DevupError, errorMessage, isDevupError } from "@devup/errors";
 import type Docker from "dockerode";
 import { buildImage } from "./build.ts";
 import type { BuildInputs } from "./context.ts";
@@ -83,7 +83,7 @@ export async function ensureImages(docker: Docker, requests: readonly ImageReque
 
 function asBuildError(service: string, cause: unknown): DevupError {
   if (isDevupError(cause)) return cause;
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = errorMessage(cause);
   return new DevupError("build", `${service}: build failed: ${reason}`, { cause, details: [] });
 }
 

@@ -4,6 +4,7 @@
  */
 import { testJob, type KubeObject } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
+import { errorMessage } from "@devup/errors";
 
 export interface TestOutcome {
   succeeded: boolean;
@@ -60,7 +61,7 @@ export async function runTests(project: ResolvedProject, port: TestsPort, option
           waiting: (reason) => options.onEvent({ type: "test-waiting", service: s.name, reason }),
         });
       } catch (error) {
-        outcome = { succeeded: false, durationMs: 0, reason: `could not run the Job: ${error instanceof Error ? error.message : String(error)}`, tail: [] };
+        outcome = { succeeded: false, durationMs: 0, reason: `could not run the Job: ${errorMessage(error)}`, tail: [] };
       }
       options.onEvent({ type: "test-result", service: s.name, passed: outcome.succeeded, durationMs: outcome.durationMs, reason: outcome.reason });
       return { service: s.name, passed: outcome.succeeded, durationMs: outcome.durationMs, reason: outcome.reason, tail: outcome.tail };

@@ -75,6 +75,8 @@ export type Action =
   | { type: "forward"; service: string; forward: ForwardState }
   | { type: "synced"; service: string; files: string[]; pods: number; durationMs: number }
   | { type: "spec-invalid"; errors: string[] }
+  /** The spec loads again after an invalid edit (`files`: the edit that fixed it). */
+  | { type: "spec-valid"; files: string[] }
   /** The spec was edited: services added to it start pending, removed ones leave the state. */
   | { type: "services"; services: Array<{ name: string; replicas: number }> }
   | { type: "log"; level: "info" | "warn" | "error"; message: string }
@@ -147,6 +149,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
       return { ...state, ingress: { status: action.status, message: action.message, routes: action.routes } };
     case "build-line":
     case "spec-invalid":
+    case "spec-valid":
     case "applied":
     case "pruned":
     case "log":

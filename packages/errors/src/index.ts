@@ -95,7 +95,7 @@ export function toErrorReport(error: unknown, debug = false): ErrorReport {
       ...(debug && error.stack ? { stack: error.stack } : {}),
     };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return {
     code: ErrorCodes.internal.code,
     message: `internal error: ${message}`,
@@ -104,6 +104,33 @@ export function toErrorReport(error: unknown, debug = false): ErrorReport {
     exitCode: ExitCode.internal,
     ...(debug && error instanceof Error && error.stack ? { stack: error.stack } : {}),
   };
+}
+
+/**
+ * One line of text for anything thrown or rejected: an Error's message, a string as it is, the
+ * message or nested error of an error-like object (a WebSocket ErrorEvent, an API client's error),
+ * its code, or a short JSON form — never "[object Object]".
+ */
+export function errorMessage(error: unknown, depth = 0): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === "string") return error || "an error without a message";
+  if (error === null || error === undefined) return "an unknown error";
+  if (typeof error === "symbol") return error.toString();
+  if (typeof error === "number" || typeof error === "boolean" || typeof error === "bigint") return String(error);
+  if (typeof error !== "object") return "an unknown error";
+  const o = error as { message?: unknown; error?: unknown; reason?: unknown; code?: unknown; type?: unknown; status?: unknown };
+  if (typeof o.message === "string" && o.message) return o.message;
+  if (depth < 3 && o.error !== undefined && o.error !== error) return errorMessage(o.error, depth + 1);
+  if (typeof o.reason === "string" && o.reason) return o.reason;
+  if (typeof o.code === "string" || typeof o.code === "number") return `error ${String(o.code)}`;
+  try {
+    const json = JSON.stringify(error);
+    if (json && json !== "{}") return json.length > 200 ? `${json.slice(0, 200)}…` : json;
+  } catch {
+    // circular: fall through
+  }
+  const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof o.type === "string" ? `a ${o.type} event` : `an unknown error${typeof name === "string" && name !== "Object" ? ` (${name})` : ""}`;
 }
 
 /** Human text for an error report, as the CLI prints it to stderr. */

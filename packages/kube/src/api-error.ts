@@ -2,7 +2,7 @@
  * Turning what the Kubernetes client throws (an ApiException carrying a Status body, or a network
  * error) into a DevupError that names the object and says what the API server said.
  */
-import { DevupError, isDevupError } from "@devup/errors";
+import { DevupError, errorMessage, isDevupError } from "@devup/errors";
 
 interface StatusCause {
   field?: string;
@@ -76,7 +76,7 @@ function networkCode(error: unknown): string | undefined {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { createServer } from "node:net";
 import type { Server, Socket } from "node:net";
-import { DevupError } from "@devup/errors";
+import { DevupError, errorMessage } from "@devup/errors";
 import { pipeConnection } from "./forward-connection.ts";
 import type { Target } from "./forward-connection.ts";
 import { choosePod } from "./forward-target.ts";
@@ -153,7 +153,7 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
         if (lastPod === target.pod) lastPod = undefined;
       },
     }).catch((error: unknown) => {
-      connectionError = `a connection failed: ${error instanceof Error ? error.message : String(error)}`;
+      connectionError = `a connection failed: ${errorMessage(error)}`;
       setState("error", connectionError);
     });
   }

@@ -1,4 +1,5 @@
 // The pure side of the deploy history: revisions from applied objects, dedup, limits, rollback choice.
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { appendRevision, HISTORY_LIMIT, parseHistory, rollbackTarget, secretDataHash, type Revision } from "./history.ts";
 import type { KubeObject } from "./types.ts";
@@ -12,16 +13,33 @@ function objects(image: string, config = "v1", secret = "s3cr3t"): KubeObject[] 
 }
 
 function deploy(history: Revision[], image: string, outcome: "ready" | "failed" = "ready", trigger = ["dev up"], config = "v1"): Revision[] {
-  return appendRevision(history, { objects: objects(image, config), trigger, outcome, at: new Date(Date.UTC(2026, 0, 1, 0, history.length)) }).history;
+  return appendRevision(history, { objects: objects(image, config), trigger, outcome, at: new Date(Date.UTC(2026, 0, 1, 0, history.length)), hashKey: KEY }).history;
 }
 
+const KEY = "a".repeat(64);
+
 describe("deploy history", () => {
+  it("keys the secret hash: another key gives another hash, no key keeps none", () => {
+    const secret = { data: { TOKEN: Buffer.from("s3cr3t").toString("base64") } };
+    const mine = secretDataHash(secret, KEY);
+    expect(mine).toMatch(/^[0-9a-f]{16}$/);
+    expect(secretDataHash(secret, "b".repeat(64))).not.toBe(mine);
+    expect(secretDataHash({ data: { TOKEN: Buffer.from("other").toString("base64") } }, KEY)).not.toBe(mine);
+    // The plain hash a guesser would compute from a candidate value must not match.
+    const plain = createHash("sha256").update(`TOKEN\0${secret.data.TOKEN}\0`).digest("hex").slice(0, 16);
+    expect(mine).not.toBe(plain);
+    expect(secretDataHash(secret, undefined)).toBeUndefined();
+    const [r] = appendRevision([], { objects: objects("shop-users:a"), trigger: ["dev up"], outcome: "ready", at: new Date(0) }).history;
+    expect(r!.secretHash).toBeUndefined();
+  });
+
   it("keeps the image, hashes and the objects but never a secret value", () => {
     const [r] = deploy([], "shop-users:a");
     expect(r).toMatchObject({ revision: 1, image: "shop-users:a", outcome: "ready", trigger: ["dev up"], at: "2026-01-01T00:00:00.000Z" });
     expect(r!.objects.map((o) => o.kind)).toEqual(["ConfigMap", "Deployment"]);
     expect(r!.configHash).toMatch(/^[0-9a-f]{16}$/);
-    expect(r!.secretHash).toBe(secretDataHash({ stringData: { TOKEN: "s3cr3t" } }));
+    expect(r!.secretHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(r!.secretHash).toBe(secretDataHash({ stringData: { TOKEN: "s3cr3t" } }, KEY));
     const text = JSON.stringify(r);
     expect(text).not.toContain("s3cr3t");
     expect(text).not.toContain(Buffer.from("s3cr3t").toString("base64"));

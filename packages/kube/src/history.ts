@@ -5,7 +5,7 @@
  * config and the secrets, what triggered the deploy and how it ended. Secret values are never
  * stored: a rollback uses the current Secret.
  */
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { DevupError } from "@devup/errors";
 import { httpStatus, kubeError } from "./api-error.ts";
 import type { Kube } from "./kube.ts";
@@ -53,6 +53,8 @@ export interface RecordRequest {
   outcome: Outcome;
   at: Date;
   message?: string | undefined;
+  /** The project's key for secret hashes (`ResolvedProject.hashKey`); without it no secret hash is kept. */
+  hashKey?: string | undefined;
 }
 
 export const historyName = (service: string): string => `devup-history-${service}`;
@@ -64,15 +66,26 @@ function hashEntries(data: Record<string, unknown> | undefined): string | undefi
   return h.digest("hex").slice(0, 16);
 }
 
-/** A hash of a Secret's data, the same for the object devup applies and the one the API returns. */
-export function secretDataHash(secret: { data?: Record<string, string> | undefined; stringData?: Record<string, string> | undefined }): string | undefined {
+/**
+ * A keyed hash of a Secret's data, the same for the object devup applies and the one the API returns.
+ * Keyed (HMAC with the machine's private key) so that the history ConfigMap, readable by more people
+ * than the Secret, does not let a weak secret value be guessed offline.
+ */
+export function secretDataHash(
+  secret: { data?: Record<string, string> | undefined; stringData?: Record<string, string> | undefined },
+  hashKey: string | undefined,
+): string | undefined {
+  if (!hashKey) return undefined;
   const data: Record<string, string> = { ...secret.data };
   for (const [k, v] of Object.entries(secret.stringData ?? {})) data[k] = Buffer.from(v, "utf8").toString("base64");
-  return Object.keys(data).length ? hashEntries(data) : undefined;
+  if (Object.keys(data).length === 0) return undefined;
+  const h = createHmac("sha256", hashKey);
+  for (const [k, v] of Object.entries(data).sort(([a], [b]) => a.localeCompare(b))) h.update(`${k}\0${v}\0`);
+  return h.digest("hex").slice(0, 16);
 }
 
 /** The revision a set of applied objects makes (without number, time, trigger and outcome). */
-function revisionContent(objects: readonly KubeObject[]): Pick<Revision, "image" | "configHash" | "secretHash" | "digest" | "objects"> {
+function revisionContent(objects: readonly KubeObject[], hashKey: string | undefined): Pick<Revision, "image" | "configHash" | "secretHash" | "digest" | "objects"> {
   const kept = objects.filter((o) => o.kind !== "Secret" && o.kind !== "Namespace");
   const deployment = kept.find((o) => o.kind === "Deployment") as { spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } } } | undefined;
   const configMap = kept.find((o) => o.kind === "ConfigMap") as { data?: Record<string, string> } | undefined;
@@ -80,7 +93,7 @@ function revisionContent(objects: readonly KubeObject[]): Pick<Revision, "image"
   return {
     image: deployment?.spec?.template?.spec?.containers?.[0]?.image ?? "?",
     configHash: hashEntries(configMap?.data),
-    secretHash: secret ? secretDataHash(secret) : undefined,
+    secretHash: secret ? secretDataHash(secret, hashKey) : undefined,
     digest: createHash("sha256").update(JSON.stringify(kept)).digest("hex").slice(0, 16),
     objects: kept,
   };
@@ -91,7 +104,7 @@ function revisionContent(objects: readonly KubeObject[]): Pick<Revision, "image"
  * that revision (time, trigger, outcome) instead of adding one, as Kubernetes reuses a ReplicaSet.
  */
 export function appendRevision(history: readonly Revision[], request: RecordRequest): { history: Revision[]; revision: Revision } {
-  const content = revisionContent(request.objects);
+  const content = revisionContent(request.objects, request.hashKey);
   const sorted = [...history].sort((a, b) => a.revision - b.revision);
   const latest = sorted.at(-1);
   const entry = {

@@ -3,7 +3,7 @@
  * Everything else in this package takes a `Kube` as its first argument.
  */
 import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
-import { DevupError } from "@devup/errors";
+import { DevupError, errorMessage } from "@devup/errors";
 
 export interface Kube {
   /** The kubeconfig context every call goes to. */
@@ -33,7 +33,7 @@ export function createKube(options: KubeOptions = {}): Kube {
     else if (options.kubeconfigPath !== undefined) config.loadFromFile(options.kubeconfigPath);
     else config.loadFromDefault();
   } catch (error) {
-    throw new DevupError("kube", `could not read ${source}: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new DevupError("kube", `could not read ${source}: ${errorMessage(error)}`, {
       hint: "check that the file exists and is a valid kubeconfig (kubectl config view shows what it contains)",
       cause: error,
     });

@@ -69,7 +69,7 @@ describe("manifests for the samples", () => {
   });
 
   it("roll pods when config or secrets change, and never leak secrets when redacted", () => {
-    const project = sampleProject("local");
+    const project = { ...sampleProject("local"), hashKey: "k".repeat(64) };
     const before = buildObjects(project, images);
     const users = project.services.find((s) => s.name === "users")!;
     users.secrets!.values.API_TOKEN = "rotated";
@@ -82,6 +82,23 @@ describe("manifests for the samples", () => {
     expect(text).not.toContain("rotated");
     expect(text).not.toContain(Buffer.from("rotated").toString("base64"));
     expect(JSON.stringify(after)).toContain(Buffer.from("rotated").toString("base64"));
+  });
+
+  it("key the secrets' part of the config hash: no offline guess from the annotation", () => {
+    const hashOf = (p: ResolvedProject) =>
+      (buildObjects(p, images).find((o) => o.kind === "Deployment" && o.metadata.name === "users") as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } })
+        .spec.template.metadata.annotations["devup.dev/config-hash"];
+    const withValue = (value: string, hashKey?: string) => {
+      const p = { ...sampleProject("local"), hashKey };
+      p.services.find((s) => s.name === "users")!.secrets!.values.API_TOKEN = value;
+      return hashOf(p);
+    };
+    // Without the key, a guesser who knows the config could test candidate secrets against the
+    // annotation; so without a key the values are not hashed at all, only the names.
+    expect(withValue("guess-1")).toBe(withValue("guess-2"));
+    expect(withValue("guess-1", "a".repeat(64))).not.toBe(withValue("guess-2", "a".repeat(64)));
+    expect(withValue("guess-1", "a".repeat(64))).not.toBe(withValue("guess-1", "b".repeat(64)));
+    expect(withValue("guess-1", "a".repeat(64))).toBe(withValue("guess-1", "a".repeat(64)));
   });
 
   it("spread replicas across nodes and wire probes, env and mounts", () => {

@@ -1,5 +1,5 @@
 /** A service's Deployment: containers, env, probes, mounts, spread. */
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import type { HealthCheck, ResolvedHealth, ResolvedProject, ResolvedService } from "@devup/project";
 import { selectorLabels, serviceLabels } from "./labels.ts";
 import { ANNOTATIONS, type KubeObject } from "./types.ts";
@@ -7,8 +7,13 @@ import { ANNOTATIONS, type KubeObject } from "./types.ts";
 export const configMapName = (service: string) => `${service}-config`;
 export const secretName = (service: string) => `${service}-secrets`;
 
-/** A short hash of everything mounted or injected from config and secrets: pods roll when it changes. */
-export function configHash(service: ResolvedService): string {
+/**
+ * A short hash of everything mounted or injected from config and secrets: pods roll when it changes.
+ * Secret values enter only through an HMAC keyed with `project.hashKey` (the machine's private key), so
+ * the annotation, which rendered YAML and anyone reading pods can see, does not let a weak secret be
+ * guessed offline; without a key, only the secrets' names are hashed.
+ */
+export function configHash(service: ResolvedService, hashKey?: string): string {
   const h = createHash("sha256");
   const feed = (label: string, entries: Array<[string, string]>) => {
     for (const [k, v] of entries.sort(([a], [b]) => a.localeCompare(b))) h.update(`${label}\0${k}\0${v}\0`);
@@ -18,8 +23,9 @@ export function configHash(service: ResolvedService): string {
     feed("config-file", Object.entries(service.config.files).map(([k, f]) => [k, f.content]));
   }
   if (service.secrets) {
-    feed("secret", Object.entries(service.secrets.values));
-    feed("secret-file", Object.entries(service.secrets.files).map(([k, f]) => [k, f.content]));
+    const secret = (v: string) => (hashKey ? createHmac("sha256", hashKey).update(v).digest("hex") : "");
+    feed("secret", Object.entries(service.secrets.values).map(([k, v]) => [k, secret(v)]));
+    feed("secret-file", Object.entries(service.secrets.files).map(([k, f]) => [k, secret(f.content)]));
   }
   return h.digest("hex").slice(0, 16);
 }
@@ -116,7 +122,7 @@ export function deployment(project: ResolvedProject, service: ResolvedService, i
   const volumes = base.volumes;
   const container: Record<string, unknown> = { ...base.container, ...probes(service) };
   const podAnnotations: Record<string, string> = { ...service.annotations };
-  if (service.config || service.secrets) podAnnotations[ANNOTATIONS.configHash] = configHash(service);
+  if (service.config || service.secrets) podAnnotations[ANNOTATIONS.configHash] = configHash(service, project.hashKey);
   if (service.metrics) {
     podAnnotations["prometheus.io/scrape"] = "true";
     podAnnotations["prometheus.io/port"] = String(service.metrics.portNumber);

@@ -8,6 +8,7 @@ import type { Diagnostic, ValidationResult } from "./diagnostics.ts";
 import type { ProjectFs } from "./fs.ts";
 import { confinePath } from "./confine.ts";
 import type { ResolvedProject } from "./model.ts";
+import { machineHashKey } from "./hash-key.ts";
 import { validateProject, type ProjectSources, type ValidateOptions } from "./validate.ts";
 
 export const DEV_FILE = "dev.yaml";
@@ -113,5 +114,7 @@ export function loadProject(cwd: string, options: ValidateOptions = {}): LoadedP
   const root = findProjectRoot(cwd);
   const sources = readProjectSources(root);
   const fs = nodeProjectFs(root);
-  return { ...validateProject(sources, fs, options), root, sources, fs };
+  const result = validateProject(sources, fs, options);
+  const value = result.value && { ...result.value, hashKey: machineHashKey() };
+  return { ...result, value, root, sources, fs };
 }

@@ -38,6 +38,8 @@ export interface ResolvedSecrets {
   /** The env file the values came from, relative to the project root. */
   source: string | undefined;
   fromExample: boolean;
+  /** The env file the spec names (relative to the project root), whether or not it exists yet. */
+  envFile?: string | undefined;
 }
 
 export interface ResolvedResources {
@@ -108,6 +110,26 @@ export interface ResolvedProject {
   cluster: ResolvedCluster;
   /** Sorted by name. */
   services: ResolvedService[];
+  /**
+   * Key for hashes of secret values (config-hash annotation, deploy history), set by `loadProject`
+   * from the machine's key file; without it secret values are left out of those hashes. Never printed.
+   */
+  hashKey?: string | undefined;
+}
+
+/**
+ * Files a service's objects are made from besides its spec file (config files, the secrets env file
+ * — also while its example stands in —, secret files), relative to the project root. An edit to one
+ * changes the service's ConfigMap or Secret: the spec is planned again, whatever .gitignore says.
+ */
+export function specInputs(service: ResolvedService): string[] {
+  const files = new Set<string>();
+  for (const f of Object.values(service.config?.files ?? {})) files.add(f.source);
+  if (service.secrets) {
+    for (const p of [service.secrets.source, service.secrets.envFile]) if (p) files.add(p);
+    for (const f of Object.values(service.secrets.files)) files.add(f.source);
+  }
+  return [...files].sort();
 }
 
 /** Services in dependency layers: each layer depends only on earlier ones. Assumes no cycles. */

@@ -5,7 +5,8 @@ import { diagnosticAt } from "./origin.ts";
 import type { ServiceEntry } from "./resolve-service.ts";
 import { didYouMean } from "./suggest.ts";
 
-export function checkProject(services: readonly ResolvedService[], entries: ReadonlyMap<string, ServiceEntry>, diags: Diagnostic[]): void {
+/** `broken`: services whose own file has errors; references to them are not reported again. */
+export function checkProject(services: readonly ResolvedService[], entries: ReadonlyMap<string, ServiceEntry>, diags: Diagnostic[], broken: ReadonlySet<string> = new Set()): void {
   const origin = (name: string) => entries.get(name)!.origin;
 
   // dependsOn names known services.
@@ -13,7 +14,7 @@ export function checkProject(services: readonly ResolvedService[], entries: Read
   for (const s of services) {
     s.dependsOn.forEach((dep, i) => {
       if (dep === s.name) diags.push(diagnosticAt(origin(s.name), ["dependsOn", i], "a service cannot depend on itself"));
-      else if (!known.has(dep)) {
+      else if (!known.has(dep) && !broken.has(dep)) {
         const guess = didYouMean(dep, known);
         diags.push(diagnosticAt(origin(s.name), ["dependsOn", i], `depends on ${JSON.stringify(dep)}, but no service has that name${guess ? `; did you mean ${JSON.stringify(guess)}?` : ""}`));
       }

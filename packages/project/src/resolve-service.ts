@@ -117,8 +117,10 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     let values: Record<string, string> = {};
     let source: string | undefined;
     let fromExample = false;
+    let envFile: string | undefined;
     if (s.envFile) {
       const envPath = inProject(["secrets", "envFile"], dir, s.envFile, "secret file");
+      envFile = envPath;
       let text = envPath === undefined ? undefined : fs.readFile(envPath);
       source = envPath;
       const examplePath = text === undefined && s.example ? inProject(["secrets", "example"], dir, s.example, "secret example file") : undefined;
@@ -152,7 +154,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
         if (fs.isTracked(fileSource)) warn(["secrets", "files", name], `secret file ${JSON.stringify(fileSource)} is tracked by git; add it to .gitignore and run: git rm --cached ${fileSource}`);
       }
     }
-    secrets = { values, files, mountPath: s.mountPath, asEnv: s.asEnv, source, fromExample };
+    secrets = { values, files, mountPath: s.mountPath, asEnv: s.asEnv, source, fromExample, envFile };
   }
 
   // Environment: layers in precedence order (defaults, the service's own, the environment's), later wins.

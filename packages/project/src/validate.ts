@@ -55,7 +55,10 @@ export function validateProject(sources: ProjectSources, fs: ProjectFs, options:
     } else diags.push(...issuesToDiagnostics(result.error.issues, devOrigin, devParsed.value, DevFile));
   }
 
-  const entries = [...serviceFileEntries(sources.serviceFiles, diags), ...(dev && devParsed ? inlineEntries(dev, devParsed, diags) : [])];
+  // Services whose file has errors: reported there, and not reported again as missing by every
+  // reference to them (dependsOn, environment overlays).
+  const broken = new Set<string>();
+  const entries = [...serviceFileEntries(sources.serviceFiles, diags, broken), ...(dev && devParsed ? inlineEntries(dev, devParsed, diags) : [])];
   const byName = new Map<string, ServiceEntry>();
   for (const e of entries) {
     const first = byName.get(e.name);
@@ -77,7 +80,7 @@ export function validateProject(sources: ProjectSources, fs: ProjectFs, options:
   }
   for (const [envName, overlay] of Object.entries(dev.environments)) {
     for (const svc of Object.keys(overlay.services)) {
-      if (byName.has(svc)) continue;
+      if (byName.has(svc) || broken.has(svc)) continue;
       const guess = didYouMean(svc, byName.keys());
       diags.push(diagnosticAt(devOrigin, ["environments", envName, "services", svc], `no service is named ${JSON.stringify(svc)}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ""}`, { key: true }));
     }
@@ -96,7 +99,7 @@ export function validateProject(sources: ProjectSources, fs: ProjectFs, options:
       resolveService(entry, { env, replicas: own?.replicas, resources: own?.resources ?? entry.fields.resources ?? dev.defaults.resources }, fs, diags),
     );
   }
-  checkProject(services, byName, diags);
+  checkProject(services, byName, diags, broken);
 
   const clusterSettings = { ...dev.cluster, ...overlay?.cluster };
   const cluster: ResolvedCluster = {
@@ -123,19 +126,23 @@ export function validateProject(sources: ProjectSources, fs: ProjectFs, options:
   });
 }
 
-function serviceFileEntries(files: readonly SourceFile[], diags: Diagnostic[]): ServiceEntry[] {
+function serviceFileEntries(files: readonly SourceFile[], diags: Diagnostic[], broken: Set<string>): ServiceEntry[] {
   const entries: ServiceEntry[] = [];
   for (const file of files) {
     const { parsed, errors } = parseYaml(file);
     diags.push(...errors);
-    if (!parsed) continue;
     const dir = posix.dirname(file.path);
+    if (!parsed) {
+      broken.add(posix.basename(dir));
+      continue;
+    }
     const raw = parsed.value as { name?: unknown } | null;
     const name = raw && typeof raw === "object" && typeof raw.name === "string" ? raw.name : posix.basename(dir);
     const origin: Origin = { parsed, docPath: [], displayPath: ["services", name] };
     const result = ServiceFile.safeParse(parsed.value, { error: friendlyErrors });
     if (!result.success) {
       diags.push(...issuesToDiagnostics(result.error.issues, origin, parsed.value, ServiceFile));
+      broken.add(name);
       continue;
     }
     if (!result.data.name && !Name.safeParse(name).success) {

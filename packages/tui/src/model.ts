@@ -125,6 +125,7 @@ export class TuiModel {
     }
     // Project-wide news would only reach the all-services tail: the status bar says it too.
     if (action.type === "spec-invalid") this.notice = `the spec is invalid, still running the last good version: ${action.errors[0] ?? ""}${action.errors.length > 1 ? ` (+${action.errors.length - 1} more; t shows all)` : ""}`;
+    if (action.type === "spec-valid") this.notice = `the spec is valid again (${action.files.join(", ")})`;
     if (action.type === "pruned") this.notice = `removed from the cluster (no longer in the spec): ${action.objects.join(", ")}`;
     if (action.type === "cluster" || action.type === "services") this.#followLogs(state);
   }

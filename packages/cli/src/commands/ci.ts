@@ -2,7 +2,7 @@
  * `dev ci`: deploy without forwards or watching, wait until ready, run each service's test command
  * as a Job in the cluster, print a summary, and remove what it deployed unless `--keep`.
  */
-import { DevupError } from "@devup/errors";
+import { DevupError, errorMessage } from "@devup/errors";
 import { runTests, servicesWithTests, summaryTable, up, type TestEvent } from "@devup/engine";
 import { runJob } from "@devup/kube";
 import { secondsOption, type CommandContext } from "../context.ts";
@@ -76,7 +76,7 @@ export default async function ci(ctx: CommandContext): Promise<void> {
         const { removed, namespaceRemoved } = await removeWorkloads(connection.kube(), project, { waitMs: 120_000 });
         step("down", `ci: removed ${removed.length} objects${namespaceRemoved ? ` and the namespace ${project.namespace}` : ""}`);
       } catch (error) {
-        step("down", `ci: could not remove what it deployed (${error instanceof Error ? error.message : String(error)}); dev down tries again`);
+        step("down", `ci: could not remove what it deployed (${errorMessage(error)}); dev down tries again`);
       }
     }
   }

@@ -3,7 +3,7 @@ import { statfs } from "node:fs/promises";
 import { createServer } from "node:net";
 import { kindClusterStatus } from "@devup/cluster";
 import { connectDocker, pingDocker } from "@devup/docker";
-import { DevupError } from "@devup/errors";
+import { DevupError, errorMessage } from "@devup/errors";
 import { findProjectRoot, loadProject } from "@devup/project";
 import { execa } from "execa";
 import type { CommandContext } from "../context.ts";
@@ -42,7 +42,7 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
     const v = await docker.version();
     add({ name: "docker", outcome: "ok", detail: `Docker engine ${v.Version} answers` });
   } catch (error) {
-    add({ name: "docker", outcome: "fail", detail: error instanceof Error ? error.message : String(error), hint: "start Docker; on a machine devup sets up itself, scripts/cluster/ensure starts it" });
+    add({ name: "docker", outcome: "fail", detail: errorMessage(error), hint: "start Docker; on a machine devup sets up itself, scripts/cluster/ensure starts it" });
   }
 
   const kind = await findKind();
@@ -58,7 +58,7 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
     project = loadProject(ctx.cwd, { environment: typeof ctx.options.env === "string" ? ctx.options.env : undefined });
     add({ name: "spec", outcome: project.value ? "ok" : "fail", detail: project.value ? `${project.value.services.length} services, valid` : `${project.errors.length} errors`, hint: "dev validate lists them" });
   } catch (error) {
-    add({ name: "spec", outcome: "warn", detail: error instanceof Error ? error.message : String(error) });
+    add({ name: "spec", outcome: "warn", detail: errorMessage(error) });
   }
   const p = project?.value;
   let clusterExists = false;

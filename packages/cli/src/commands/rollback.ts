@@ -43,10 +43,10 @@ async function currentSecret(kube: Kube, namespace: string, service: string) {
   }
 }
 
-function secretsLine(target: Revision, current: { data: Record<string, string> } | undefined): string {
+function secretsLine(target: Revision, current: { data: Record<string, string> } | undefined, hashKey: string | undefined): string {
   if (!current && !target.secretHash) return "secrets: none";
   if (!current) return `secrets: revision ${target.revision} had secrets, but the Secret is gone now; run dev up to create it`;
-  const now = secretDataHash(current);
+  const now = secretDataHash(current, hashKey);
   const same = now === target.secretHash ? `the same as at revision ${target.revision}` : `they changed since revision ${target.revision}`;
   return `secrets: the current values are used (devup keeps no secret values in its history); ${same}`;
 }
@@ -67,7 +67,7 @@ export async function rollback(ctx: CommandContext, project: ResolvedProject, ku
       `  to ${describeRevision(target)}`,
       `  image: ${target.image}`,
       `  config: as at revision ${target.revision} (hash ${target.configHash ?? "none"})`,
-      `  ${secretsLine(target, secret)}`,
+      `  ${secretsLine(target, secret, project.hashKey)}`,
     ].join("\n"),
   });
   const started = Date.now();
@@ -86,11 +86,11 @@ export async function rollback(ctx: CommandContext, project: ResolvedProject, ku
       },
     });
   } catch (error) {
-    await recordRevision(kube, project.namespace, service, labels, { objects: recorded, trigger, outcome: "failed", at: new Date(), message: toErrorReport(error).message }).catch(() => undefined);
+    await recordRevision(kube, project.namespace, service, labels, { objects: recorded, trigger, outcome: "failed", at: new Date(), message: toErrorReport(error).message, hashKey: project.hashKey }).catch(() => undefined);
     throw error;
   }
   const readyMs = Date.now() - started;
-  const revision = await recordRevision(kube, project.namespace, service, labels, { objects: recorded, trigger, outcome: "ready", at: new Date() });
+  const revision = await recordRevision(kube, project.namespace, service, labels, { objects: recorded, trigger, outcome: "ready", at: new Date(), hashKey: project.hashKey });
   const how = await untilServing(kube, project.namespace, spec, timeoutMs);
   const servingMs = Date.now() - started;
   ctx.out.result({

@@ -158,6 +158,8 @@ function printWatch(out: Output, project: () => ResolvedProject, e: LocalWatchEv
     }
     case "spec-invalid":
       return out.info({ ...e, type, message: `the spec is invalid; the containers keep running as they are:\n  ${e.errors.join("\n  ")}` });
+    case "spec-valid":
+      return out.info({ ...e, type, message: `the spec is valid again (${e.files.join(", ")}); updating what changed` });
     case "services-changed":
       return out.info({
         ...e,

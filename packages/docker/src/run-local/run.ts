@@ -3,7 +3,7 @@
  * create the project network, start each container once its dependencies are healthy, and remove
  * everything again. Objects are found by label, so there is no state file.
  */
-import { DevupError } from "@devup/errors";
+import { DevupError, errorMessage } from "@devup/errors";
 import type Docker from "dockerode";
 import { dockerError } from "../engine.ts";
 import { packFiles } from "../tar.ts";
@@ -109,7 +109,7 @@ async function createAndStart(docker: Docker, plan: ContainerPlan): Promise<void
     }
     await container.start();
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorMessage(cause);
     if (/port is already allocated|address already in use/i.test(reason)) {
       throw new DevupError("portInUse", `${plan.service}: a port it publishes is already in use (${plan.urls.join(", ")})`, {
         hint: "stop what listens there (dev up's forwards, another run-local) or change ports[].forward in its service.yaml",

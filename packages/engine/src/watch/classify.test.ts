@@ -39,6 +39,25 @@ describe("classify", () => {
     expect(c.services.size).toBe(0);
   });
 
+  it("files the spec reads (config, secrets env file, secret files) re-plan, even where .dockerignore hides them", () => {
+    const r = validateFiles({
+      "dev.yaml": "name: shop\n",
+      "services/api/service.yaml":
+        "build: {}\nports:\n  - port: 8080\nconfig:\n  files: { app.json: config/app.json }\nsecrets:\n  envFile: secret.env\n  example: secret.env.example\n  files: { key.pem: keys/key.pem }\n",
+      "services/api/Dockerfile": "FROM node:24-slim\n",
+      "services/api/config/app.json": "{}",
+      "services/api/secret.env.example": "TOKEN=x\n",
+      "services/api/keys/key.pem": "k",
+    });
+    expect(r.errors).toEqual([]);
+    const inputs = ["services/api/config/app.json", "services/api/secret.env", "services/api/keys/key.pem"];
+    // secret.env does not exist yet (the example stands in): creating it must be noticed too.
+    const c = classify(r.value!, [...inputs, "services/api/secret.env.example"]);
+    expect(c.spec.sort()).toEqual([...inputs, "services/api/secret.env.example"].sort());
+    expect(c.services.size).toBe(0);
+    expect(classify(r.value!, ["services/api/server.js"]).services.get("api")?.kind).toBe("rebuild");
+  });
+
   it("merging: a rebuild wins over a sync and keeps every file", () => {
     const s = classify(p, ["services/api/src/a.js"]).services.get("api")!;
     expect(mergeChanges(s, { kind: "rebuild", files: ["services/api/Dockerfile"] })).toEqual({ kind: "rebuild", files: ["services/api/Dockerfile", "services/api/src/a.js"] });

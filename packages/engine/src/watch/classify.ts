@@ -4,7 +4,7 @@
  * sync of files that all fall under its sync rules.
  */
 import { posix } from "node:path";
-import type { ResolvedProject, ResolvedService, ResolvedSync } from "@devup/project";
+import { specInputs, type ResolvedProject, type ResolvedService, type ResolvedSync } from "@devup/project";
 
 export interface SyncFile {
   /** Relative to the project root. */
@@ -17,7 +17,10 @@ export interface SyncFile {
 export type ServiceChange = { kind: "rebuild"; files: string[] } | { kind: "sync"; files: SyncFile[] };
 
 export interface Classified {
-  /** Spec files that changed: the project must be loaded and validated again. */
+  /**
+   * Spec files, and files the spec reads (config files, secrets), that changed: the project must be
+   * loaded and validated again; a service whose resolved spec differs is updated.
+   */
   spec: string[];
   services: Map<string, ServiceChange>;
 }
@@ -38,10 +41,10 @@ function syncTarget(s: ResolvedService, path: string): SyncFile | undefined {
 }
 
 /** What one service needs for these changed files, or undefined when none of them is its input. */
-function classifyService(s: ResolvedService, paths: readonly string[]): ServiceChange | undefined {
+function classifyService(s: ResolvedService, paths: readonly string[], spec: ReadonlySet<string>): ServiceChange | undefined {
   if (!s.build) return undefined;
   const build = s.build;
-  const mine = paths.filter((p) => !isSpecFile(p) && (under(p, build.context) || p === build.dockerfile));
+  const mine = paths.filter((p) => !spec.has(p) && (under(p, build.context) || p === build.dockerfile));
   if (!mine.length) return undefined;
   const synced = mine.map((p) => (p === build.dockerfile ? undefined : syncTarget(s, p)));
   if (synced.every((f) => f !== undefined)) return { kind: "sync", files: synced };
@@ -49,12 +52,14 @@ function classifyService(s: ResolvedService, paths: readonly string[]): ServiceC
 }
 
 export function classify(project: ResolvedProject, paths: readonly string[]): Classified {
+  const inputs = new Set(project.services.flatMap(specInputs));
+  const spec = new Set(paths.filter((p) => isSpecFile(p) || inputs.has(p)));
   const services = new Map<string, ServiceChange>();
   for (const s of project.services) {
-    const change = classifyService(s, paths);
+    const change = classifyService(s, paths, spec);
     if (change) services.set(s.name, change);
   }
-  return { spec: paths.filter(isSpecFile), services };
+  return { spec: [...spec], services };
 }
 
 /** Two pending changes of one service as one: any rebuild wins; syncs add up (later wins per path). */

@@ -17,7 +17,7 @@ function project(replicas = 1): ResolvedProject {
   return r.value!;
 }
 
-function setup(options: { syncFails?: boolean; reload?: () => { project?: ResolvedProject; errors: string[] }; container?: () => string } = {}) {
+function setup(options: { syncFails?: boolean | (() => boolean); readyFails?: () => boolean; reload?: () => { project?: ResolvedProject; errors: string[] }; container?: () => string } = {}) {
   const p = project();
   const timer = fakeTimer();
   const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
@@ -33,11 +33,12 @@ function setup(options: { syncFails?: boolean; reload?: () => { project?: Resolv
       ensure: (reqs) => Promise.resolve(reqs.map((r) => (builds.push(r.service), { service: r.service, tag: r.tag, action: "built" as const, durationMs: 1 }))),
     },
     cluster: { ensure: () => Promise.resolve({ context: "c", created: false }), deliver: (imgs) => Promise.resolve(imgs.map((image) => ({ image, ref: image, action: "delivered" as const, durationMs: 1 }))) },
-    kube: { apply: (objects) => (applied.push(...objects), Promise.resolve()), prune: () => Promise.resolve([]), waitReady: () => Promise.resolve(), forward: () => Promise.reject(new Error("no")) },
+    kube: { apply: (objects) => (applied.push(...objects), Promise.resolve()), prune: () => Promise.resolve([]), waitReady: () => (options.readyFails?.() ? Promise.reject(new Error("users crashed: exit code 3")) : Promise.resolve()), forward: () => Promise.reject(new Error("no")) },
     sync: {
       sync: (r) => {
         syncs.push(r);
-        if (options.syncFails) return Promise.reject(new Error("no tar in the image"));
+        const fails = typeof options.syncFails === "function" ? options.syncFails() : options.syncFails;
+        if (fails) return Promise.reject(new Error("no tar in the image"));
         const key = options.container?.() ?? "pod-a/0";
         return Promise.resolve({ pods: r.skip?.has(key) ? 0 : 1, current: [key] });
       },
@@ -89,6 +90,34 @@ describe("watchProject", () => {
     t.timer.advance(2000);
     await t.w.idle();
     expect(t.actions).toContainEqual({ type: "log", level: "info", message: "[api] re-synced 1 file into 1 restarted or new pod" });
+    await t.w.close();
+  });
+
+  it("a failed update waits for the next change: no rebuild loop through re-syncs into a crashing pod", async () => {
+    let crashing = false;
+    const t = setup({ syncFails: () => crashing, readyFails: () => crashing });
+    t.emit("services/api/src/a.js"); // synced files pending from here on
+    t.timer.advance(200);
+    await t.w.idle();
+    crashing = true; // the next version crashes: its pods refuse the re-sync and never get ready
+    t.emit("services/api/Dockerfile");
+    t.timer.advance(200);
+    await t.w.idle();
+    expect(t.builds).toEqual(["api"]);
+    for (let i = 0; i < 10; i++) {
+      t.timer.advance(2000);
+      await new Promise((r) => setTimeout(r, 0));
+      await t.w.idle();
+    }
+    expect(t.builds).toEqual(["api"]); // at most one build per change
+    expect(t.actions).toContainEqual({ type: "log", level: "warn", message: "[api] waiting for the next change (or r) before trying again" });
+    crashing = false;
+    t.emit("services/api/Dockerfile"); // the fix
+    t.timer.advance(200);
+    await new Promise((r) => setTimeout(r, 0));
+    await t.w.idle();
+    expect(t.builds).toEqual(["api", "api"]);
+    expect(t.store.state.services.api!.phase).toBe("ready");
     await t.w.close();
   });
 
@@ -153,5 +182,9 @@ describe("watchProject", () => {
     await t.w.idle();
     expect(t.builds).toEqual(["api"]);
     expect(t.store.state.services.api!.replicas).toBe(2);
+    // The fix is announced once, after the errors (not at every later valid edit).
+    const types = t.actions.map((a) => a.type).filter((x) => x === "spec-invalid" || x === "spec-valid");
+    expect(types).toEqual(["spec-invalid", "spec-valid"]);
+    expect(t.actions).toContainEqual({ type: "spec-valid", files: ["services/api/service.yaml"] });
   });
 });

@@ -3,7 +3,7 @@
  * one update at a time per service; spec edits re-plan, and an invalid spec keeps what runs.
  */
 import { join } from "node:path";
-import { toErrorReport } from "@devup/errors";
+import { errorMessage, toErrorReport } from "@devup/errors";
 import { buildObjects } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { ForwardSet } from "../forwards.ts";
@@ -51,6 +51,9 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   const synced = new Map<string, Map<string, SyncFile>>();
   // The containers (pod uid/restart count) that hold those files.
   const current = new Map<string, Set<string>>();
+  // Services whose last update failed: they wait for the next change (or `r`) instead of retrying on
+  // their own — a re-sync into a crashing pod would otherwise rebuild, fail and re-sync again forever.
+  const held = new Set<string>();
 
   const reconcileForwards = () =>
     options.forwards?.reconcile(project, (name) => store.state.services[name]?.phase === "ready").catch((error: unknown) => {
@@ -64,9 +67,13 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     if (fresh) project = { ...project, services: project.services.map((x) => (x.name === name ? fresh : x)) };
     const ok = await updateService(project, ports, store, name, { trigger: files, now: () => timer.now(), started });
     if (ok) {
+      held.delete(name);
       synced.delete(name);
       current.delete(name);
       await reconcileForwards();
+    } else {
+      held.add(name);
+      store.dispatch({ type: "log", level: "warn", message: `[${name}] waiting for the next change (or r) before trying again` });
     }
   };
 
@@ -86,13 +93,13 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   /** Containers that restarted (or pods that are new) since the last sync get the synced files again. */
   const resync = async (name: string) => {
     const files = synced.get(name);
-    if (!ports.sync || !files?.size) return;
+    if (!ports.sync || !files?.size || held.has(name)) return;
     try {
       const r = await ports.sync.sync(syncRequest(name, files.values(), current.get(name) ?? new Set()));
       if (r.current) current.set(name, new Set(r.current));
       if (r.pods) store.dispatch({ type: "log", level: "info", message: `[${name}] re-synced ${files.size} file${files.size === 1 ? "" : "s"} into ${r.pods} restarted or new pod${r.pods === 1 ? "" : "s"}` });
     } catch (error) {
-      store.dispatch({ type: "log", level: "warn", message: `[${name}] a restarted pod could not get the synced files again (${error instanceof Error ? error.message : String(error)}); rebuilding so it does not run stale code` });
+      store.dispatch({ type: "log", level: "warn", message: `[${name}] a restarted pod could not get the synced files again (${errorMessage(error)}); rebuilding so it does not run stale code` });
       await rebuild(name, [...files.keys()]);
     }
   };
@@ -114,7 +121,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       if (r.current) current.set(name, new Set(r.current));
       store.dispatch({ type: "synced", service: name, files: files.map((f) => f.path), pods: r.pods, durationMs: timer.now() - start });
     } catch (error) {
-      store.dispatch({ type: "log", level: "warn", message: `[${name}] sync failed (${error instanceof Error ? error.message : String(error)}); rebuilding instead` });
+      store.dispatch({ type: "log", level: "warn", message: `[${name}] sync failed (${errorMessage(error)}); rebuilding instead` });
       await rebuild(name, files.map((f) => f.path), true);
     }
   };
@@ -122,17 +129,23 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   const queue = new ServiceQueue<ServiceChange>((name, change) => (change.kind === "sync" ? sync(name, change.files) : rebuild(name, change.files)), mergeChanges);
 
   let watcher: { close(): Promise<void> } | undefined;
+  let invalid = false;
   const replan = async (specFiles: string[]) => {
     const loaded = options.reload();
     if (!loaded.project) {
+      invalid = true;
       store.dispatch({ type: "spec-invalid", errors: loaded.errors });
       return;
     }
+    if (invalid) store.dispatch({ type: "spec-valid", files: specFiles });
+    invalid = false;
     const before = project;
     project = loaded.project;
     store.dispatch({ type: "services", services: project.services.map((s) => ({ name: s.name, replicas: s.replicas })) });
     for (const s of project.services) {
-      if (!same(before.services.find((x) => x.name === s.name), s)) queue.schedule(s.name, { kind: "rebuild", files: specFiles });
+      if (same(before.services.find((x) => x.name === s.name), s)) continue;
+      held.delete(s.name);
+      queue.schedule(s.name, { kind: "rebuild", files: specFiles });
     }
     if (project.services.length < before.services.length || project.services.some((s) => !before.services.find((b) => b.name === s.name))) {
       const images = Object.fromEntries(project.services.map((s) => [s.name, store.state.services[s.name]?.image ?? s.image ?? "devup.invalid/unbuilt:pending"]));
@@ -147,7 +160,10 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   const coalescer = new Coalescer(
     (paths) => {
       const { spec, services } = classify(project, paths);
-      for (const [name, change] of services) queue.schedule(name, change);
+      for (const [name, change] of services) {
+        held.delete(name);
+        queue.schedule(name, change);
+      }
       if (spec.length) {
         replan(spec).catch((error: unknown) => store.dispatch({ type: "log", level: "error", message: `re-planning after ${spec.join(", ")} failed: ${toErrorReport(error).message}` }));
       }
@@ -168,7 +184,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
 
   let resyncHandle: unknown;
   const tick = () => {
-    for (const name of synced.keys()) if (!queue.busy(name)) queue.schedule(name, { kind: "sync", files: [] });
+    for (const name of synced.keys()) if (!queue.busy(name) && !held.has(name)) queue.schedule(name, { kind: "sync", files: [] });
     resyncHandle = timer.set(tick, options.resyncMs ?? 2000);
   };
   resyncHandle = timer.set(tick, options.resyncMs ?? 2000);
@@ -179,6 +195,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       const s = project.services.find((x) => x.name === name);
       const say = (message: string) => store.dispatch({ type: "log", level: "info", message: `[${name}] ${message}` });
       if (!s?.build) return say("has no build: nothing to rebuild or sync");
+      held.delete(name);
       if (kind === "rebuild") return queue.schedule(name, { kind: "rebuild", files: ["rebuild requested"] });
       const files = [...(synced.get(name)?.values() ?? [])];
       if (!files.length) return say(s.sync.length ? "nothing to sync: no synced file changed since the last build" : "has no sync rules (r rebuilds)");

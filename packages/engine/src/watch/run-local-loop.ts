@@ -12,6 +12,7 @@ import { classify, mergeChanges, type ServiceChange, type SyncFile } from "./cla
 import { Coalescer } from "./coalesce.ts";
 import { ServiceQueue } from "./queue.ts";
 import { realTimer, type Timer } from "./timer.ts";
+import { errorMessage } from "@devup/errors";
 
 export interface LocalSyncWork {
   /** `local` is absolute; a missing file is deleted in the container. */
@@ -34,6 +35,7 @@ export type LocalWatchEvent =
   | { type: "rebuilt"; service: string; trigger: string[]; image: string; built: boolean; durationMs: number }
   | { type: "update-failed"; service: string; trigger: string[]; error: unknown }
   | { type: "spec-invalid"; errors: string[] }
+  | { type: "spec-valid"; files: string[] }
   | { type: "services-changed"; added: string[]; removed: string[] };
 
 export interface LocalWatchOptions {
@@ -108,9 +110,15 @@ export function watchLocal(initial: ResolvedProject, port: LocalUpdatePort, opti
   const queue = new ServiceQueue<ServiceChange>((name, change) => (change.kind === "sync" ? sync(name, change.files) : rebuild(name, change.files)), mergeChanges);
 
   let watcher: { close(): Promise<void> } | undefined;
+  let invalid = false;
   const replan = async (specFiles: string[]) => {
     const loaded = options.reload();
-    if (!loaded.project) return emit({ type: "spec-invalid", errors: loaded.errors });
+    if (!loaded.project) {
+      invalid = true;
+      return emit({ type: "spec-invalid", errors: loaded.errors });
+    }
+    if (invalid) emit({ type: "spec-valid", files: specFiles });
+    invalid = false;
     const before = project;
     const next = loaded.project;
     const added = next.services.filter((s) => !before.services.some((b) => b.name === s.name)).map((s) => s.name);
@@ -131,7 +139,7 @@ export function watchLocal(initial: ResolvedProject, port: LocalUpdatePort, opti
     (paths) => {
       const { spec, services } = classify(project, paths);
       for (const [name, change] of services) queue.schedule(name, change);
-      if (spec.length) void replan(spec).catch((error: unknown) => emit({ type: "spec-invalid", errors: [error instanceof Error ? error.message : String(error)] }));
+      if (spec.length) void replan(spec).catch((error: unknown) => emit({ type: "spec-invalid", errors: [errorMessage(error)] }));
     },
     { timer, quietMs: options.quietMs, maxWaitMs: options.maxWaitMs },
   );
