@@ -71,6 +71,9 @@ describe("dev render output", () => {
     expect(existsSync(join(dir, "k8s/local/20-secret-users-secrets.yaml"))).toBe(true);
     expect((await dev(["render", "--out", "out"], join(dir, "services/users"))).code).toBe(0);
     expect(existsSync(join(dir, "out/.devup-render"))).toBe(true);
+    const above = await dev(["render", "--out", "../../up"], join(dir, "services/users"));
+    expect(above.code).toBe(2);
+    expect(above.stderr).toContain("error[E_USAGE]: --out ../../up leaves the project: a relative --out is taken from the project root");
   });
 
   it("refuses the home folder, a file, a symlinked folder and a folder it does not own, writing nothing", async () => {

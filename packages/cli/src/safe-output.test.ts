@@ -26,5 +26,6 @@ describe("claimOutputDir", () => {
   it("resolves a relative --out against the project root, an absolute one as given", () => {
     expect(resolveOutDir("/work/shop", "k8s/local")).toBe("/work/shop/k8s/local");
     expect(resolveOutDir("/work/shop", "/tmp/out")).toBe("/tmp/out");
+    expect(() => resolveOutDir("/work/shop", "../../dev.yaml")).toThrow("--out ../../dev.yaml leaves the project: a relative --out is taken from the project root (/work/shop)");
   });
 });

@@ -14,9 +14,23 @@ import { DevupError, errorMessage } from "@devup/errors";
 export const OUTPUT_MARKER = ".devup-render";
 const MARKER_TEXT = "This folder is written by `dev render`: files that start with devup's header are replaced or removed on each run.\n";
 
-/** `--out` against the project root unless absolute (never the current folder: a service folder is a build context). */
+const isInside = (path: string, folder: string) => {
+  const rel = relative(folder, path);
+  return rel === "" || !(rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel));
+};
+
+/**
+ * `--out` against the project root unless absolute (never the current folder: a service folder is a
+ * build context). A relative one must stay inside the project: `../x` from a service folder would
+ * otherwise land above the project.
+ */
 export function resolveOutDir(root: string, out: string): string {
-  return isAbsolute(out) ? resolve(out) : resolve(root, out);
+  if (isAbsolute(out)) return resolve(out);
+  const dir = resolve(root, out);
+  if (!isInside(dir, root)) {
+    throw new DevupError("usage", `--out ${out} leaves the project: a relative --out is taken from the project root (${root})`, { hint: "give a folder inside the project, or an absolute path to write elsewhere" });
+  }
+  return dir;
 }
 
 const errno = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code;
@@ -45,11 +59,6 @@ export async function readRegularFile(path: string): Promise<string | undefined>
   const st = await lstat(path).catch(() => undefined);
   return st?.isFile() ? readFile(path, "utf8") : undefined;
 }
-
-const isInside = (path: string, folder: string) => {
-  const rel = relative(folder, path);
-  return rel === "" || !(rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel));
-};
 
 /** The real path of `dir`, or of its nearest existing ancestor joined with the missing rest. */
 async function realPathOfNearest(dir: string): Promise<string> {
