@@ -165,7 +165,7 @@ export const commands: CommandSpec[] = [
     usage: "dev render [--env NAME] [--out DIR|-] [--include-secrets]",
     options: {
       env,
-      out: { type: "string", value: "DIR", description: 'output folder (default: k8s/<env>); "-" writes one YAML stream to stdout' },
+      out: { type: "string", value: "DIR", description: 'output folder, relative to the project root (default: k8s/<env>); only a new, empty or devup-written folder; "-" writes one YAML stream to stdout' },
       "include-secrets": { type: "boolean", description: "write real secret values instead of <redacted>" },
     },
     load: () => import("./commands/render.ts"),

@@ -9,7 +9,7 @@ import type { Readable } from "node:stream";
 import { DevupError } from "@devup/errors";
 import type Docker from "dockerode";
 import { createBuildProgress } from "./build-progress.ts";
-import { hashBuildInputs, listContextFiles, type BuildInputs } from "./context.ts";
+import { hashBuildInputs, listContextFiles, readDockerignore, type BuildInputs } from "./context.ts";
 import { dockerError } from "./engine.ts";
 import { packFiles, type MemoryEntry } from "./tar.ts";
 
@@ -117,7 +117,7 @@ async function buildContext(inputs: BuildInputs): Promise<{ tar: Readable; docke
   const content = await readFile(inputs.dockerfile).catch((cause: unknown) => {
     throw new DevupError("build", `cannot read the Dockerfile ${inputs.dockerfile}`, { cause, details: [String(cause)] });
   });
-  const ignore = files.includes(".dockerignore") ? await readFile(`${inputs.context}/.dockerignore`, "utf8") : "";
+  const ignore = (await readDockerignore(inputs.context)) ?? "";
   const extras: MemoryEntry[] = [
     { name: OUTSIDE_DOCKERFILE, content },
     { name: ".dockerignore", content: Buffer.from(`${ignore}\n${OUTSIDE_DOCKERFILE}\n.dockerignore\n`) },

@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -44,5 +44,22 @@ describe("build context", () => {
     expect(executable).not.toBe(base);
     await writeFile(join(dir, "src/server.js"), "console.log(2)\n");
     expect(await hashBuildInputs(inputs())).not.toBe(executable);
+  });
+
+  it("follows no symlink out of the context: links are hashed as links, a symlinked .dockerignore is not read", async () => {
+    const outside = await mkdtemp(join(tmpdir(), "devup-outside-"));
+    try {
+      await writeFile(join(outside, "ignore"), "src\n");
+      await writeFile(join(outside, "passwd"), "root:x:0:0\n");
+      await symlink(join(outside, "passwd"), join(dir, "passwd"));
+      const before = await hashBuildInputs(inputs());
+      await writeFile(join(outside, "passwd"), "root:x:0:0:changed\n");
+      expect(await hashBuildInputs(inputs())).toBe(before);
+      await unlink(join(dir, ".dockerignore"));
+      await symlink(join(outside, "ignore"), join(dir, ".dockerignore"));
+      expect(await listContextFiles(dir)).toContain("src/server.js");
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });

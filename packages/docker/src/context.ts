@@ -35,8 +35,15 @@ export function ignoreMatcher(dockerignoreText: string | undefined): IgnoreMatch
   return { ignores: (p) => ig.ignores(p), hasExceptions: patterns.some((p) => p.trim().startsWith("!")) };
 }
 
+/** A context's .dockerignore text, read only when it is a regular file: a symlink is never followed out of the context. */
+export async function readDockerignore(context: string): Promise<string | undefined> {
+  const path = join(context, ".dockerignore");
+  const st = await lstat(path).catch(() => undefined);
+  return st?.isFile() ? readFile(path, "utf8") : undefined;
+}
+
 async function readIgnore(context: string): Promise<IgnoreMatcher> {
-  return ignoreMatcher(await readFile(join(context, ".dockerignore"), "utf8").catch(() => undefined));
+  return ignoreMatcher(await readDockerignore(context));
 }
 
 /** Context files (relative, "/"-separated, sorted) that Docker would send, .dockerignore applied. */

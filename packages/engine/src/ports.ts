@@ -77,8 +77,8 @@ export interface KubePort {
 export interface SyncRequest {
   namespace: string;
   service: string;
-  /** `local` is absolute; when it no longer exists, `to` is deleted in the container. */
-  files: ReadonlyArray<{ local: string; to: string }>;
+  /** `local` is absolute; when it no longer exists, `to` is deleted in the container. `within`: its sync rule's folder, which it must not leave through a symlink. */
+  files: ReadonlyArray<{ local: string; to: string; within?: string | undefined }>;
   /** After the copy: commands to run in each container, and whether to restart its process. */
   run: ReadonlyArray<readonly string[]>;
   restart: boolean;

@@ -22,6 +22,7 @@ export const ErrorCodes = {
   composeInvalid: { code: "E_COMPOSE_INVALID", exit: ExitCode.invalidInput },
   fileExists: { code: "E_FILE_EXISTS", exit: ExitCode.failure },
   notFound: { code: "E_NOT_FOUND", exit: ExitCode.failure },
+  writeFailed: { code: "E_WRITE_FAILED", exit: ExitCode.failure },
   command: { code: "E_COMMAND_FAILED", exit: ExitCode.failure },
   docker: { code: "E_DOCKER", exit: ExitCode.failure },
   build: { code: "E_BUILD_FAILED", exit: ExitCode.failure },

@@ -1,5 +1,7 @@
 /** The files of a live update as one tar archive, entries named by their container path (no leading "/"), for `tar -x -C /`. */
-import { readFile, stat } from "node:fs/promises";
+import { lstat, readFile, readlink, realpath } from "node:fs/promises";
+import { isAbsolute, relative, sep } from "node:path";
+import { DevupError } from "@devup/errors";
 import { pack } from "tar-stream";
 
 export interface SyncEntry {
@@ -7,22 +9,46 @@ export interface SyncEntry {
   local: string;
   /** Absolute path in the container. */
   to: string;
+  /** The sync rule's folder (absolute): the file must really be inside it once symlinks are followed. */
+  within?: string | undefined;
 }
 
-/** The archive of the files that exist, and the container paths of those that were deleted. */
+async function leadsOut(local: string, within: string): Promise<string | undefined> {
+  const [real, root] = await Promise.all([realpath(local), realpath(within)]);
+  const rel = relative(root, real);
+  return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? real : undefined;
+}
+
+/**
+ * The archive of the files that exist, and the container paths of those that were deleted.
+ * Symlinks go as symlinks (like the build context): no link is followed, so nothing outside the
+ * sync folder is read; a file reached through a symlinked folder that leads out is refused.
+ */
 export async function syncArchive(files: readonly SyncEntry[]): Promise<{ tar: Buffer; deleted: string[]; copied: number }> {
   const p = pack();
   const deleted: string[] = [];
   let copied = 0;
   for (const f of files) {
-    const st = await stat(f.local).catch(() => undefined);
+    const st = await lstat(f.local).catch(() => undefined);
     if (!st) {
       deleted.push(f.to);
       continue;
     }
+    const name = f.to.replace(/^\/+/, "");
+    if (st.isSymbolicLink()) {
+      p.entry({ name, type: "symlink", linkname: await readlink(f.local), mtime: st.mtime });
+      copied++;
+      continue;
+    }
     if (!st.isFile()) continue;
+    const outside = f.within === undefined ? undefined : await leadsOut(f.local, f.within);
+    if (outside !== undefined) {
+      throw new DevupError("specInvalid", `${f.local} is not synced: a symlinked folder on its way leads out of the sync folder ${f.within} (to ${outside})`, {
+        hint: "devup copies nothing from outside the project; replace the symlinked folder with the files themselves",
+      });
+    }
     // Only file entries: folder entries would reset the owner and mode of folders in the image.
-    p.entry({ name: f.to.replace(/^\/+/, ""), mode: st.mode & 0o777, mtime: st.mtime, size: st.size }, await readFile(f.local));
+    p.entry({ name, mode: st.mode & 0o777, mtime: st.mtime, size: st.size }, await readFile(f.local));
     copied++;
   }
   p.finalize();

@@ -1,11 +1,12 @@
 /** The I/O edge of the spec: find the project, read its spec files, and a ProjectFs over the real disk. */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { DevupError } from "@devup/errors";
 import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
-import type { ValidationResult } from "./diagnostics.ts";
+import type { Diagnostic, ValidationResult } from "./diagnostics.ts";
 import type { ProjectFs } from "./fs.ts";
+import { confinePath } from "./confine.ts";
 import type { ResolvedProject } from "./model.ts";
 import { machineHashKey } from "./hash-key.ts";
 import { validateProject, type ProjectSources, type ValidateOptions } from "./validate.ts";
@@ -43,19 +44,27 @@ export function readProjectSources(root: string): ProjectSources {
     // Syntax errors are reported by validation, with their position.
   }
   const serviceFiles = [];
+  const problems: Diagnostic[] = [];
+  const fs = nodeProjectFs(root);
   const dir = join(root, servicesDir);
-  if (existsSync(dir) && statSync(dir).isDirectory()) {
+  // A servicesDir that leads out of the project is not read (validation reports it at its line).
+  if (confinePath(fs, ".", servicesDir, "servicesDir").ok && existsSync(dir) && statSync(dir).isDirectory()) {
     for (const name of readdirSync(dir).sort()) {
       const file = join(dir, name, SERVICE_FILE);
-      if (existsSync(file)) serviceFiles.push({ path: toPosix(relative(root, file)), text: readFileSync(file, "utf8") });
+      if (!existsSync(file)) continue;
+      const path = toPosix(relative(root, file));
+      const confined = confinePath(fs, ".", path, "service file");
+      if (confined.ok) serviceFiles.push({ path, text: readFileSync(file, "utf8") });
+      else problems.push({ severity: "error", file: path, line: 1, column: 1, path: "", message: confined.message });
     }
   }
-  return { root, devFile: { path: DEV_FILE, text: devText }, serviceFiles };
+  return { root, devFile: { path: DEV_FILE, text: devText }, serviceFiles, problems };
 }
 
 /** ProjectFs over the real disk, paths relative to `root`. Git-tracked files are listed once. */
 export function nodeProjectFs(root: string): ProjectFs {
   let tracked: Set<string> | undefined;
+  let realRoot: string | undefined;
   const abs = (p: string) => resolve(root, p);
   return {
     readFile(p) {
@@ -66,6 +75,17 @@ export function nodeProjectFs(root: string): ProjectFs {
       }
     },
     exists: (p) => existsSync(abs(p)),
+    realPath(p) {
+      let real: string;
+      try {
+        realRoot ??= realpathSync(root);
+        real = realpathSync(abs(p));
+      } catch {
+        return undefined;
+      }
+      const rel = relative(realRoot, real);
+      return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? real : toPosix(rel) || ".";
+    },
     isTracked(p) {
       if (!tracked) {
         // One `git ls-files` per load; node's own execFileSync keeps this off the CLI's start-up path

@@ -8,6 +8,7 @@ import { diagnosticAt, type Origin } from "./origin.ts";
 import type { EnvValue, Resources, ServiceFields } from "./schema.ts";
 import { didYouMean } from "./suggest.ts";
 import { durationSeconds } from "./duration.ts";
+import { confinePath } from "./confine.ts";
 
 export interface ServiceEntry {
   name: string;
@@ -30,11 +31,6 @@ export interface Overlay {
   resources?: Resources | undefined;
 }
 
-/** `a/b` + `../c` → `a/c`; never leaves a leading "./". */
-function joinPath(dir: string, rel: string): string {
-  return posix.normalize(posix.join(dir, rel)).replace(/\/$/, "") || ".";
-}
-
 function isInside(child: string, parent: string): boolean {
   if (parent === ".") return !child.startsWith("../") && child !== "..";
   return child === parent || child.startsWith(`${parent}/`);
@@ -55,17 +51,24 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
   const { fields: f, origin, dir } = entry;
   const error = (path: PathSegment[], message: string, key = false) => diags.push(diagnosticAt(origin, path, message, { key }));
   const warn = (path: PathSegment[], message: string) => diags.push(diagnosticAt(origin, path, message, { severity: "warning" }));
+  /** A spec path inside the project (confine.ts), or undefined with the error reported at `path`. */
+  const inProject = (path: PathSegment[], from: string, rel: string, what: string): string | undefined => {
+    const c = confinePath(fs, from, rel, what);
+    if (c.ok) return c.path;
+    error(path, c.message);
+    return undefined;
+  };
 
   // Image source.
   let build: ResolvedService["build"];
   if (f.build && f.image) error(["image"], "give either build or image, not both (image is for a prebuilt image)");
   if (!f.build && !f.image) error([], "the service has neither build nor image: add build (a Dockerfile to build) or image (a prebuilt image)");
   if (f.build && !f.image) {
-    const context = joinPath(dir, f.build.context);
-    const dockerfile = joinPath(context, f.build.dockerfile);
-    if (!fs.exists(context)) error(["build", "context"], `build context ${JSON.stringify(context)} does not exist; point it at the folder with the service's sources`);
-    else if (fs.readFile(dockerfile) === undefined) error(["build", "dockerfile"], `Dockerfile ${JSON.stringify(dockerfile)} not found; create it or set build.dockerfile`);
-    build = { context, dockerfile, args: f.build.args, target: f.build.target };
+    const context = inProject(["build", "context"], dir, f.build.context, "build context");
+    const dockerfile = context === undefined ? undefined : inProject(["build", "dockerfile"], context, f.build.dockerfile, "Dockerfile");
+    if (context !== undefined && !fs.exists(context)) error(["build", "context"], `build context ${JSON.stringify(context)} does not exist; point it at the folder with the service's sources`);
+    else if (dockerfile !== undefined && fs.readFile(dockerfile) === undefined) error(["build", "dockerfile"], `Dockerfile ${JSON.stringify(dockerfile)} not found; create it or set build.dockerfile`);
+    if (context !== undefined && dockerfile !== undefined) build = { context, dockerfile, args: f.build.args, target: f.build.target };
   }
 
   // Ports: default names, no duplicates.
@@ -98,7 +101,8 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
   if (f.config) {
     const files: Record<string, FileContent> = {};
     for (const [name, rel] of Object.entries(f.config.files)) {
-      const source = joinPath(dir, rel);
+      const source = inProject(["config", "files", name], dir, rel, "config file");
+      if (source === undefined) continue;
       const content = fs.readFile(source);
       if (content === undefined) error(["config", "files", name], `config file ${JSON.stringify(source)} not found`);
       else files[name] = { source, content };
@@ -113,12 +117,14 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     let values: Record<string, string> = {};
     let source: string | undefined;
     let fromExample = false;
+    let envFile: string | undefined;
     if (s.envFile) {
-      const envPath = joinPath(dir, s.envFile);
-      let text = fs.readFile(envPath);
+      const envPath = inProject(["secrets", "envFile"], dir, s.envFile, "secret file");
+      envFile = envPath;
+      let text = envPath === undefined ? undefined : fs.readFile(envPath);
       source = envPath;
-      if (text === undefined && s.example) {
-        const examplePath = joinPath(dir, s.example);
+      const examplePath = text === undefined && s.example ? inProject(["secrets", "example"], dir, s.example, "secret example file") : undefined;
+      if (envPath !== undefined && text === undefined && examplePath !== undefined) {
         text = fs.readFile(examplePath);
         if (text !== undefined) {
           fromExample = true;
@@ -126,7 +132,9 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
           warn(["secrets", "envFile"], `secret file ${JSON.stringify(envPath)} is missing; using the example ${JSON.stringify(examplePath)}. Copy it to ${posix.basename(envPath)} and put the real values there`);
         }
       }
-      if (text === undefined) {
+      if (envPath === undefined) {
+        // Reported above: the path leaves the project.
+      } else if (text === undefined) {
         error(["secrets", "envFile"], `secret file ${JSON.stringify(envPath)} not found; create it (KEY=value lines) and keep it out of git`);
       } else {
         values = parseEnv(text) as Record<string, string>;
@@ -137,7 +145,8 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     }
     const files: Record<string, FileContent> = {};
     for (const [name, rel] of Object.entries(s.files)) {
-      const fileSource = joinPath(dir, rel);
+      const fileSource = inProject(["secrets", "files", name], dir, rel, "secret file");
+      if (fileSource === undefined) continue;
       const content = fs.readFile(fileSource);
       if (content === undefined) error(["secrets", "files", name], `secret file ${JSON.stringify(fileSource)} not found`);
       else {
@@ -145,7 +154,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
         if (fs.isTracked(fileSource)) warn(["secrets", "files", name], `secret file ${JSON.stringify(fileSource)} is tracked by git; add it to .gitignore and run: git rm --cached ${fileSource}`);
       }
     }
-    secrets = { values, files, mountPath: s.mountPath, asEnv: s.asEnv, source, fromExample, envFile: s.envFile ? joinPath(dir, s.envFile) : undefined };
+    secrets = { values, files, mountPath: s.mountPath, asEnv: s.asEnv, source, fromExample, envFile };
   }
 
   // Environment: layers in precedence order (defaults, the service's own, the environment's), later wins.
@@ -223,9 +232,11 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
   // Sync rules copy from inside the build context.
   const sync: ResolvedSync[] = [];
   f.sync.forEach((rule, i) => {
-    const from = joinPath(dir, rule.from);
+    const from = inProject(["sync", i, "from"], dir, rule.from, "sync path");
+    if (from === undefined) return;
     if (!build) {
-      error(["sync", i, "from"], "sync needs a build: files are synced from the build context, and this service uses a prebuilt image");
+      // A build whose paths were refused is reported there already.
+      if (!f.build) error(["sync", i, "from"], "sync needs a build: files are synced from the build context, and this service uses a prebuilt image");
     } else if (!isInside(from, build.context)) {
       error(["sync", i, "from"], `sync path ${JSON.stringify(from)} is outside the build context ${JSON.stringify(build.context)}; only files in the image's build context can be synced`);
     } else {

@@ -9,6 +9,7 @@ import { friendlyErrors, issuesToDiagnostics } from "./issues.ts";
 import type { ResolvedCluster, ResolvedProject, ResolvedService } from "./model.ts";
 import { diagnosticAt, type Origin } from "./origin.ts";
 import { checkProject } from "./project-checks.ts";
+import { confinePath } from "./confine.ts";
 import { resolveService, type EnvLayer, type ServiceEntry } from "./resolve-service.ts";
 import { DevFile, Name, ServiceFile } from "./schema.ts";
 import { parseYaml, type ParsedFile, type SourceFile } from "./source.ts";
@@ -19,6 +20,8 @@ export interface ProjectSources {
   root: string;
   devFile: SourceFile;
   serviceFiles: SourceFile[];
+  /** What reading found wrong (a service file that leads out of the project): reported with the rest. */
+  problems?: Diagnostic[] | undefined;
 }
 
 export interface ValidateOptions {
@@ -37,6 +40,7 @@ export function validateProject(sources: ProjectSources, fs: ProjectFs, options:
     return { value: errors.length === 0 ? value : undefined, errors, warnings: sorted.filter((d) => d.severity === "warning") };
   };
 
+  diags.push(...(sources.problems ?? []));
   const devYaml = parseYaml(sources.devFile);
   diags.push(...devYaml.errors);
   const devParsed = devYaml.parsed;
@@ -44,8 +48,11 @@ export function validateProject(sources: ProjectSources, fs: ProjectFs, options:
   let dev: DevFile | undefined;
   if (devParsed && devOrigin) {
     const result = DevFile.safeParse(devParsed.value, { error: friendlyErrors });
-    if (result.success) dev = result.data;
-    else diags.push(...issuesToDiagnostics(result.error.issues, devOrigin, devParsed.value, DevFile));
+    if (result.success) {
+      dev = result.data;
+      const services = confinePath(fs, ".", dev.servicesDir, "servicesDir");
+      if (!services.ok) diags.push(diagnosticAt(devOrigin, ["servicesDir"], services.message));
+    } else diags.push(...issuesToDiagnostics(result.error.issues, devOrigin, devParsed.value, DevFile));
   }
 
   // Services whose file has errors: reported there, and not reported again as missing by every

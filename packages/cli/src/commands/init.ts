@@ -15,7 +15,8 @@ async function findDockerfiles(root: string): Promise<FoundDockerfile[]> {
     for (const e of await readdir(dir, { withFileTypes: true })) {
       if (e.isDirectory()) {
         if (depth < MAX_DEPTH && !e.name.startsWith(".") && !SKIP.has(e.name)) await walk(join(dir, e.name), depth + 1);
-      } else if (e.name === "Dockerfile" || e.name.endsWith(".Dockerfile")) {
+      } else if (e.isFile() && (e.name === "Dockerfile" || e.name.endsWith(".Dockerfile"))) {
+        // A regular file only: a symlinked Dockerfile could point anywhere.
         const path = join(dir, e.name);
         found.push({ path: relative(root, path).split("\\").join("/"), text: await readFile(path, "utf8") });
       }

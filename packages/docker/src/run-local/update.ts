@@ -14,7 +14,7 @@ import type { ContainerPlan } from "./plan.ts";
 
 export interface LocalSyncRequest {
   /** `local` is absolute; when it no longer exists, `to` is deleted in the container. */
-  files: ReadonlyArray<{ local: string; to: string }>;
+  files: ReadonlyArray<{ local: string; to: string; within?: string | undefined }>;
   /** Commands to run in the container after the copy, in order. */
   run: ReadonlyArray<readonly string[]>;
   /** Restart the process (through the restart loop) and wait until its health check passes again. */

@@ -59,7 +59,7 @@ describe("watchProject", () => {
     t.emit("services/api/src/b.js");
     t.timer.advance(200);
     await t.w.idle();
-    expect(t.syncs).toEqual([{ namespace: "shop", service: "api", files: [{ local: "/p/services/api/src/a.js", to: "/app/src/a.js" }, { local: "/p/services/api/src/b.js", to: "/app/src/b.js" }], run: [], restart: true }]);
+    expect(t.syncs).toEqual([{ namespace: "shop", service: "api", files: [{ local: "/p/services/api/src/a.js", to: "/app/src/a.js", within: "/p/services/api/src" }, { local: "/p/services/api/src/b.js", to: "/app/src/b.js", within: "/p/services/api/src" }], run: [], restart: true, skip: undefined }]);
     expect(t.builds).toEqual([]);
     expect(t.store.state.services.api!.trigger).toEqual(["services/api/src/a.js", "services/api/src/b.js"]);
     expect(t.actions.map((a) => a.type)).toContain("synced");

@@ -83,7 +83,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     return {
       namespace: project.namespace,
       service: name,
-      files: all.map((f) => ({ local: join(project.root, f.path), to: f.to })),
+      files: all.map((f) => ({ local: join(project.root, f.path), to: f.to, within: join(project.root, f.rule.from) })),
       run: [...rules].flatMap((r) => (typeof r.then === "object" ? [r.then.run] : [])),
       restart: [...rules].some((r) => r.then === "restart"),
       skip,

@@ -59,7 +59,7 @@ describe("watchLocal", () => {
     await t.flush();
     await t.w.idle();
     expect(t.syncs).toEqual([
-      { service: "api", work: { files: [{ local: "/p/services/api/src/a.js", to: "/app/src/a.js" }, { local: "/p/services/api/src/b.js", to: "/app/src/b.js" }], run: [], restart: true } },
+      { service: "api", work: { files: [{ local: "/p/services/api/src/a.js", to: "/app/src/a.js", within: "/p/services/api/src" }, { local: "/p/services/api/src/b.js", to: "/app/src/b.js", within: "/p/services/api/src" }], run: [], restart: true } },
     ]);
     expect(t.rebuilds).toEqual([]);
     expect(t.events.map((e) => e.type)).toEqual(["update-start", "synced"]);
@@ -70,7 +70,7 @@ describe("watchLocal", () => {
     const p = project();
     const rule = p.services[0]!.sync.find((r) => r.to === "/app/static")!;
     expect(localSyncWork("/p", [{ path: "services/api/static/i.css", to: "/app/static/i.css", rule }])).toEqual({
-      files: [{ local: "/p/services/api/static/i.css", to: "/app/static/i.css" }],
+      files: [{ local: "/p/services/api/static/i.css", to: "/app/static/i.css", within: "/p/services/api/static" }],
       run: [["touch", "/tmp/x"]],
       restart: false,
     });

@@ -16,7 +16,7 @@ import { errorMessage } from "@devup/errors";
 
 export interface LocalSyncWork {
   /** `local` is absolute; a missing file is deleted in the container. */
-  files: Array<{ local: string; to: string }>;
+  files: Array<{ local: string; to: string; within: string }>;
   run: string[][];
   restart: boolean;
 }
@@ -61,7 +61,7 @@ const same = (a: ResolvedService | undefined, b: ResolvedService) => JSON.string
 export function localSyncWork(root: string, files: readonly SyncFile[]): LocalSyncWork {
   const rules = [...new Set(files.map((f) => f.rule))];
   return {
-    files: files.map((f) => ({ local: join(root, f.path), to: f.to })),
+    files: files.map((f) => ({ local: join(root, f.path), to: f.to, within: join(root, f.rule.from) })),
     run: rules.flatMap((r) => (typeof r.then === "object" ? [[...r.then.run]] : [])),
     restart: rules.some((r) => r.then === "restart"),
   };
