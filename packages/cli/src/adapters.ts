@@ -53,13 +53,14 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       async tag(r) {
         return (await contentTag(project.name, r.service, { context: r.context, dockerfile: r.dockerfile, args: r.args, target: r.target })).tag;
       },
-      async ensure(requests, on) {
+      async ensure(requests, on, signal) {
         if (requests.length) await pingDocker(docker);
         const results = await ensureImages(
           docker,
           requests.map((r) => ({ service: r.service, tag: r.tag, inputs: { context: r.context, dockerfile: r.dockerfile, args: r.args, target: r.target } })),
           {
             concurrency: 2,
+            ...(signal ? { signal } : {}),
             onEvent: (e) => {
               if (e.type === "build-start") on.start(e.service);
               else if (e.type === "build-line") on.line(e.service, e.line);
@@ -138,8 +139,8 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         const deleted = await pruneObjects(needKube(), desired, { selector: scopeSelector(project), namespace: project.namespace });
         return deleted.map((r) => `${r.kind}/${r.name}`);
       },
-      async waitReady(namespace, name, onProgress) {
-        await waitForRollout(needKube(), { namespace, name, timeoutMs: options.rolloutTimeoutMs, onProgress: (p) => onProgress(p.available, p.desired) });
+      async waitReady(namespace, name, onProgress, signal) {
+        await waitForRollout(needKube(), { namespace, name, timeoutMs: options.rolloutTimeoutMs, onProgress: (p) => onProgress(p.available, p.desired), ...(signal ? { signal } : {}) });
       },
       async forward(o) {
         const f = await forwardService(needKube(), {

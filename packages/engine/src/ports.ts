@@ -25,10 +25,11 @@ export interface BuildResult {
 export interface ImagesPort {
   /** The content tag of a service's image (a hash of its build inputs). */
   tag(request: ImageRequest): Promise<string>;
-  /** Builds what does not exist yet, a few at a time; one failure does not stop the others. */
+  /** Builds what does not exist yet, a few at a time; one failure does not stop the others. `signal` stops the builds (rejects). */
   ensure(
     requests: ReadonlyArray<ImageRequest & { tag: string }>,
     on: { start: (service: string) => void; line: (service: string, line: string) => void },
+    signal?: AbortSignal,
   ): Promise<BuildResult[]>;
   /** The image's ENTRYPOINT and CMD (for the restart wrapper of live update). */
   command?(tag: string): Promise<{ entrypoint: string[]; cmd: string[] } | undefined>;
@@ -63,8 +64,8 @@ export interface KubePort {
   apply(objects: readonly KubeObject[], options?: { dryRun?: boolean }): Promise<void>;
   /** Deletes devup's objects of this project and environment that are not in `desired`; returns "Kind/name" of each. */
   prune(desired: readonly KubeObject[]): Promise<string[]>;
-  /** Resolves when the Deployment is available; throws a DevupError that says why not. */
-  waitReady(namespace: string, name: string, onProgress: (ready: number, desired: number) => void): Promise<void>;
+  /** Resolves when the Deployment is available; throws a DevupError that says why not. `signal` stops waiting (rejects). */
+  waitReady(namespace: string, name: string, onProgress: (ready: number, desired: number) => void, signal?: AbortSignal): Promise<void>;
   forward(options: {
     namespace: string;
     service: string;

@@ -16,14 +16,15 @@ export function buildProgress(store: Store): Parameters<ImagesPort["ensure"]>[1]
  * Apply a service's objects and wait until its Deployment is ready; throws what went wrong.
  * Either way the deploy is recorded in the service's history (for `dev rollback`).
  */
-export async function applyAndWait(ports: Ports, store: Store, namespace: string, service: string, objects: readonly KubeObject[], now: () => number): Promise<void> {
+export async function applyAndWait(ports: Ports, store: Store, namespace: string, service: string, objects: readonly KubeObject[], now: () => number, signal?: AbortSignal): Promise<void> {
   store.dispatch({ type: "phase", service, phase: "applying" });
   await ports.kube.apply(objects);
   store.dispatch({ type: "applied", service, objects: objects.length });
   store.dispatch({ type: "phase", service, phase: "starting" });
   try {
-    await ports.kube.waitReady(namespace, service, (ready, desired) => store.dispatch({ type: "replicas", service, ready, desired }));
+    await ports.kube.waitReady(namespace, service, (ready, desired) => store.dispatch({ type: "replicas", service, ready, desired }), signal);
   } catch (error) {
+    if (signal?.aborted) throw error; // stopped by the user: the rollout goes on in the cluster, unrecorded
     await recordDeploy(ports, store, namespace, service, objects, "failed", now, toErrorReport(error).message);
     throw error;
   }

@@ -16,26 +16,32 @@ export interface UpdateOptions {
   now?: () => number;
   /** Already dispatched update-start (e.g. a sync that fell back to a rebuild). */
   started?: boolean;
+  /** Stops the update between steps, and the build and the rollout wait within them (Ctrl-C, q). */
+  signal?: AbortSignal | undefined;
 }
 
-/** Returns true when the service is ready again. Failures are dispatched, not thrown. */
+/** Returns true when the service is ready again. Failures are dispatched, not thrown; a stopped update dispatches a log line. */
 export async function updateService(project: ResolvedProject, ports: Ports, store: Store, name: string, options: UpdateOptions): Promise<boolean> {
   const now = options.now ?? Date.now;
   const s = project.services.find((x) => x.name === name);
   if (!s) return false;
   if (!options.started) store.dispatch({ type: "update-start", service: name, trigger: options.trigger, at: now() });
+  const { signal } = options;
   try {
+    signal?.throwIfAborted();
     let image = s.image;
     let tag: string | undefined;
     const req = imageRequest(project, s);
     if (req) {
       tag = await ports.images.tag(req);
-      const [built] = await ports.images.ensure([{ ...req, tag }], buildProgress(store));
+      const [built] = await ports.images.ensure([{ ...req, tag }], buildProgress(store), signal);
+      signal?.throwIfAborted();
       if (!built) throw new Error(`no build result for ${name}`);
       store.dispatch({ type: "build", service: name, action: built.action, image: tag, durationMs: built.durationMs });
       if (built.action === "failed") throw built.error;
       store.dispatch({ type: "phase", service: name, phase: "delivering" });
       const [d] = await ports.cluster.deliver([tag]);
+      signal?.throwIfAborted();
       if (!d) throw new Error(`no delivery result for ${name}`);
       if (d.action === "failed") throw d.error;
       store.dispatch({ type: "delivery", service: name, action: d.action, image: d.ref, method: d.method, durationMs: d.durationMs });
@@ -45,9 +51,14 @@ export async function updateService(project: ResolvedProject, ports: Ports, stor
     const images = Object.fromEntries(project.services.map((x) => [x.name, x.name === name ? image! : (store.state.services[x.name]?.image ?? x.image ?? "devup.invalid/unused")]));
     const restartable = await restartCommands(project, ports, tag ? { [name]: tag } : {});
     const own = wrapForRestart(buildObjects(project, images), restartable).filter((o) => o.metadata.labels?.[LABELS.name] === name);
-    await applyAndWait(ports, store, project.namespace, name, own, now);
+    signal?.throwIfAborted();
+    await applyAndWait(ports, store, project.namespace, name, own, now, signal);
     return true;
   } catch (error) {
+    if (signal?.aborted) {
+      store.dispatch({ type: "log", level: "info", message: `[${name}] update stopped` });
+      return false;
+    }
     store.dispatch({ type: "failed", service: name, error: toErrorReport(error) });
     return false;
   }

@@ -17,7 +17,7 @@ function project(replicas = 1): ResolvedProject {
   return r.value!;
 }
 
-function setup(options: { syncFails?: boolean | (() => boolean); readyFails?: () => boolean; reload?: () => { project?: ResolvedProject; errors: string[] }; container?: () => string } = {}) {
+function setup(options: { syncFails?: boolean | (() => boolean); readyFails?: () => boolean; buildUntilAborted?: boolean; reload?: () => { project?: ResolvedProject; errors: string[] }; container?: () => string } = {}) {
   const p = project();
   const timer = fakeTimer();
   const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
@@ -30,7 +30,14 @@ function setup(options: { syncFails?: boolean | (() => boolean); readyFails?: ()
   const ports: Ports = {
     images: {
       tag: (r) => Promise.resolve(`devup.local/shop-${r.service}:v${builds.length + 1}`),
-      ensure: (reqs) => Promise.resolve(reqs.map((r) => (builds.push(r.service), { service: r.service, tag: r.tag, action: "built" as const, durationMs: 1 }))),
+      ensure: (reqs, _on, signal) => {
+        if (options.buildUntilAborted) {
+          builds.push(...reqs.map((r) => r.service));
+          // A build that only ends when it is stopped, as a long Docker build would.
+          return new Promise((_resolve, reject) => signal?.addEventListener("abort", () => reject(signal.reason as Error), { once: true }));
+        }
+        return Promise.resolve(reqs.map((r) => (builds.push(r.service), { service: r.service, tag: r.tag, action: "built" as const, durationMs: 1 })));
+      },
     },
     cluster: { ensure: () => Promise.resolve({ context: "c", created: false }), deliver: (imgs) => Promise.resolve(imgs.map((image) => ({ image, ref: image, action: "delivered" as const, durationMs: 1 }))) },
     kube: { apply: (objects) => (applied.push(...objects), Promise.resolve()), prune: () => Promise.resolve([]), waitReady: () => (options.readyFails?.() ? Promise.reject(new Error("users crashed: exit code 3")) : Promise.resolve()), forward: () => Promise.reject(new Error("no")) },
@@ -119,6 +126,19 @@ describe("watchProject", () => {
     expect(t.builds).toEqual(["api", "api"]);
     expect(t.store.state.services.api!.phase).toBe("ready");
     await t.w.close();
+  });
+
+  it("closing stops a build in progress: close resolves, nothing is applied, and the update is not called a failure", async () => {
+    const t = setup({ buildUntilAborted: true });
+    t.emit("services/api/Dockerfile");
+    t.timer.advance(200);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(t.builds).toEqual(["api"]);
+    const closed = t.w.close();
+    await expect(Promise.race([closed.then(() => "closed"), new Promise((r) => setTimeout(() => r("still open"), 1000))])).resolves.toBe("closed");
+    expect(t.applied).toEqual([]);
+    expect(t.actions.filter((a) => a.type === "failed")).toEqual([]);
+    expect(t.actions).toContainEqual({ type: "log", level: "info", message: "[api] update stopped" });
   });
 
   it("a change outside the sync rules rebuilds and rolls that service", async () => {

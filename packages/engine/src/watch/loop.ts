@@ -54,6 +54,8 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   // Services whose last update failed: they wait for the next change (or `r`) instead of retrying on
   // their own — a re-sync into a crashing pod would otherwise rebuild, fail and re-sync again forever.
   const held = new Set<string>();
+  // Stops the update in progress when watching ends (Ctrl-C, q): a build or rollout wait must not outlive it.
+  const stopping = new AbortController();
 
   const reconcileForwards = () =>
     options.forwards?.reconcile(project, (name) => store.state.services[name]?.phase === "ready").catch((error: unknown) => {
@@ -65,7 +67,9 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     // Only this service's part is taken: the rest of a spec edit is re-planned on its own event.
     const fresh = options.reload().project?.services.find((x) => x.name === name);
     if (fresh) project = { ...project, services: project.services.map((x) => (x.name === name ? fresh : x)) };
-    const ok = await updateService(project, ports, store, name, { trigger: files, now: () => timer.now(), started });
+    if (stopping.signal.aborted) return;
+    const ok = await updateService(project, ports, store, name, { trigger: files, now: () => timer.now(), started, signal: stopping.signal });
+    if (stopping.signal.aborted) return;
     if (ok) {
       held.delete(name);
       synced.delete(name);
@@ -154,7 +158,8 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     }
     await reconcileForwards();
     await watcher?.close();
-    watcher = options.watcher.watch(project, (p) => coalescer.add(p));
+    // Watching may have ended while this re-plan ran: no new watcher then.
+    if (!stopping.signal.aborted) watcher = options.watcher.watch(project, (p) => coalescer.add(p));
   };
 
   const coalescer = new Coalescer(
@@ -204,7 +209,9 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     async close() {
       timer.clear(resyncHandle);
       coalescer.close();
+      stopping.abort(new Error("watching stopped"));
       await watcher?.close();
+      await queue.idle();
     },
   };
 }
