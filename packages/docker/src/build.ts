@@ -78,13 +78,39 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
 
   if (progress.error !== undefined) {
     const step = progress.step;
-    const where = step ? `step ${userStep(step.index)}: ${step.instruction}` : "the start (before any step)";
+    const line = step ? await readFile(options.inputs.dockerfile, "utf8").then((text) => dockerfileLine(text, step.instruction), () => undefined) : undefined;
+    const file = `${displayPath(options.inputs.dockerfile)}${line ? `:${line}` : ""}`;
+    const where = step ? `step ${userStep(step.index)}: ${step.instruction} (${file})` : `the start (before any step; ${file})`;
     throw new DevupError("build", `${service}: build failed at ${where}`, {
       hint: buildHint(step?.instruction, progress.error),
       details: progress.tail(),
     });
   }
   return { tag, id: progress.imageId };
+}
+
+/** A path as the user would type it from here: relative to the working folder when inside it. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !rel.startsWith(sep) ? rel.split(sep).join("/") : path;
+}
+
+/**
+ * The 1-based line of the Dockerfile where a step's instruction starts, as the engine echoes it
+ * ("RUN npm ci"): the first line (continuations joined) that reads the same, case and spaces aside.
+ */
+export function dockerfileLine(text: string, instruction: string): number | undefined {
+  const norm = (s: string) => s.replace(/\s+/g, " ").trim().toLowerCase();
+  const want = norm(instruction);
+  if (!want) return undefined;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    let joined = lines[i] ?? "";
+    for (let j = i; joined.trimEnd().endsWith("\\") && j + 1 < lines.length; j++) joined = `${joined.trimEnd().slice(0, -1)} ${lines[j + 1] ?? ""}`;
+    const have = norm(joined);
+    if (have && (have === want || have.startsWith(want))) return i + 1;
+  }
+  return undefined;
 }
 
 /**

@@ -52,7 +52,7 @@ describe("ensureImages on a real engine", () => {
     expect(results.map((r) => [r.service, r.action])).toEqual([["bad", "failed"], ["ok", "built"]]);
     const error = results[0]!.error!;
     expect(error.code).toBe("E_BUILD_FAILED");
-    expect(error.message).toBe("bad: build failed at step 2/2: RUN echo about to fail && false");
+    expect(error.message).toBe(`bad: build failed at step 2/2: RUN echo about to fail && false (${bad.inputs.dockerfile}:2)`);
     expect(error.details).toContain("about to fail");
     expect(error.details.at(-1)).toMatch(/returned a non-zero code: 1/);
     expect(await imageExists(docker, ok.tag)).toBe(true);
@@ -89,7 +89,7 @@ describe("ensureImages on a real engine", () => {
     const svc = await service("nobase", { Dockerfile: `FROM devup.local/${project}-no-such-base:1\nRUN true\n` });
     const [result] = await ensureImages(docker, [svc]);
     expect(result!.action).toBe("failed");
-    expect(result!.error!.message).toBe(`nobase: build failed at step 1/2: FROM devup.local/${project}-no-such-base:1`);
+    expect(result!.error!.message).toBe(`nobase: build failed at step 1/2: FROM devup.local/${project}-no-such-base:1 (${svc.inputs.dockerfile}:1)`);
     expect(result!.error!.hint).toMatch(/base image/);
   });
 
