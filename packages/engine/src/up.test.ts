@@ -100,6 +100,7 @@ describe("up", () => {
     expect(result.ready.sort()).toEqual(["api", "db", "web"]);
     expect(world.ready).toEqual(["db", "api", "web"]);
     expect(world.applied[0]).toBe("Namespace/shop");
+    expect(world.applied).toEqual(expect.arrayContaining(["Deployment/db", "Deployment/api"]));
     expect(world.applied.indexOf("Deployment/api")).toBeGreaterThan(world.applied.indexOf("Deployment/db"));
     expect(state.services.api!.forwards).toEqual([{ port: "http", localPort: 18080, url: "http://127.0.0.1:18080", status: "ready", message: undefined }]);
     expect(state.services.api!.phase).toBe("ready");

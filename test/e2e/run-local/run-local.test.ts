@@ -39,8 +39,13 @@ describe("dev run-local", () => {
     expect(summary.ready).toEqual(["accounts", "users", "website"]);
     // dependsOn: accounts healthy before users starts; users healthy before website starts.
     const order = run.events.map((e) => `${e.type}:${String(e.service)}`);
-    expect(order.indexOf("run-local.healthy:accounts")).toBeLessThan(order.indexOf("run-local.starting:users"));
-    expect(order.indexOf("run-local.healthy:users")).toBeLessThan(order.indexOf("run-local.starting:website"));
+    const at = (event: string) => {
+      const i = order.indexOf(event);
+      expect(i, `${event} in the events`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    expect(at("run-local.healthy:accounts")).toBeLessThan(at("run-local.starting:users"));
+    expect(at("run-local.healthy:users")).toBeLessThan(at("run-local.starting:website"));
 
     const answers = await sampleAnswers(OFFSET);
     expect(answers.users).toMatchObject({ status: 200 });

@@ -53,8 +53,19 @@ describe("dev up on a real cluster", () => {
     expect(page.body).toContain("<li>ada — account 100 (team)</li>"); // website → users and accounts inside the cluster
     // dependsOn: accounts ready before users is applied; users ready before website is applied.
     const order = run.events.map((e) => `${e.type}:${String(e.service)}:${typeof e.phase === "string" ? e.phase : ""}`);
-    expect(order.indexOf("engine.ready:accounts:")).toBeLessThan(order.indexOf("engine.phase:users:applying"));
-    expect(order.indexOf("engine.ready:users:")).toBeLessThan(order.indexOf("engine.phase:website:applying"));
+    const at = (event: string) => {
+      const i = order.indexOf(event);
+      expect(i, `${event} in the events`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    expect(at("engine.ready:accounts:")).toBeLessThan(at("engine.phase:users:applying"));
+    expect(at("engine.ready:users:")).toBeLessThan(at("engine.phase:website:applying"));
+    // A second dev up (or apply) in the same project is refused while this one runs.
+    const second = await devJson(project.dir, ["apply"]);
+    expect(second.code).toBe(2);
+    const refusal = ofType(second.events, "error")[0];
+    expect(refusal?.message).toBe(`another dev up (pid ${run.process.pid}) is running for this project (environment local)`);
+    expect(ofType(second.events, "engine.build")).toEqual([]);
     run.process.kill("SIGINT");
     const result = await run.process;
     expect(result.exitCode).toBe(0);
