@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateFiles, type ResolvedProject } from "@devup/project";
 import { afterEach, describe, expect, it } from "vitest";
-import { busyForwards, lockProject } from "./preflight.ts";
+import { busyForwards, lockHolder, lockProject } from "./preflight.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -34,6 +34,18 @@ describe("lockProject", () => {
       sleeper.kill();
       first.release();
     }
+  });
+
+  it("tells dev status whether a dev up holds the lock (its forwards are alive only then)", () => {
+    const p = project();
+    expect(lockHolder(p)).toBeUndefined();
+    const lock = lockProject(p, "dev up");
+    expect(lockHolder(p)).toEqual({ pid: process.pid, command: "dev up" });
+    lock.release();
+    expect(lockHolder(p)).toBeUndefined();
+    mkdirSync(join(p.root, ".devup"), { recursive: true });
+    writeFileSync(join(p.root, ".devup/up-local.lock"), "999999999\ndev up\n");
+    expect(lockHolder(p)).toBeUndefined(); // a stale lock: nothing forwards
   });
 
   it("takes over a lock whose process is gone, and releases its own", () => {

@@ -22,6 +22,21 @@ function alive(pid: number): boolean {
   }
 }
 
+const lockPath = (project: ResolvedProject) => join(project.root, ".devup", `up-${project.environment}.lock`);
+
+/** The `dev up` (or apply) that holds the project's lock now: its pid and command, or undefined. */
+export function lockHolder(project: ResolvedProject): { pid: number; command: string } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(lockPath(project), "utf8");
+  } catch {
+    return undefined;
+  }
+  const [pidText = "", command = "dev up"] = text.split("\n");
+  const pid = Number(pidText);
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? { pid, command } : undefined;
+}
+
 /**
  * Takes `.devup/up-<environment>.lock` in the project (created with O_EXCL: never through a link).
  * A lock whose process is gone is taken over.
@@ -32,7 +47,7 @@ export function lockProject(project: ResolvedProject, command: string): Lock {
   if (lstatSync(dir).isSymbolicLink()) {
     throw new DevupError("usage", `${dir} is a symbolic link; devup keeps its state there and does not write through links`, { hint: "remove the link (rm .devup) and run the command again" });
   }
-  const path = join(dir, `up-${project.environment}.lock`);
+  const path = lockPath(project);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, "wx", 0o644);

@@ -5,6 +5,7 @@ import { scopeSelector } from "../adapters.ts";
 import { existingCluster, selectorString } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
 import { ingressLines, ingressView } from "../ingress-status.ts";
+import { lockHolder } from "../preflight.ts";
 import { loadValidProject } from "../project.ts";
 
 interface DeploymentView {
@@ -28,13 +29,18 @@ export default async function status(ctx: CommandContext): Promise<void> {
     "apps/v1", "Deployment", project.namespace, undefined, undefined, undefined, undefined, selectorString(scopeSelector(project)),
   );
   const history = await latestRevisions(kube, project.namespace);
+  // Forwards live only inside a running `dev up`: say whether one runs, rather than list dead URLs.
+  const holder = lockHolder(project);
+  const forwarding = holder?.command === "dev up";
   const running = new Map(list.items.map((d) => [d.metadata?.labels?.[LABELS.name] ?? d.metadata?.name ?? "?", d]));
   const rows = project.services.map((s) => {
     const d = running.get(s.name);
     const ready = d?.status?.readyReplicas ?? 0;
     const desired = d?.spec?.replicas ?? 0;
     const urls = [
-      ...s.ports.filter((p) => p.forward !== undefined).map((p) => `http://127.0.0.1:${p.forward} (forward, while dev up runs)`),
+      ...s.ports
+        .filter((p) => p.forward !== undefined)
+        .map((p) => `http://127.0.0.1:${p.forward} ${forwarding ? `(forward of dev up, pid ${holder.pid})` : "(forward: not running; dev up starts it)"}`),
     ];
     return {
       service: s.name,
