@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectDocker } from "@devup/docker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devJson, devLong, ofType, sampleProject, type SampleProject } from "../up/project.ts";
+import { devJson, devLong, ofType, positionOf, sampleProject, type SampleProject } from "../up/project.ts";
 import { sampleAnswers } from "./process.ts";
 
 const OFFSET = 11000;
@@ -39,11 +39,7 @@ describe("dev run-local", () => {
     expect(summary.ready).toEqual(["accounts", "users", "website"]);
     // dependsOn: accounts healthy before users starts; users healthy before website starts.
     const order = run.events.map((e) => `${e.type}:${String(e.service)}`);
-    const at = (event: string) => {
-      const i = order.indexOf(event);
-      expect(i, `${event} in the events`).toBeGreaterThanOrEqual(0);
-      return i;
-    };
+    const at = (event: string) => positionOf(order, event);
     expect(at("run-local.healthy:accounts")).toBeLessThan(at("run-local.starting:users"));
     expect(at("run-local.healthy:users")).toBeLessThan(at("run-local.starting:website"));
 

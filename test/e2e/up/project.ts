@@ -3,6 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
+import { expect } from "vitest";
 import { E2E_CLUSTER, repoRoot } from "../harness.ts";
 
 const CLI = join(repoRoot, "packages/cli/dist/main.js");
@@ -99,3 +100,10 @@ export function devUp(dir: string, args: string[] = []): DevProcess {
 }
 
 export const ofType = (events: DevEvent[], type: string) => events.filter((e) => e.type === type);
+
+/** The position of `event` in `order`, failing the test when it is missing (so ordering checks cannot pass without it). */
+export function positionOf(order: readonly string[], event: string): number {
+  const i = order.indexOf(event);
+  expect(i, `${event} in the events`).toBeGreaterThanOrEqual(0);
+  return i;
+}

@@ -5,7 +5,7 @@
 import { createKube } from "@devup/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { e2eCluster, type E2ECluster } from "../harness.ts";
-import { devJson, devUp, ofType, sampleProject, type DevEvent, type SampleProject } from "./project.ts";
+import { devJson, devUp, ofType, positionOf, sampleProject, type DevEvent, type SampleProject } from "./project.ts";
 
 let cluster: E2ECluster;
 let project: SampleProject;
@@ -53,11 +53,7 @@ describe("dev up on a real cluster", () => {
     expect(page.body).toContain("<li>ada — account 100 (team)</li>"); // website → users and accounts inside the cluster
     // dependsOn: accounts ready before users is applied; users ready before website is applied.
     const order = run.events.map((e) => `${e.type}:${String(e.service)}:${typeof e.phase === "string" ? e.phase : ""}`);
-    const at = (event: string) => {
-      const i = order.indexOf(event);
-      expect(i, `${event} in the events`).toBeGreaterThanOrEqual(0);
-      return i;
-    };
+    const at = (event: string) => positionOf(order, event);
     expect(at("engine.ready:accounts:")).toBeLessThan(at("engine.phase:users:applying"));
     expect(at("engine.ready:users:")).toBeLessThan(at("engine.phase:website:applying"));
     // A second dev up (or apply) in the same project is refused while this one runs.
