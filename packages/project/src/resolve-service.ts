@@ -2,10 +2,12 @@
 import { posix } from "node:path";
 import { parseEnv } from "node:util";
 import type { Diagnostic, PathSegment } from "./diagnostics.ts";
-import type { ProjectFs } from "./fs.ts";
+import type { ProjectFs, Unreadable } from "./fs.ts";
 import type { FileContent, ResolvedEnvValue, ResolvedHealth, ResolvedPort, ResolvedResources, ResolvedService, ResolvedSync } from "./model.ts";
 import { diagnosticAt, type Origin } from "./origin.ts";
 import type { EnvValue, Resources, ServiceFields } from "./schema.ts";
+import { checkServiceObjects } from "./k8s-checks.ts";
+import { scalarSource } from "./source.ts";
 import { didYouMean } from "./suggest.ts";
 import { durationSeconds } from "./duration.ts";
 
@@ -55,6 +57,12 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
   const { fields: f, origin, dir } = entry;
   const error = (path: PathSegment[], message: string, key = false) => diags.push(diagnosticAt(origin, path, message, { key }));
   const warn = (path: PathSegment[], message: string) => diags.push(diagnosticAt(origin, path, message, { severity: "warning" }));
+  /** A file read that exists but is not text: report it (true), so the caller skips the file. */
+  const unreadable = (content: string | Unreadable | undefined, path: PathSegment[], what: string, source: string): content is Unreadable => {
+    if (typeof content !== "object") return false;
+    error(path, `${what} ${JSON.stringify(source)} ${content.unreadable}`);
+    return true;
+  };
 
   // Image source.
   let build: ResolvedService["build"];
@@ -100,6 +108,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     for (const [name, rel] of Object.entries(f.config.files)) {
       const source = joinPath(dir, rel);
       const content = fs.readFile(source);
+      if (unreadable(content, ["config", "files", name], "config file", source)) continue;
       if (content === undefined) error(["config", "files", name], `config file ${JSON.stringify(source)} not found`);
       else files[name] = { source, content };
     }
@@ -117,9 +126,11 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
       const envPath = joinPath(dir, s.envFile);
       let text = fs.readFile(envPath);
       source = envPath;
+      if (unreadable(text, ["secrets", "envFile"], "secret file", envPath)) text = "";
       if (text === undefined && s.example) {
         const examplePath = joinPath(dir, s.example);
         text = fs.readFile(examplePath);
+        if (unreadable(text, ["secrets", "example"], "example file", examplePath)) text = undefined;
         if (text !== undefined) {
           fromExample = true;
           source = examplePath;
@@ -139,6 +150,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     for (const [name, rel] of Object.entries(s.files)) {
       const fileSource = joinPath(dir, rel);
       const content = fs.readFile(fileSource);
+      if (unreadable(content, ["secrets", "files", name], "secret file", fileSource)) continue;
       if (content === undefined) error(["secrets", "files", name], `secret file ${JSON.stringify(fileSource)} not found`);
       else {
         files[name] = { source: fileSource, content };
@@ -154,7 +166,8 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     for (const [name, v] of Object.entries(layer.values)) {
       const at = (message: string) => diags.push(diagnosticAt(layer.origin, [...layer.path, name], message));
       if (typeof v !== "object") {
-        env.set(name, { value: String(v) });
+        // A number or boolean keeps the text the user wrote: `VERSION: 1.10` is "1.10", not "1.1".
+        env.set(name, { value: typeof v === "string" ? v : (scalarSource(layer.origin.parsed, [...layer.origin.docPath, ...layer.path, name]) ?? String(v)) });
         continue;
       }
       if ("config" in v && !(config && v.config in config.values)) {
@@ -233,7 +246,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     }
   });
 
-  return {
+  const service: ResolvedService = {
     name: entry.name,
     dir,
     specFile: origin.parsed.file.path,
@@ -259,4 +272,6 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     sync,
     test: f.test,
   };
+  checkServiceObjects(service, (path, message, severity) => diags.push(diagnosticAt(origin, path, message, { severity: severity ?? "error" })));
+  return service;
 }

@@ -26,6 +26,9 @@ export interface ComposeImport {
   notes: Diagnostic[];
 }
 
+/** schema.ts cluster.ingress.httpPort's default. */
+const DEFAULT_INGRESS_HTTP_PORT = 8080;
+
 const TOP_LEVEL_NOTES: Record<string, string> = {
   volumes: "not carried: named volumes need PersistentVolumeClaims in Kubernetes; keep data outside the dev cluster or add a PVC yourself",
   networks: "not carried: in Kubernetes every service reaches every other by its name in the namespace",
@@ -51,15 +54,21 @@ export function importCompose(file: SourceFile, fallbackName: string): { value: 
     secrets: (compose.secrets ?? {}) as TopLevel["secrets"],
   };
   const files: GeneratedFile[] = [];
+  const forwards = new Set<number>();
   for (const [composeName, svc] of Object.entries(rawServices)) {
     const name = names.get(composeName)!;
     if (name !== composeName) note(["services", composeName], `renamed to ${JSON.stringify(name)}: service names must be lowercase DNS labels`);
     const dir = `services/${name}`;
     const spec = convertService(svc ?? {}, { composeName, dir, composeDir, names, top, note: (p, m) => note(["services", composeName, ...p], m) });
+    for (const p of (spec as { ports?: Array<{ forward?: number }> }).ports ?? []) if (p.forward !== undefined) forwards.add(p.forward);
     files.push({ path: `${dir}/service.yaml`, content: yamlWithHeader(spec, `Imported from ${file.path} (service ${JSON.stringify(composeName)}) by \`dev import compose\`.`) });
   }
   const projectName = toDnsLabel(typeof compose.name === "string" ? compose.name : fallbackName);
-  files.unshift({ path: "dev.yaml", content: yamlWithHeader({ name: projectName }, `devup project, imported from ${file.path}. Services: services/*/service.yaml.`) });
+  // A published port on the ingress's default host port (8080) moves the ingress, not the service.
+  let httpPort = DEFAULT_INGRESS_HTTP_PORT;
+  while (forwards.has(httpPort)) httpPort++;
+  const dev = httpPort === DEFAULT_INGRESS_HTTP_PORT ? { name: projectName } : { name: projectName, cluster: { ingress: { httpPort } } };
+  files.unshift({ path: "dev.yaml", content: yamlWithHeader(dev, `devup project, imported from ${file.path}. Services: services/*/service.yaml.`) });
   return { value: { projectName, files, services: [...names.values()], notes: sortDiagnostics(notes) }, errors: [] };
 }
 
