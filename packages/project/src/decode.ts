@@ -16,7 +16,7 @@ export function decodeText(bytes: Uint8Array, options: { refuseNul?: boolean } =
   if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) return { problem: `is UTF-16 text; ${SAVE_AS_UTF8}` };
   if (options.refuseNul && bytes.includes(0)) {
     const utf16 = bytes.length >= 4 && ((bytes[1] === 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[2] === 0));
-    return { problem: utf16 ? `looks like UTF-16 text (without a byte order mark); ${SAVE_AS_UTF8}` : "is a binary file (it holds NUL bytes), not YAML text" };
+    return { problem: utf16 ? `looks like UTF-16 text (without a byte order mark); ${SAVE_AS_UTF8}` : "is binary (it holds NUL bytes), not YAML text" };
   }
   try {
     return { text: utf8.decode(bytes) };

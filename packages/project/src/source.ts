@@ -1,5 +1,5 @@
 /** YAML files with source positions: parse once, then map any path in the document to a line and column. */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, YAMLParseError, type Document } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, YAMLParseError, type Document, type Pair, type YAMLMap } from "yaml";
 import type { Diagnostic, PathSegment } from "./diagnostics.ts";
 
 export interface SourceFile {
@@ -26,9 +26,10 @@ const MAX_ALIAS_COUNT = 10_000;
 
 /**
  * Spec and compose files larger than this are refused before they are parsed: parsing costs about
- * a second per MiB, and a real dev.yaml, service.yaml or compose file is a few KiB.
+ * about 2 s and 300 MB per MiB, and a real dev.yaml, service.yaml or compose file is a few KiB
+ * (large compose files of real projects are under 50 KiB).
  */
-export const MAX_SOURCE_BYTES = 1024 * 1024;
+export const MAX_SOURCE_BYTES = 256 * 1024;
 
 /** Nesting deeper than this is refused before parsing (the parser and toJS recurse per level). */
 export const MAX_NESTING = 100;
@@ -38,7 +39,7 @@ export function parseYaml(file: SourceFile): { parsed: ParsedFile | undefined; e
   if (file.problem) return fail(file.problem);
   if (file.text.length > MAX_SOURCE_BYTES) return fail(tooLarge(file.text.length));
   const deep = tooDeep(file.text);
-  if (deep) return fail(`YAML nesting deeper than ${MAX_NESTING} levels; a spec needs a handful (is this the right file?)`, deep.line, deep.column);
+  if (deep) return fail(`YAML nesting deeper than ${MAX_NESTING} levels; real spec and compose files need a handful (is this the right file?)`, deep.line, deep.column);
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -78,7 +79,8 @@ export function parseYaml(file: SourceFile): { parsed: ParsedFile | undefined; e
 }
 
 function tooLarge(bytes: number): string {
-  return `the file is ${(bytes / 1024 / 1024).toFixed(1)} MiB; a spec or compose file may be at most ${MAX_SOURCE_BYTES / 1024 / 1024} MiB (is this the right file?)`;
+  const size = bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+  return `the file is ${size}; a spec or compose file may be at most ${MAX_SOURCE_BYTES / 1024} KiB (is this the right file?)`;
 }
 
 /** Why a file of `bytes` bytes is refused before it is even read, or undefined. */
@@ -181,7 +183,7 @@ export function locate(parsed: ParsedFile, path: readonly PathSegment[], options
     const segment = path[i];
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      const pair = pairOf(node, segment ?? "");
       if (!pair) break;
       if (last && options.key) {
         offset = rangeStart(pair.key) ?? offset;
@@ -202,6 +204,22 @@ export function locate(parsed: ParsedFile, path: readonly PathSegment[], options
   return { line: pos.line, column: pos.col };
 }
 
+/** Each map's pairs by key, built once per map: finding N keys in a map of N stays linear. */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, key: PathSegment): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      // The first pair with a key wins, as duplicate keys are reported separately.
+      if (isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(String(key));
+}
+
 function rangeStart(node: unknown): number | undefined {
   if (node && typeof node === "object" && "range" in node) {
     const range = (node as { range?: [number, number, number] | null }).range;
@@ -218,7 +236,7 @@ export function scalarSource(parsed: ParsedFile, path: readonly PathSegment[]): 
   const resolve = (n: unknown): unknown => (isAlias(n) ? n.resolve(parsed.doc) : n);
   const lookup = (map: unknown, key: PathSegment, depth: number): unknown => {
     if (!isMap(map) || depth > MAX_NESTING) return undefined;
-    const own = map.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+    const own = pairOf(map, key);
     if (own) return resolve(own.value);
     // Merge keys (`<<: *base` or `<<: [*a, *b]`): earlier sources win, as in yaml's merge.
     for (const p of map.items) {

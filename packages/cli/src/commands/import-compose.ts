@@ -1,8 +1,8 @@
 /** `dev import compose [FILE]`: docker-compose.yml → dev.yaml + services/<name>/service.yaml. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { DevupError } from "@devup/errors";
-import { formatDiagnostic, importCompose } from "@devup/project";
+import { formatDiagnostic, importCompose, readSourceFile } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import { checkGenerated, writeNewFiles } from "../files.ts";
 
@@ -15,7 +15,7 @@ export function findComposeFile(dir: string): string | undefined {
 export async function importComposeInto(ctx: CommandContext, file: string): Promise<void> {
   const root = ctx.cwd;
   const path = relative(root, file).split("\\").join("/");
-  const { value, errors } = importCompose({ path, text: readFileSync(file, "utf8") }, basename(root));
+  const { value, errors } = importCompose(readSourceFile(file, path), basename(root));
   if (!value) {
     ctx.out.diagnostics(ctx.out.format === "json" ? errors : []);
     throw new DevupError("composeInvalid", `${path} is not a valid compose file (${errors.length} problem${errors.length === 1 ? "" : "s"}); nothing was written`, {
