@@ -29,7 +29,7 @@ const MAX_ALIAS_COUNT = 10_000;
  * about 2 s and 300 MB per MiB, and a real dev.yaml, service.yaml or compose file is a few KiB
  * (large compose files of real projects are under 50 KiB).
  */
-export const MAX_SOURCE_BYTES = 256 * 1024;
+const MAX_SOURCE_BYTES = 256 * 1024;
 
 /** Nesting deeper than this is refused before parsing (the parser and toJS recurse per level). */
 export const MAX_NESTING = 100;
@@ -71,9 +71,15 @@ export function parseYaml(file: SourceFile): { parsed: ParsedFile | undefined; e
   } catch (error) {
     if (error instanceof RangeError) return fail(`YAML nesting too deep to read (${error.message})`);
     // yaml throws a ReferenceError when aliases expand past the budget (an "alias bomb").
-    if (!(error instanceof ReferenceError)) throw error;
-    const message = `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} nodes through *aliases): ${error.message}; expand the repeated parts by hand or use fewer nested anchors`;
-    return { parsed: undefined, errors: [{ severity: "error", file: file.path, line: 1, column: 1, path: "", message }] };
+    if (error instanceof ReferenceError) {
+      return fail(`YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} nodes through *aliases): ${error.message}; expand the repeated parts by hand or use fewer nested anchors`);
+    }
+    // ...and an Error for a merge key (`<<`) whose value is not a map or a list of maps.
+    if (error instanceof Error && /merge/i.test(error.message)) {
+      const at = lines.linePos(badMerge(doc) ?? 0);
+      return fail(`YAML: ${error.message} (\`<<: *anchor\` or \`<<: [*a, *b]\`, each naming a map)`, at.line, at.col);
+    }
+    throw error;
   }
   return { parsed: { file, doc, lines, value }, errors: [] };
 }
@@ -138,6 +144,22 @@ function tooDeep(text: string): Position | undefined {
     if (flow + chain > MAX_NESTING) return { line, column: i - lineStart + 1 };
   }
   return undefined;
+}
+
+/** Where the first merge key whose value is not a map (or a list of maps) starts. */
+function badMerge(doc: Document.Parsed): number | undefined {
+  let found: number | undefined;
+  const isMapNode = (n: unknown) => isMap(isAlias(n) ? n.resolve(doc) : n);
+  visit(doc, {
+    Pair(_, pair) {
+      if (found !== undefined || !isMergeKey(pair.key)) return;
+      const value = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+      if (isMapNode(value) || (isSeq(value) && value.items.every(isMapNode))) return;
+      found = (pair.key as { range?: [number, number, number] }).range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** `<<` with merge keys on: yaml gives its key a symbol as value. */
