@@ -66,11 +66,11 @@ const cases: Case[] = [
     good: () => project("annotations:\n  Example.com/Note: anything at all, even spaces\n"),
   },
   {
-    rule: "annotations hold at most 256 KiB in all",
-    bad: () => project(`annotations:\n  a: ${"x".repeat(200 * 1024)}\n  b: ${"x".repeat(60 * 1024)}\n`),
+    rule: "annotations hold at most 256 KiB in all (reached through aliases within the file size limit)",
+    bad: () => project(`annotations:\n  a: &big ${"x".repeat(100_000)}\n  b: *big\n  c: *big\n`),
     at: `${SVC}:3:3: error: services.web.annotations: `,
-    message: /annotations hold 266242 bytes; Kubernetes allows at most 262144/,
-    good: () => project(`annotations:\n  a: ${"x".repeat(200 * 1024)}\n`),
+    message: /annotations hold 300003 bytes; Kubernetes allows at most 262144/,
+    good: () => project(`annotations:\n  a: &big ${"x".repeat(100_000)}\n  b: *big\n`),
   },
   {
     rule: "replicas fit in int32",
