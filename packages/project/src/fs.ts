@@ -1,9 +1,14 @@
 import { posix } from "node:path";
 
 /** What validation needs to know about files, passed in so that validation itself does no I/O. */
+/** A file that exists but cannot be used as text: why, in words ("is not UTF-8 text; ..."). */
+export interface Unreadable {
+  unreadable: string;
+}
+
 export interface ProjectFs {
-  /** Contents of a file relative to the project root, or undefined when it does not exist. */
-  readFile(path: string): string | undefined;
+  /** Contents of a file relative to the project root, undefined when it does not exist, or why it cannot be read as text. */
+  readFile(path: string): string | Unreadable | undefined;
   /** Whether a path (file or folder) exists. */
   exists(path: string): boolean;
   /** Whether git tracks this file (false outside a git repository). */

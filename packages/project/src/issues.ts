@@ -14,7 +14,8 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   switch (typeof value) {
     case "string":
-      return `a string (${JSON.stringify(value)})`;
+      // A binary file or a huge scalar must not turn into a megabyte-long message.
+      return `a string (${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)})`;
     case "number":
       return `a number (${value})`;
     case "boolean":
@@ -110,6 +111,13 @@ export function issuesToDiagnostics(issues: readonly Issue[], origin: Origin, va
           : `unknown key ${JSON.stringify(key)}; allowed keys here: ${allowed.join(", ")}`;
         out.push(diagnosticAt(origin, [...path, key], message, { key: true }));
       }
+      continue;
+    }
+    if (issue.code === "invalid_key") {
+      // A map key the key schema refused (e.g. an env name): say which key and why, at the key.
+      const key = String(path[path.length - 1]);
+      const why = issue.issues.map((i) => i.message).join("; ");
+      out.push(diagnosticAt(origin, path, `invalid key ${JSON.stringify(key)}: ${why}`, { key: true }));
       continue;
     }
     const here = valueAt(value, path);

@@ -3,12 +3,14 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "n
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { DevupError } from "@devup/errors";
 import { execFileSync } from "node:child_process";
-import { parse } from "yaml";
+import { confinePath } from "./confine.ts";
+import { decodeText } from "./decode.ts";
 import type { Diagnostic, ValidationResult } from "./diagnostics.ts";
 import type { ProjectFs } from "./fs.ts";
-import { confinePath } from "./confine.ts";
-import type { ResolvedProject } from "./model.ts";
 import { machineHashKey } from "./hash-key.ts";
+import { MAX_OBJECT_DATA_BYTES } from "./k8s-rules.ts";
+import type { ResolvedProject } from "./model.ts";
+import { parseYaml, sourceSizeProblem, type SourceFile } from "./source.ts";
 import { validateProject, type ProjectSources, type ValidateOptions } from "./validate.ts";
 
 export const DEV_FILE = "dev.yaml";
@@ -33,16 +35,26 @@ function toPosix(p: string): string {
   return sep === "/" ? p : p.split(sep).join("/");
 }
 
+/**
+ * A spec or compose file for parseYaml: its text, or (in `problem`) why it is not read: larger than
+ * parseYaml accepts (checked before reading), not a regular file, binary, UTF-16, not UTF-8.
+ * `path` is how diagnostics name the file.
+ */
+export function readSourceFile(file: string, path: string): SourceFile {
+  const stat = statSync(file);
+  if (!stat.isFile()) return { path, text: "", problem: "is not a regular file" };
+  const tooLarge = sourceSizeProblem(stat.size);
+  if (tooLarge) return { path, text: "", problem: tooLarge };
+  const decoded = decodeText(readFileSync(file), { refuseNul: true });
+  return "text" in decoded ? { path, text: decoded.text } : { path, text: "", problem: `the file ${decoded.problem}` };
+}
+
 export function readProjectSources(root: string): ProjectSources {
-  const devPath = join(root, DEV_FILE);
-  const devText = readFileSync(devPath, "utf8");
+  const devFile = readSourceFile(join(root, DEV_FILE), DEV_FILE);
   let servicesDir = "services";
-  try {
-    const doc = parse(devText) as { servicesDir?: unknown } | null;
-    if (doc && typeof doc.servicesDir === "string") servicesDir = doc.servicesDir;
-  } catch {
-    // Syntax errors are reported by validation, with their position.
-  }
+  // Syntax errors are reported by validation, with their position; here only servicesDir matters.
+  const dev = parseYaml(devFile).parsed?.value as { servicesDir?: unknown } | null | undefined;
+  if (dev && typeof dev === "object" && typeof dev.servicesDir === "string") servicesDir = dev.servicesDir;
   const serviceFiles = [];
   const problems: Diagnostic[] = [];
   const fs = nodeProjectFs(root);
@@ -54,11 +66,11 @@ export function readProjectSources(root: string): ProjectSources {
       if (!existsSync(file)) continue;
       const path = toPosix(relative(root, file));
       const confined = confinePath(fs, ".", path, "service file");
-      if (confined.ok) serviceFiles.push({ path, text: readFileSync(file, "utf8") });
+      if (confined.ok) serviceFiles.push(readSourceFile(file, path));
       else problems.push({ severity: "error", file: path, line: 1, column: 1, path: "", message: confined.message });
     }
   }
-  return { root, devFile: { path: DEV_FILE, text: devText }, serviceFiles, problems };
+  return { root, devFile, serviceFiles, problems };
 }
 
 /** ProjectFs over the real disk, paths relative to `root`. Git-tracked files are listed once. */
@@ -68,11 +80,18 @@ export function nodeProjectFs(root: string): ProjectFs {
   const abs = (p: string) => resolve(root, p);
   return {
     readFile(p) {
+      let bytes: Buffer;
       try {
-        return readFileSync(abs(p), "utf8");
+        // Nothing read through the spec goes anywhere but a ConfigMap, a Secret or a check; a bigger
+        // file is refused before it is read (a mistaken path must not load a disk image).
+        const size = statSync(abs(p)).size;
+        if (size > MAX_OBJECT_DATA_BYTES) return { unreadable: `is ${(size / 1024 / 1024).toFixed(1)} MiB; a ConfigMap or Secret holds at most 1 MiB` };
+        bytes = readFileSync(abs(p));
       } catch {
         return undefined;
       }
+      const decoded = decodeText(bytes);
+      return "text" in decoded ? decoded.text : { unreadable: decoded.problem };
     },
     exists: (p) => existsSync(abs(p)),
     realPath(p) {

@@ -2,10 +2,12 @@
 import { posix } from "node:path";
 import { parseEnv } from "node:util";
 import type { Diagnostic, PathSegment } from "./diagnostics.ts";
-import type { ProjectFs } from "./fs.ts";
+import type { ProjectFs, Unreadable } from "./fs.ts";
 import type { FileContent, ResolvedEnvValue, ResolvedHealth, ResolvedPort, ResolvedResources, ResolvedService, ResolvedSync } from "./model.ts";
 import { diagnosticAt, type Origin } from "./origin.ts";
 import type { EnvValue, Resources, ServiceFields } from "./schema.ts";
+import { checkServiceObjects } from "./k8s-checks.ts";
+import { scalarSource } from "./source.ts";
 import { didYouMean } from "./suggest.ts";
 import { durationSeconds } from "./duration.ts";
 import { confinePath } from "./confine.ts";
@@ -58,6 +60,12 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     error(path, c.message);
     return undefined;
   };
+  /** A file read that exists but is not text: report it (true), so the caller skips the file. */
+  const unreadable = (content: string | Unreadable | undefined, path: PathSegment[], what: string, source: string): content is Unreadable => {
+    if (typeof content !== "object") return false;
+    error(path, `${what} ${JSON.stringify(source)} ${content.unreadable}`);
+    return true;
+  };
 
   // Image source.
   let build: ResolvedService["build"];
@@ -104,6 +112,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
       const source = inProject(["config", "files", name], dir, rel, "config file");
       if (source === undefined) continue;
       const content = fs.readFile(source);
+      if (unreadable(content, ["config", "files", name], "config file", source)) continue;
       if (content === undefined) error(["config", "files", name], `config file ${JSON.stringify(source)} not found`);
       else files[name] = { source, content };
     }
@@ -123,9 +132,11 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
       envFile = envPath;
       let text = envPath === undefined ? undefined : fs.readFile(envPath);
       source = envPath;
+      if (envPath !== undefined && unreadable(text, ["secrets", "envFile"], "secret file", envPath)) text = "";
       const examplePath = text === undefined && s.example ? inProject(["secrets", "example"], dir, s.example, "secret example file") : undefined;
       if (envPath !== undefined && text === undefined && examplePath !== undefined) {
         text = fs.readFile(examplePath);
+        if (unreadable(text, ["secrets", "example"], "example file", examplePath)) text = undefined;
         if (text !== undefined) {
           fromExample = true;
           source = examplePath;
@@ -134,7 +145,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
       }
       if (envPath === undefined) {
         // Reported above: the path leaves the project.
-      } else if (text === undefined) {
+      } else if (typeof text !== "string") {
         error(["secrets", "envFile"], `secret file ${JSON.stringify(envPath)} not found; create it (KEY=value lines) and keep it out of git`);
       } else {
         values = parseEnv(text) as Record<string, string>;
@@ -148,6 +159,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
       const fileSource = inProject(["secrets", "files", name], dir, rel, "secret file");
       if (fileSource === undefined) continue;
       const content = fs.readFile(fileSource);
+      if (unreadable(content, ["secrets", "files", name], "secret file", fileSource)) continue;
       if (content === undefined) error(["secrets", "files", name], `secret file ${JSON.stringify(fileSource)} not found`);
       else {
         files[name] = { source: fileSource, content };
@@ -163,7 +175,8 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     for (const [name, v] of Object.entries(layer.values)) {
       const at = (message: string) => diags.push(diagnosticAt(layer.origin, [...layer.path, name], message));
       if (typeof v !== "object") {
-        env.set(name, { value: String(v) });
+        // A number or boolean keeps the text the user wrote: `VERSION: 1.10` is "1.10", not "1.1".
+        env.set(name, { value: typeof v === "string" ? v : (scalarSource(layer.origin.parsed, [...layer.origin.docPath, ...layer.path, name]) ?? String(v)) });
         continue;
       }
       if ("config" in v && !(config && v.config in config.values)) {
@@ -244,7 +257,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     }
   });
 
-  return {
+  const service: ResolvedService = {
     name: entry.name,
     dir,
     specFile: origin.parsed.file.path,
@@ -270,4 +283,6 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     sync,
     test: f.test,
   };
+  checkServiceObjects(service, (path, message, severity) => diags.push(diagnosticAt(origin, path, message, { severity: severity ?? "error" })));
+  return service;
 }

@@ -3,8 +3,19 @@
  * is generated from it (`pnpm gen`, checked in under schema/ and checked by a test).
  */
 import { z } from "zod";
+import { durationSeconds } from "./duration.ts";
+import { compareQuantities, configKeyProblem, envVarNameProblem, ingressHostProblem, INT32_MAX, labelValueProblem, mountedFileKeyProblem, parseQuantity, portNameProblem, qualifiedNameProblem, quantityProblem } from "./k8s-rules.ts";
 
+// Service names are Service object names: a DNS-1035 label (k8s apimachinery IsDNS1035Label), which
+// also fits namespaces and label values; project and environment names share the rule.
 const dnsLabel = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A string checked by one of the Kubernetes rules in k8s-rules.ts (each returns a problem or undefined). */
+const checked = (problem: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const p = problem(value);
+    if (p) ctx.addIssue({ code: "custom", message: p });
+  });
 const LABEL_HINT = 'a lowercase DNS label: a-z, 0-9 and "-", starting with a letter, at most 63 characters (e.g. "users")';
 
 export const Name = z
@@ -12,10 +23,7 @@ export const Name = z
   .max(63, { error: `must be ${LABEL_HINT}` })
   .regex(dnsLabel, { error: `must be ${LABEL_HINT}` });
 
-const PortName = z
-  .string()
-  .max(15, { error: "a port name must be at most 15 characters (Kubernetes' limit)" })
-  .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, { error: 'a port name must be a lowercase DNS label, e.g. "http" or "metrics"' });
+const PortName = checked(portNameProblem);
 
 const PortNumber = z
   .number({ error: "expected a port number from 1 to 65535" })
@@ -28,14 +36,22 @@ const PortRef = z
   .union([z.string(), z.number().int()], { error: 'expected a port name (e.g. "http") or a container port number' })
   .describe('A port of this service: its name (e.g. "http") or its container port number.');
 
+const DURATION = /^\d+(\.\d+)?(ms|s|m|h)$/;
 const DURATION_ERROR = 'expected a duration: a number of seconds or a string like "500ms", "10s", "2m"';
 export const Duration = z
-  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, { error: DURATION_ERROR })], { error: DURATION_ERROR })
+  .union([z.number().nonnegative(), z.string().regex(DURATION, { error: DURATION_ERROR })], { error: DURATION_ERROR })
+  // Probe seconds are int32 in the Kubernetes API (checked only once the form is right).
+  .refine((d) => !(typeof d === "number" || DURATION.test(d)) || durationSeconds(d) <= INT32_MAX, { error: `a duration must be at most ${INT32_MAX} seconds` })
   .describe('Seconds, or a duration string like "500ms", "10s", "2m".');
 
 const QUANTITY_ERROR = 'expected a Kubernetes quantity, e.g. cpu "250m" or memory "128Mi"';
 const Quantity = z
-  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, { error: QUANTITY_ERROR })], { error: QUANTITY_ERROR })
+  .union([z.number(), z.string()], { error: QUANTITY_ERROR })
+  .superRefine((value, ctx) => {
+    if (typeof value !== "string" && typeof value !== "number") return; // the union already said so
+    const p = quantityProblem(value);
+    if (p) ctx.addIssue({ code: "custom", message: p });
+  })
   .describe('A Kubernetes quantity: cpu like "250m" or 0.5, memory like "128Mi".');
 
 const ResourceAmounts = z.strictObject({
@@ -48,9 +64,37 @@ export const Resources = z
     requests: ResourceAmounts.optional().describe("What the scheduler reserves for each replica."),
     limits: ResourceAmounts.optional().describe("The most each replica may use."),
   })
+  .superRefine((r, ctx) => {
+    // core ValidateResourceRequirements: a request may not exceed its limit.
+    for (const kind of ["cpu", "memory"] as const) {
+      const request = r.requests?.[kind];
+      const limit = r.limits?.[kind];
+      if (request === undefined || limit === undefined) continue;
+      const [q, l] = [parseQuantity(String(request)), parseQuantity(String(limit))];
+      if (typeof q === "string" || typeof l === "string" || compareQuantities(q, l) <= 0) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: ["requests", kind],
+        message: `the ${kind} request ${String(request)} is more than the limit ${String(limit)}; Kubernetes requires request <= limit (raise limits.${kind} or lower the request)`,
+      });
+    }
+  })
   .describe("CPU and memory per replica.");
 
-const StringMap = z.record(z.string(), z.string({ error: "expected a string (quote numbers and booleans)" }));
+const StringValue = z.string({ error: "expected a string (quote numbers and booleans)" });
+const StringMap = z.record(z.string(), StringValue);
+/** ConfigMap and Secret data: keys Kubernetes accepts as ConfigMap/Secret keys. */
+const ConfigKeyMap = z.record(checked(configKeyProblem), StringValue);
+/** Mounted files: a file name under mountPath, or an absolute path in the container. */
+const FileKeyMap = z.record(checked(mountedFileKeyProblem), StringValue);
+const Labels = z.record(checked(qualifiedNameProblem), StringValue.superRefine((value, ctx) => {
+  const p = labelValueProblem(value);
+  if (p) ctx.addIssue({ code: "custom", message: p });
+}));
+// apimachinery ValidateAnnotations checks the lowercased key.
+const Annotations = z.record(checked((key) => qualifiedNameProblem(key.toLowerCase())), StringValue);
+/** int32 in the Kubernetes API (replicas, probe thresholds). */
+const Int32 = (min: number) => z.number().int().min(min).max(INT32_MAX, { error: `must be at most ${INT32_MAX} (Kubernetes stores it as a 32-bit integer)` });
 
 const Port = z.strictObject({
   name: PortName.optional().describe('Port name, used by ingress, health and metrics. Default: "http" for the first port, else "port-<number>".'),
@@ -59,7 +103,7 @@ const Port = z.strictObject({
   forward: PortNumber.optional().describe("Forward this port to 127.0.0.1:<forward> during `dev up`."),
 });
 
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, { error: "an environment variable name must start with a letter or _" });
+const EnvName = checked(envVarNameProblem);
 
 export const EnvValue = z
   .union(
@@ -96,15 +140,15 @@ const Health = z
     startupGrace: Duration.default("60s").describe("How long a starting container may take before liveness checks count."),
     period: Duration.default("5s"),
     timeout: Duration.default("2s"),
-    failureThreshold: z.number().int().min(1).default(3),
+    failureThreshold: Int32(1).default(3),
     liveness: z.boolean().default(true).describe("Also restart the container when the check keeps failing."),
   })
   .describe("Health check: readiness, liveness and startup probes. Give one of http, tcp or command.");
 
 const Config = z
   .strictObject({
-    values: StringMap.default({}).describe("Literal config values (ConfigMap keys)."),
-    files: StringMap.default({}).describe("Files to mount: file name in the container → path relative to the service folder."),
+    values: ConfigKeyMap.default({}).describe("Literal config values (ConfigMap keys)."),
+    files: FileKeyMap.default({}).describe("Files to mount: file name under mountPath (or an absolute path in the container, mounted on its own) → path relative to the service folder."),
     mountPath: z.string().optional().describe("Where config files are mounted. Default: /etc/<service>."),
   })
   .describe("Configuration, rendered as a ConfigMap.");
@@ -113,14 +157,14 @@ const Secrets = z
   .strictObject({
     envFile: z.string().optional().describe("A git-ignored KEY=value file, relative to the service folder."),
     example: z.string().optional().describe("A committed example of envFile, used (with a warning) when envFile is missing."),
-    files: StringMap.default({}).describe("Secret files to mount: file name → path relative to the service folder."),
+    files: FileKeyMap.default({}).describe("Secret files to mount: file name under mountPath (or an absolute path in the container) → path relative to the service folder."),
     mountPath: z.string().default("/run/secrets"),
     asEnv: z.boolean().default(true).describe("Expose every key of envFile as an environment variable."),
   })
   .describe("Secrets, rendered as a Secret. Values never appear in logs or rendered output unless asked for.");
 
 const IngressRoute = z.strictObject({
-  host: z.string().default("localhost").describe('Host name, e.g. "api.localhost".'),
+  host: checked(ingressHostProblem).default("localhost").describe('Host name, e.g. "api.localhost".'),
   path: z.string().startsWith("/", { error: 'a route path must start with "/"' }).default("/"),
   port: PortRef.optional().describe("Default: the service's first port."),
 });
@@ -146,7 +190,7 @@ const Metrics = z
   .describe("Prometheus scrape annotations for the pods.");
 
 const ROLLOUT_AMOUNT_ERROR = 'expected a number of pods (e.g. 1) or a percentage of the replicas (e.g. "25%")';
-const RolloutAmount = z.union([z.number().int({ error: ROLLOUT_AMOUNT_ERROR }).min(0, { error: ROLLOUT_AMOUNT_ERROR }), z.string().regex(/^\d+%$/, { error: ROLLOUT_AMOUNT_ERROR })], {
+const RolloutAmount = z.union([z.number().int({ error: ROLLOUT_AMOUNT_ERROR }).min(0, { error: ROLLOUT_AMOUNT_ERROR }).max(INT32_MAX, { error: ROLLOUT_AMOUNT_ERROR }), z.string().regex(/^\d+%$/, { error: ROLLOUT_AMOUNT_ERROR })], {
   error: ROLLOUT_AMOUNT_ERROR,
 });
 
@@ -172,14 +216,14 @@ const serviceFields = {
   env: z.record(EnvName, EnvValue).default({}),
   config: Config.optional(),
   secrets: Secrets.optional(),
-  replicas: z.number().int().min(0).default(1).describe("Replicas; more than one are spread across nodes."),
+  replicas: Int32(0).default(1).describe("Replicas; more than one are spread across nodes."),
   rollout: Rollout.prefault({}),
   resources: Resources.optional(),
   health: Health.optional(),
   dependsOn: z.array(z.string()).default([]).describe("Services that must be ready before this one starts."),
   ingress: z.array(IngressRoute).default([]).describe("Routes from the cluster's ingress to this service."),
-  labels: StringMap.default({}),
-  annotations: StringMap.default({}),
+  labels: Labels.default({}),
+  annotations: Annotations.default({}),
   metrics: Metrics.optional(),
   sync: z.array(SyncRule).default([]),
   test: z.strictObject({ command: z.array(z.string()).min(1) }).optional().describe("Command that `dev ci` runs as a Job."),
@@ -231,7 +275,7 @@ const ClusterOverlay = z
 
 const ServiceOverlay = z
   .strictObject({
-    replicas: z.number().int().min(0).optional(),
+    replicas: Int32(0).optional(),
     env: z.record(EnvName, EnvValue).optional(),
     resources: Resources.optional(),
   })

@@ -22,4 +22,13 @@ describe("parseYaml", () => {
     expect(errors[0]).toMatchObject({ file: "dev.yaml", line: 1, severity: "error" });
     expect(errors[0]?.message).toMatch(/aliases expand too much/);
   });
+
+  it("reports a merge key whose value is not a map at that key (found by the fuzz test)", () => {
+    const { parsed, errors } = parseYaml({ path: "dev.yaml", text: 'name: shop\nx:\n  <<: ["012", { a: 1 }]\n' });
+    expect(parsed).toBeUndefined();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ file: "dev.yaml", line: 3, column: 3 });
+    expect(errors[0]?.message).toMatch(/^YAML: Merge sources must be maps or map aliases/);
+    expect(parseYaml({ path: "dev.yaml", text: "a: &a { b: 1 }\nx:\n  <<: [*a, { c: 2 }]\n" }).errors).toEqual([]);
+  });
 });

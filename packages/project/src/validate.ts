@@ -8,6 +8,7 @@ import { memoryFs, type ProjectFs } from "./fs.ts";
 import { friendlyErrors, issuesToDiagnostics } from "./issues.ts";
 import type { ResolvedCluster, ResolvedProject, ResolvedService } from "./model.ts";
 import { diagnosticAt, type Origin } from "./origin.ts";
+import { checkNamespaces } from "./k8s-checks.ts";
 import { checkProject } from "./project-checks.ts";
 import { confinePath } from "./confine.ts";
 import { resolveService, type EnvLayer, type ServiceEntry } from "./resolve-service.ts";
@@ -86,6 +87,8 @@ export function validateProject(sources: ProjectSources, fs: ProjectFs, options:
     }
   }
 
+  checkNamespaces(dev.name, dev.environments, (path, message) => diags.push(diagnosticAt(devOrigin, path, message, { key: true })));
+
   const overlay = dev.environments[environment];
   const services: ResolvedService[] = [];
   for (const entry of [...byName.values()].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -112,6 +115,15 @@ export function validateProject(sources: ProjectSources, fs: ProjectFs, options:
     registry: clusterSettings.registry,
     ingress: { ...dev.cluster.ingress, ...overlay?.cluster?.ingress },
   };
+  if (cluster.provider === "kind") {
+    // kind maps 127.0.0.1:<httpPort> to the ingress controller: a forward there could not listen.
+    for (const s of services) {
+      s.ports.forEach((p, i) => {
+        if (p.forward !== cluster.ingress.httpPort) return;
+        diags.push(diagnosticAt(byName.get(s.name)!.origin, ["ports", i, "forward"], `local port ${p.forward} is where the ingress answers (cluster.ingress.httpPort); pick another forward port or move httpPort`));
+      });
+    }
+  }
   if (cluster.provider === "context" && !cluster.context) {
     diags.push(diagnosticAt(devOrigin, overlay?.cluster ? ["environments", environment, "cluster"] : ["cluster"], "provider: context needs context: the name of a kubeconfig context"));
   }

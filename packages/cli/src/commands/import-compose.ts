@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { DevupError } from "@devup/errors";
-import { formatDiagnostic, importCompose, COMPOSE_OVERRIDE_FILES } from "@devup/project";
+import { formatDiagnostic, importCompose, readSourceFile, COMPOSE_OVERRIDE_FILES } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import { checkGenerated, writeNewFiles } from "../files.ts";
 
@@ -32,7 +32,15 @@ export async function importComposeInto(ctx: CommandContext, files: string[]): P
       return undefined;
     }
   };
-  const { value, errors } = importCompose({ files: paths, readFile, env: process.env }, basename(root));
+  // Compose files themselves: hostile ones (huge, binary, UTF-16, not UTF-8) are errors naming the file.
+  const readSource = (p: string) => {
+    try {
+      return readSourceFile(join(root, p), p);
+    } catch {
+      return undefined;
+    }
+  };
+  const { value, errors } = importCompose({ files: paths, readFile, readSource, env: process.env }, basename(root));
   const list = paths.join(", ");
   if (!value) {
     ctx.out.diagnostics(ctx.out.format === "json" ? errors : []);

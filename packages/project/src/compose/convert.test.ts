@@ -15,7 +15,11 @@ const golden = fileURLToPath(new URL("../../../../test/golden/compose/", import.
 
 function convert(fixture: string, file: string) {
   const fs = nodeProjectFs(fixtures + fixture);
-  return importCompose({ files: [file], readFile: (p) => fs.readFile(p), env: {} }, fixture);
+  const readFile = (p: string) => {
+    const r = fs.readFile(p);
+    return typeof r === "string" ? r : undefined;
+  };
+  return importCompose({ files: [file], readFile, env: {} }, fixture);
 }
 
 function checkGolden(fixture: string, text: string): void {

@@ -28,6 +28,9 @@ export interface ComposeImport {
   notes: Diagnostic[];
 }
 
+/** schema.ts cluster.ingress.httpPort's default. */
+const DEFAULT_INGRESS_HTTP_PORT = 8080;
+
 export function importCompose(sources: ComposeSources, fallbackName: string): { value: ComposeImport | undefined; errors: Diagnostic[] } {
   const { model, errors, notes } = loadCompose(sources);
   if (!model) return { value: undefined, errors: sortDiagnostics(errors) };
@@ -44,6 +47,7 @@ export function importCompose(sources: ComposeSources, fallbackName: string): { 
   for (const s of model.services) if (s.svc.build !== undefined && typeof s.svc.image === "string") builtImages.set(s.svc.image, s.name);
 
   const files: GeneratedFile[] = [];
+  const forwards = new Set<number>();
   const portless: string[] = [];
   for (const s of model.services) {
     const name = names.get(s.name)!;
@@ -70,11 +74,16 @@ export function importCompose(sources: ComposeSources, fallbackName: string): { 
       note,
     };
     const { spec, extraFiles } = convertService(s.svc, ctx);
+    for (const p of (spec as { ports?: Array<{ forward?: number }> }).ports ?? []) if (p.forward !== undefined) forwards.add(p.forward);
     if (!spec.ports && reached.has(s.name)) portless.push(name);
     files.push({ path: `${ctx.dir}/service.yaml`, content: yamlWithHeader(spec, `Imported from ${s.origin.parsed.file.path} (service ${JSON.stringify(s.name)}) by \`dev import compose\`.`) }, ...extraFiles);
   }
   const projectName = toDnsLabel(model.name ?? fallbackName);
-  files.unshift({ path: "dev.yaml", content: yamlWithHeader({ name: projectName }, `devup project, imported from ${sources.files.join(", ")}. Services: services/*/service.yaml.`) });
+  // A published port on the ingress's default host port (8080) moves the ingress, not the service.
+  let httpPort = DEFAULT_INGRESS_HTTP_PORT;
+  while (forwards.has(httpPort)) httpPort++;
+  const dev = httpPort === DEFAULT_INGRESS_HTTP_PORT ? { name: projectName } : { name: projectName, cluster: { ingress: { httpPort } } };
+  files.unshift({ path: "dev.yaml", content: yamlWithHeader(dev, `devup project, imported from ${sources.files.join(", ")}. Services: services/*/service.yaml.`) });
   return { value: { projectName, files, services: [...names.values()], notes: sortDiagnostics(notes) }, errors: [] };
 }
 

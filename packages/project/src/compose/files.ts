@@ -8,7 +8,7 @@ import { posix } from "node:path";
 import { parseEnv } from "node:util";
 import type { Diagnostic } from "../diagnostics.ts";
 import { diagnosticAt, type Origin } from "../origin.ts";
-import { parseYaml, type ParsedFile } from "../source.ts";
+import { parseYaml, type ParsedFile, type SourceFile } from "../source.ts";
 import { interpolateTree, type InterpolationProblem, type Variables } from "./interpolate.ts";
 import { mergeService } from "./merge.ts";
 import { checkComposeSchema } from "./schema-check.ts";
@@ -20,6 +20,11 @@ export interface ComposeSources {
   readFile: (path: string) => string | undefined;
   /** The process environment: it wins over the project's .env, as in compose. */
   env?: Variables;
+  /**
+   * Reads a compose file itself, with `problem` set when it is not a text file to parse (too large,
+   * binary, UTF-16: see load.ts readSourceFile). Default: `readFile`.
+   */
+  readSource?: (path: string) => SourceFile | undefined;
 }
 
 export type ComposeService = Record<string, unknown>;
@@ -71,16 +76,21 @@ export function loadCompose(sources: ComposeSources): { model: ComposeModel | un
 
   const readOne = (path: string): LoadedFile | undefined => {
     const text = sources.readFile(path);
-    if (text === undefined) {
+    const source = sources.readSource ? sources.readSource(path) : text === undefined ? undefined : { path, text };
+    if (source === undefined) {
       errors.push({ severity: "error", file: path, line: 1, column: 1, path: "", message: `compose file ${path} not found` });
       return undefined;
     }
-    const { parsed, errors: yamlErrors } = parseYaml({ path, text });
+    const { parsed, errors: yamlErrors } = parseYaml(source);
     errors.push(...yamlErrors);
     if (!parsed) return undefined;
     const origin: Origin = { parsed, docPath: [], displayPath: [] };
     if (parsed.value === null || parsed.value === undefined) return { parsed, origin, value: {} };
     const problems: InterpolationProblem[] = [];
+    if (typeof parsed.value !== "object" || Array.isArray(parsed.value)) {
+      errors.push(diagnosticAt(origin, [], `a compose file is a map with a top-level "services:" key; this one is ${Array.isArray(parsed.value) ? "a list" : `a ${typeof parsed.value}`}`));
+      return undefined;
+    }
     const value = interpolateTree(parsed.value, vars, problems) as Record<string, unknown>;
     for (const p of problems) (p.severity === "error" ? errors : notes).push(diagnosticAt(origin, p.path, p.message, { severity: p.severity }));
     const v1 = version1Services(value);
