@@ -2,7 +2,7 @@
 // that fails (and where it is reported) and one that passes.
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "./diagnostics.ts";
-import { compareQuantities, parseQuantity, type Quantity } from "./k8s-rules.ts";
+import { compareQuantities, mountedFileKeyProblem, parseQuantity, type Quantity } from "./k8s-rules.ts";
 import { validateFiles } from "./validate.ts";
 
 const SVC = "services/web/service.yaml";
@@ -280,5 +280,18 @@ describe("quantities", () => {
 
   it.each(["", "1.5 cores", "1KB", "1ki", "e3", "1e", "--1", "1h", "1da", "1e9999"])("refuses %j", (text) => {
     expect(typeof parseQuantity(text)).toBe("string");
+  });
+});
+
+describe("mountedFileKeyProblem", () => {
+  it("accepts a file name or an absolute path whose derived object key is valid; refuses the rest", () => {
+    expect(mountedFileKeyProblem("nginx.conf")).toBeUndefined();
+    expect(mountedFileKeyProblem("/etc/nginx/nginx.conf")).toBeUndefined();
+    expect(mountedFileKeyProblem("/run/secrets/db_password")).toBeUndefined();
+    expect(mountedFileKeyProblem("a/b")).toMatch(/may hold only letters/);
+    expect(mountedFileKeyProblem("/etc//nginx.conf")).toMatch(/without "\/\/", "\." or "\.\." parts/);
+    expect(mountedFileKeyProblem("/etc/../passwd")).toMatch(/without/);
+    expect(mountedFileKeyProblem("/")).toMatch(/without/);
+    expect(mountedFileKeyProblem(`/${"a".repeat(300)}`)).toMatch(/at most 253/);
   });
 });
