@@ -6,6 +6,8 @@ import { ANNOTATIONS, type KubeObject } from "./types.ts";
 
 export const configMapName = (service: string) => `${service}-config`;
 export const secretName = (service: string) => `${service}-secrets`;
+/** The PersistentVolumeClaim of a service's volume (the spec's names keep it a DNS label). */
+export const claimName = (service: string, volume: string) => `${service}-${volume}`;
 
 /**
  * A short hash of everything mounted or injected from config and secrets: pods roll when it changes.
@@ -102,6 +104,11 @@ export function serviceContainer(service: ResolvedService, image: string): { con
     volumes.push({ name: "secrets", secret: { secretName: secretName(service.name), items: secretFiles.map((key) => ({ key: objectKey(key), path: objectKey(key) })) } });
     for (const key of secretFiles) mounts.push({ name: "secrets", mountPath: mountedFilePath(service.secrets.mountPath, key), subPath: objectKey(key), readOnly: true });
   }
+  // Persistent volumes: the pod volume is named after the spec's volume ("v-" keeps it apart from "config" and "secrets").
+  for (const v of service.volumes) {
+    volumes.push({ name: `v-${v.name}`, persistentVolumeClaim: { claimName: claimName(service.name, v.name) } });
+    mounts.push({ name: `v-${v.name}`, mountPath: v.mountPath });
+  }
   const envFromSecret = service.secrets?.asEnv && Object.keys(service.secrets.values).length > 0;
   const container: Record<string, unknown> = {
     name: service.name,
@@ -149,7 +156,11 @@ export function deployment(project: ResolvedProject, service: ResolvedService, i
       selector: { matchLabels: selector },
       // Readiness gates the rollout: a new pod takes traffic (and an old one may stop) only once its
       // readiness probe passes, or after minReadySeconds without a probe.
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: service.rollout.maxSurge, maxUnavailable: service.rollout.maxUnavailable } },
+      // A ReadWriteOnce volume is mounted by one pod at a time (and a database refuses a data folder
+      // another process holds): the old pod stops before the new one starts.
+      strategy: service.volumes.length
+        ? { type: "Recreate" }
+        : { type: "RollingUpdate", rollingUpdate: { maxSurge: service.rollout.maxSurge, maxUnavailable: service.rollout.maxUnavailable } },
       template: {
         metadata: {
           labels: { ...service.labels, ...serviceLabels(project, service.name) },

@@ -10,6 +10,7 @@ import {
   ensureImages,
   followLocalLogs,
   imageExists,
+  listLocalVolumes,
   pingDocker,
   planContainers,
   removeLocal,
@@ -268,5 +269,14 @@ async function stop(docker: Docker, project: ResolvedProject, out: Output, keep:
     return;
   }
   const removed = await removeLocal(docker, project);
-  out.info({ type: "stopped", kept: false, removed: removed.containers, message: `stopped and removed ${removed.containers.length} container${removed.containers.length === 1 ? "" : "s"}${removed.network ? " and the network" : ""}` });
+  // Named volumes outlive the containers: the data is there for the next run.
+  const volumes = await listLocalVolumes(docker, project).catch(() => []);
+  const kept = volumes.length ? `; kept the volume${volumes.length === 1 ? "" : "s"} ${volumes.join(", ")} (dev down --volumes removes them)` : "";
+  out.info({
+    type: "stopped",
+    kept: false,
+    removed: removed.containers,
+    volumesKept: volumes,
+    message: `stopped and removed ${removed.containers.length} container${removed.containers.length === 1 ? "" : "s"}${removed.network ? " and the network" : ""}${kept}`,
+  });
 }
