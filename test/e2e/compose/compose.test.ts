@@ -101,7 +101,7 @@ describe("imported compose projects", () => {
     const result = ofType(down.events, "down")[0]!;
     expect(result.volumesKept).toMatchObject({ claims: ["store-data"] });
     expect(result.removed).toEqual(expect.arrayContaining(["Deployment/store", "Deployment/web"]));
-    expect(String(result.message)).toMatch(/kept 1 volume and their data: PersistentVolumeClaim store-data .*dev down --volumes removes them/);
+    expect(String(result.message)).toMatch(/kept 1 volume and its data: PersistentVolumeClaim store-data .*dev down --volumes removes them/);
     const kube = createKube({ kubeconfigPath: cluster.kubeconfig, context: cluster.context });
     expect((await kube.apps.listNamespacedDeployment({ namespace: "cmp-named-volume" })).items).toEqual([]);
 

@@ -13,6 +13,7 @@ import { loadValidProject } from "../project.ts";
 import { removeWorkloads, type Teardown } from "../teardown.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const volumesWithData = (n: number) => `${plural(n, "volume")} and ${n === 1 ? "its" : "their"} data`;
 
 /** run-local's volumes of this project and environment: removed with `volumes`, else listed. Undefined when Docker does not answer. */
 async function localVolumes(project: ResolvedProject, remove: boolean): Promise<{ names: string[]; error?: string } | undefined> {
@@ -56,10 +57,10 @@ export default async function down(ctx: CommandContext): Promise<void> {
   const localNames = local?.names ?? [];
   if (volumes) {
     const gone = [...claimsRemoved.map((c) => `PersistentVolumeClaim ${c}`), ...localNames.map((v) => `Docker volume ${v}`)];
-    parts.push(gone.length ? `removed ${plural(gone.length, "volume")} and their data: ${gone.join(", ")}` : "no volumes to remove");
+    parts.push(gone.length ? `removed ${volumesWithData(gone.length)}: ${gone.join(", ")}` : "no volumes to remove");
   } else {
     const kept = [...claimsKept.map((c) => `PersistentVolumeClaim ${c}`), ...localNames.map((v) => `Docker volume ${v}`)];
-    if (kept.length) parts.push(`kept ${plural(kept.length, "volume")} and their data: ${kept.join(", ")}${claimsKept.length ? ` (and the namespace ${project.namespace} that holds the claims)` : ""}; dev down --volumes removes them`);
+    if (kept.length) parts.push(`kept ${volumesWithData(kept.length)}: ${kept.join(", ")}${claimsKept.length ? ` (and the namespace ${project.namespace} that holds the claims)` : ""}; dev down --volumes removes them`);
   }
   if (teardown) parts.push(`the cluster ${project.cluster.name} keeps running (dev down --cluster deletes it)`);
   ctx.out.result({
