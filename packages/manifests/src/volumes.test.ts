@@ -2,6 +2,7 @@ import { validateFiles, type ResolvedProject } from "@devup/project";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { describe, expect, it } from "vitest";
+import { testJob } from "./job.ts";
 import { buildObjects } from "./objects.ts";
 import type { KubeObject } from "./types.ts";
 
@@ -54,6 +55,13 @@ describe("persistent volumes", () => {
     expect(web.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
     expect(web.spec.template.spec.volumes).toBeUndefined();
     expect(objects.filter((o) => o.kind === "PersistentVolumeClaim").map((o) => o.metadata.name).sort()).toEqual(["db-backups", "db-data"]);
+  });
+
+  it("stay out of dev ci's test Job (it must not open the service's data)", () => {
+    const p = project("image: postgres:16\nvolumes: [{ name: data, mountPath: /data }]\ntest: { command: [sh, -c, 'true'] }\n");
+    const job = testJob(p, p.services.find((s) => s.name === "db")!, "postgres:16", { runId: "r1", timeoutSeconds: 60 }) as unknown as { spec: { template: { spec: { volumes?: unknown[]; containers: Array<{ volumeMounts?: unknown[] }> } } } };
+    expect(job.spec.template.spec.volumes ?? []).toEqual([]);
+    expect(job.spec.template.spec.containers[0]!.volumeMounts ?? []).toEqual([]);
   });
 
   it("the claim check can fail (a claim without a size request is not a valid object)", () => {

@@ -88,8 +88,11 @@ function resources(service: ResolvedService): Record<string, unknown> | undefine
   return Object.keys(out).length ? out : undefined;
 }
 
-/** What a container of the service gets from the spec besides its command: image, env, config and secret mounts, resources. */
-export function serviceContainer(service: ResolvedService, image: string): { container: Record<string, unknown>; volumes: Array<Record<string, unknown>> } {
+/**
+ * What a container of the service gets from the spec besides its command: image, env, config and
+ * secret mounts, resources; with `persistentVolumes`, its volumes' claims too.
+ */
+export function serviceContainer(service: ResolvedService, image: string, options: { persistentVolumes?: boolean } = {}): { container: Record<string, unknown>; volumes: Array<Record<string, unknown>> } {
   const volumes: Array<Record<string, unknown>> = [];
   const mounts: Array<Record<string, unknown>> = [];
   // Each file is mounted on its own (subPath): the image's other files in that folder stay visible.
@@ -104,10 +107,13 @@ export function serviceContainer(service: ResolvedService, image: string): { con
     volumes.push({ name: "secrets", secret: { secretName: secretName(service.name), items: secretFiles.map((key) => ({ key: objectKey(key), path: objectKey(key) })) } });
     for (const key of secretFiles) mounts.push({ name: "secrets", mountPath: mountedFilePath(service.secrets.mountPath, key), subPath: objectKey(key), readOnly: true });
   }
-  // Persistent volumes: the pod volume is named after the spec's volume ("v-" keeps it apart from "config" and "secrets").
-  for (const v of service.volumes) {
-    volumes.push({ name: `v-${v.name}`, persistentVolumeClaim: { claimName: claimName(service.name, v.name) } });
-    mounts.push({ name: `v-${v.name}`, mountPath: v.mountPath });
+  // Persistent volumes (the Deployment's pods only: a test Job must not open the service's data):
+  // the pod volume is named after the spec's volume ("v-" keeps it apart from "config" and "secrets").
+  if (options.persistentVolumes) {
+    for (const v of service.volumes) {
+      volumes.push({ name: `v-${v.name}`, persistentVolumeClaim: { claimName: claimName(service.name, v.name) } });
+      mounts.push({ name: `v-${v.name}`, mountPath: v.mountPath });
+    }
   }
   const envFromSecret = service.secrets?.asEnv && Object.keys(service.secrets.values).length > 0;
   const container: Record<string, unknown> = {
@@ -128,7 +134,7 @@ export function serviceContainer(service: ResolvedService, image: string): { con
 
 export function deployment(project: ResolvedProject, service: ResolvedService, image: string): KubeObject {
   const selector = selectorLabels(project, service.name);
-  const base = serviceContainer(service, image);
+  const base = serviceContainer(service, image, { persistentVolumes: true });
   const volumes = base.volumes;
   const container: Record<string, unknown> = { ...base.container, ...probes(service) };
   const podAnnotations: Record<string, string> = { ...service.annotations };
