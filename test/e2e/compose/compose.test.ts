@@ -2,7 +2,8 @@
 // CLI process: each of test/fixtures/compose-e2e/* is imported with `dev import compose`, comes up with
 // `dev up` and answers through its forwards. (a) a TCP "database" on 5432 with no declared port, queried
 // by name; (b) a config file mounted over one file of the image, the image's other file still there;
-// (c) a named volume whose file survives `dev down` + `dev up`, and Ctrl-C + `dev run-local` again.
+// (c) a named volume whose file survives `dev down` + `dev up`, and Ctrl-C + `dev run-local` again;
+// (b) and (c) also under `dev run-local`.
 // Ports 24080-24082 (this file's range: 24000-24999).
 import { appendFile, cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -43,6 +44,19 @@ async function get(url: string, init: RequestInit = {}): Promise<{ status: numbe
   return { status: res.status, body: await res.text() };
 }
 
+/**
+ * The first answer that `done` accepts, or the last one after 15 s: a service is ready before every
+ * node's proxy rules send its Service's traffic to it (and compose promises no order without depends_on).
+ */
+async function settled(url: string, done: (r: { status: number; body: string }) => boolean): Promise<{ status: number; body: string }> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const r = await get(url);
+    if (done(r) || Date.now() > deadline) return r;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
 /** `dev up` until its summary and the forward of `service` is ready. */
 async function upAndForward(dir: string, service: string): Promise<DevProcess> {
   const run = devUp(dir, ["--no-watch"]);
@@ -72,7 +86,7 @@ describe("imported compose projects", () => {
   it("(a) a TCP database on 5432 with no declared port answers the web, which queries it by name", async () => {
     const began = Date.now();
     const run = await upAndForward(dirs["tcp-db"], "web");
-    const page = await get("http://127.0.0.1:24080/");
+    const page = await settled("http://127.0.0.1:24080/", (r) => r.status === 200);
     expect(page.status).toBe(200);
     expect(page.body).toMatch(/^db says: rows=42 host=db-/); // the pod's name: it came from the cluster's db
     await stop(run);
@@ -82,10 +96,20 @@ describe("imported compose projects", () => {
   it("(b) a config file mounted over one file of the image leaves the image's other file there", async () => {
     const began = Date.now();
     const run = await upAndForward(dirs["config-file"], "web");
-    const page = await get("http://127.0.0.1:24081/");
+    const page = await settled("http://127.0.0.1:24081/", (r) => r.body.includes("backend: hello"));
     expect(page.body).toBe("mime.conf: mime=kept from the image\nsite.conf: greeting=from the mounted file\nbackend: hello from backend\n");
     await stop(run);
     console.log(`compose e2e (b) config-file: dev up to answer ${seconds(began)}`);
+  });
+
+  it("(b) in dev run-local too: the config file replaces one file, the image's other file stays", async () => {
+    const began = Date.now();
+    const run = devLong(dirs["config-file"], ["run-local", "--no-watch"]);
+    await run.waitFor("summary", 3 * 60_000);
+    const page = await settled("http://127.0.0.1:24081/", (r) => r.body.includes("backend: hello"));
+    expect(page.body).toBe("mime.conf: mime=kept from the image\nsite.conf: greeting=from the mounted file\nbackend: hello from backend\n");
+    await stop(run);
+    console.log(`compose e2e (b) config-file in run-local: run to answer ${seconds(began)}`);
   });
 
   it("(c) a named volume keeps its file across dev down + dev up; dev down says it kept the claim", async () => {
@@ -93,6 +117,7 @@ describe("imported compose projects", () => {
     const note = `kept across down ${Date.now()}`;
     const dir = dirs["named-volume"];
     let run = await upAndForward(dir, "web");
+    expect((await settled("http://127.0.0.1:24082/", (r) => r.status !== 502)).body).toBe("no note\n");
     expect(await get("http://127.0.0.1:24082/", { method: "PUT", body: note })).toEqual({ status: 200, body: "saved\n" });
     await stop(run);
 
@@ -106,7 +131,7 @@ describe("imported compose projects", () => {
     expect((await kube.apps.listNamespacedDeployment({ namespace: "cmp-named-volume" })).items).toEqual([]);
 
     run = await upAndForward(dir, "web");
-    expect(await get("http://127.0.0.1:24082/")).toEqual({ status: 200, body: note });
+    expect(await settled("http://127.0.0.1:24082/", (r) => r.status !== 502)).toEqual({ status: 200, body: note });
     const claim = await kube.core.readNamespacedPersistentVolumeClaim({ name: "store-data", namespace: "cmp-named-volume" });
     expect(claim.status?.phase).toBe("Bound");
     expect(claim.spec?.storageClassName).toBeTruthy(); // the cluster's default class filled it in
@@ -122,6 +147,7 @@ describe("imported compose projects", () => {
     const volumeName = "devup-cmp-named-volume-local-store-data";
     let run = devLong(dir, ["run-local", "--no-watch"]);
     await run.waitFor("summary", 3 * 60_000);
+    expect((await settled("http://127.0.0.1:24082/", (r) => r.status !== 502)).body).toBe("no note\n"); // a fresh volume
     expect(await get("http://127.0.0.1:24082/", { method: "PUT", body: note })).toEqual({ status: 200, body: "saved\n" });
     await stop(run);
     expect(ofType(run.events, "stopped")[0]).toMatchObject({ kept: false, volumesKept: [volumeName] });
@@ -129,7 +155,7 @@ describe("imported compose projects", () => {
 
     run = devLong(dir, ["run-local", "--no-watch"]);
     await run.waitFor("summary", 3 * 60_000);
-    expect(await get("http://127.0.0.1:24082/")).toEqual({ status: 200, body: note });
+    expect(await settled("http://127.0.0.1:24082/", (r) => r.status !== 502)).toEqual({ status: 200, body: note });
     await stop(run);
 
     const down = await devJson(dir, ["down", "--volumes"]);
