@@ -95,9 +95,14 @@ export const commands: CommandSpec[] = [
   },
   {
     name: "down",
-    summary: "remove devup's workloads; --cluster also deletes the kind cluster",
-    usage: "dev down [--env NAME] [--cluster]",
-    options: { env, cluster: { type: "boolean", description: "delete the kind cluster" }, "allow-context": allowContext },
+    summary: "remove devup's workloads (persistent volumes and their data stay); --volumes removes those too; --cluster deletes the kind cluster",
+    usage: "dev down [--env NAME] [--volumes] [--cluster]",
+    options: {
+      env,
+      volumes: { type: "boolean", description: "also remove the persistent volumes and their data (PersistentVolumeClaims, run-local's Docker volumes)" },
+      cluster: { type: "boolean", description: "delete the kind cluster" },
+      "allow-context": allowContext,
+    },
     load: () => import("./commands/down.ts"),
   },
   {

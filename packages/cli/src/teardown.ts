@@ -1,5 +1,5 @@
 /** What `dev down` removes (and `dev ci` after its run): devup's objects of this project and environment, then its namespace. */
-import { deleteHistories, pruneObjects, type Kube } from "@devup/kube";
+import { deleteHistories, listClaims, pruneObjects, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 import { scopeSelector } from "./adapters.ts";
@@ -14,18 +14,33 @@ async function namespaceExists(kube: Kube, name: string): Promise<boolean> {
   }
 }
 
+export interface Teardown {
+  /** "Kind/name" of each object removed. */
+  removed: string[];
+  namespaceRemoved: boolean;
+  /** PersistentVolumeClaims removed (with `volumes`). */
+  volumesRemoved: string[];
+  /** PersistentVolumeClaims kept (without `volumes`); the namespace that holds them stays. */
+  volumesKept: string[];
+}
+
 /**
- * With `waitMs`, also waits (up to that long) until the namespace is gone: a namespace that is still
- * terminating refuses new objects, so a run right after this one would fail.
+ * Persistent volumes (claims) stay unless `volumes` is set, and so does the namespace holding them
+ * (deleting a namespace deletes its claims). With `waitMs`, also waits (up to that long) until the
+ * namespace is gone: a namespace that is still terminating refuses new objects, so a run right after
+ * this one would fail.
  */
-export async function removeWorkloads(kube: Kube, project: ResolvedProject, options: { waitMs?: number } = {}): Promise<{ removed: string[]; namespaceRemoved: boolean }> {
-  const removed = await pruneObjects(kube, [], { selector: scopeSelector(project), namespace: project.namespace });
+export async function removeWorkloads(kube: Kube, project: ResolvedProject, options: { waitMs?: number; volumes?: boolean } = {}): Promise<Teardown> {
+  const selector = scopeSelector(project);
+  const removed = await pruneObjects(kube, [], { selector, namespace: project.namespace });
   // Nothing left to roll back: the deploy histories go too (also when the namespace stays).
   await deleteHistories(kube, project.namespace, { [LABELS.project]: project.name, [LABELS.environment]: project.environment });
+  const volumesRemoved = options.volumes ? (await pruneObjects(kube, [], { selector, namespace: project.namespace, kinds: ["PersistentVolumeClaim"] })).map((r) => r.name) : [];
+  const volumesKept = options.volumes ? [] : await listClaims(kube, project.namespace, selector);
   let namespaceRemoved = false;
   try {
     const ns = await kube.core.readNamespace({ name: project.namespace });
-    if (ns.metadata?.labels?.[LABELS.managedBy] === MANAGED_BY && ns.metadata.labels[LABELS.project] === project.name) {
+    if (volumesKept.length === 0 && ns.metadata?.labels?.[LABELS.managedBy] === MANAGED_BY && ns.metadata.labels[LABELS.project] === project.name) {
       await kube.core.deleteNamespace({ name: project.namespace });
       namespaceRemoved = true;
     }
@@ -34,5 +49,5 @@ export async function removeWorkloads(kube: Kube, project: ResolvedProject, opti
   }
   const deadline = Date.now() + (options.waitMs ?? 0);
   while (namespaceRemoved && Date.now() < deadline && (await namespaceExists(kube, project.namespace))) await new Promise((r) => setTimeout(r, 1000));
-  return { removed: removed.map((r) => `${r.kind}/${r.name}`), namespaceRemoved };
+  return { removed: removed.map((r) => `${r.kind}/${r.name}`), namespaceRemoved, volumesRemoved, volumesKept };
 }

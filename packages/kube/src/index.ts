@@ -7,7 +7,7 @@ export { createKube } from "./kube.ts";
 export type { Kube, KubeOptions } from "./kube.ts";
 export { applyObjects } from "./apply.ts";
 export type { ApplyAction, ApplyOptions, ApplyResult } from "./apply.ts";
-export { pruneObjects, PRUNE_KINDS } from "./prune.ts";
+export { pruneObjects, listClaims, PRUNE_KINDS } from "./prune.ts";
 export type { ObjectRef, PruneKind, PruneOptions } from "./prune.ts";
 export { waitForRollout } from "./rollout.ts";
 export type { RolloutProgress, WaitForRolloutOptions } from "./rollout.ts";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { objectsToPrune } from "./prune.ts";
+import type { Kube } from "./kube.ts";
+import { listClaims, objectsToPrune, pruneObjects } from "./prune.ts";
 
 describe("objectsToPrune", () => {
   it("keeps what is desired (by kind, namespace and name) and returns the rest", () => {
@@ -24,5 +25,36 @@ describe("objectsToPrune", () => {
     const existing = [{ kind: "Service", name: "users", namespace: "shop" }];
     expect(objectsToPrune(existing, existing)).toEqual([]);
     expect(objectsToPrune(existing, [])).toEqual(existing);
+  });
+});
+
+describe("pruneObjects and claims", () => {
+  /** The other side of the API: a namespace holding a Deployment and two claims; deletes are recorded. */
+  function fakeKube() {
+    const items: Record<string, string[]> = { Deployment: ["db"], PersistentVolumeClaim: ["db-data", "old-data"] };
+    const deleted: string[] = [];
+    const kube = {
+      server: "https://127.0.0.1:6443",
+      objects: {
+        list: (_v: string, kind: string) => Promise.resolve({ items: (items[kind] ?? []).map((name) => ({ metadata: { name, namespace: "shop" } })) }),
+        delete: (o: { kind: string; metadata: { name: string } }) => Promise.resolve(void deleted.push(`${o.kind}/${o.metadata.name}`)),
+      },
+    } as unknown as Kube;
+    return { kube, deleted };
+  }
+  const selector = { "devup.dev/project": "shop" };
+
+  it("never deletes a claim by default, not even one that left the spec", async () => {
+    const { kube, deleted } = fakeKube();
+    const gone = await pruneObjects(kube, [], { selector, namespace: "shop" });
+    expect(deleted).toEqual(["Deployment/db"]);
+    expect(gone.map((r) => r.kind)).toEqual(["Deployment"]);
+  });
+
+  it("deletes claims when asked for them, and lists them", async () => {
+    const { kube, deleted } = fakeKube();
+    await pruneObjects(kube, [], { selector, namespace: "shop", kinds: ["PersistentVolumeClaim"] });
+    expect(deleted).toEqual(["PersistentVolumeClaim/db-data", "PersistentVolumeClaim/old-data"]);
+    expect(await listClaims(kube, "shop", selector)).toEqual(["db-data", "old-data"]);
   });
 });

@@ -16,8 +16,17 @@ export const PRUNE_KINDS = {
   Ingress: "networking.k8s.io/v1",
   /** `dev ci`'s test Jobs (a later `dev up` or `dev down` removes those `--keep` left). */
   Job: "batch/v1",
+  /** Data: only ever deleted when asked for by name (`dev down --volumes`), never by default. */
+  PersistentVolumeClaim: "v1",
 } as const;
 export type PruneKind = keyof typeof PRUNE_KINDS;
+
+/**
+ * What a prune deletes when no kinds are given: everything devup generates except claims. A volume
+ * that left the spec keeps its claim (and its data) until `dev down --volumes`, as Skaffold and Tilt
+ * keep volumes unless asked.
+ */
+const DEFAULT_PRUNE_KINDS = (Object.keys(PRUNE_KINDS) as PruneKind[]).filter((k) => k !== "PersistentVolumeClaim");
 
 export interface ObjectRef {
   kind: string;
@@ -41,12 +50,23 @@ export function objectsToPrune(existing: readonly ObjectRef[], desired: readonly
   return existing.filter((r) => !keep.has(refKey(r)));
 }
 
+/** The names of the claims devup made in this scope (what `dev down` keeps). */
+export async function listClaims(kube: Kube, namespace: string, selector: Readonly<Record<string, string>>): Promise<string[]> {
+  try {
+    const list = await kube.objects.list(PRUNE_KINDS.PersistentVolumeClaim, "PersistentVolumeClaim", namespace, undefined, undefined, undefined, undefined, labelSelector(selector));
+    return (list.items as { metadata?: ObjectMeta }[]).filter((i) => i.metadata?.name && !i.metadata.deletionTimestamp).map((i) => i.metadata!.name!).sort();
+  } catch (error) {
+    if (httpStatus(error) === 404) return [];
+    throw kubeError(`listing PersistentVolumeClaims in namespace ${namespace}`, error, kube.server);
+  }
+}
+
 /** Deletes what is no longer desired (propagation Background) and returns what it deleted. */
 export async function pruneObjects(kube: Kube, desired: readonly KubeObject[], options: PruneOptions): Promise<ObjectRef[]> {
   if (Object.keys(options.selector).length === 0) {
     throw new DevupError("internal", "prune needs a label selector: without one it would delete everything in the namespace");
   }
-  const kinds = options.kinds ?? (Object.keys(PRUNE_KINDS) as PruneKind[]);
+  const kinds = options.kinds ?? DEFAULT_PRUNE_KINDS;
   const selector = labelSelector(options.selector);
   const existing: ObjectRef[] = [];
   for (const kind of kinds) {

@@ -1,7 +1,7 @@
 export { buildObjects, redactSecrets, kindOrder, type ImageRefs } from "./objects.ts";
 export { renderFiles, renderStream, toYaml, RENDER_HEADER, type RenderedFile } from "./render.ts";
 export { projectLabels, selectorLabels } from "./labels.ts";
-export { configHash, configMapName, secretName } from "./workload.ts";
+export { claimName, configHash, configMapName, secretName } from "./workload.ts";
 export { LABELS, ANNOTATIONS, MANAGED_BY, type KubeObject, type ObjectMeta } from "./types.ts";
 export { testJob, testJobName, TEST_LABEL, type TestJobOptions } from "./job.ts";
 export {

@@ -1,17 +1,17 @@
 /** Spec + environment + image references → every Kubernetes object devup applies, in apply order. */
 import { objectKey, type ResolvedProject, type ResolvedService } from "@devup/project";
 import { projectLabels, selectorLabels, serviceLabels } from "./labels.ts";
-import { ANNOTATIONS, type KubeObject } from "./types.ts";
-import { configMapName, deployment, secretName } from "./workload.ts";
+import { ANNOTATIONS, LABELS, type KubeObject } from "./types.ts";
+import { claimName, configMapName, deployment, secretName } from "./workload.ts";
 
 /** Image reference per service name (content-tagged for built services). */
 export type ImageRefs = Readonly<Record<string, string>>;
 
-const KIND_ORDER = ["Namespace", "ConfigMap", "Secret", "Service", "Deployment", "Ingress"];
+/** Apply order, in steps of 10 (also the rendered files' prefix); claims come before the pods that mount them. */
+const KIND_RANK: Readonly<Record<string, number>> = { Namespace: 0, ConfigMap: 10, Secret: 20, PersistentVolumeClaim: 25, Service: 30, Deployment: 40, Ingress: 50 };
 
 export function kindOrder(kind: string): number {
-  const i = KIND_ORDER.indexOf(kind);
-  return i === -1 ? KIND_ORDER.length : i;
+  return KIND_RANK[kind] ?? 60;
 }
 
 function meta(project: ResolvedProject, service: string, name: string) {
@@ -31,6 +31,24 @@ function secret(project: ResolvedProject, s: ResolvedService): KubeObject | unde
   for (const [key, value] of Object.entries(s.secrets.values)) data[key] = Buffer.from(value, "utf8").toString("base64");
   for (const [key, file] of Object.entries(s.secrets.files)) data[objectKey(key)] = Buffer.from(file.content, "utf8").toString("base64");
   return { apiVersion: "v1", kind: "Secret", metadata: meta(project, s.name, secretName(s.name)), type: "Opaque", data: sortKeys(data) };
+}
+
+/**
+ * A claim per volume, ReadWriteOnce. Without storageClass in the spec, storageClassName stays unset so
+ * the cluster's default StorageClass (kind: local-path) provisions it. Pruning never deletes claims:
+ * only `dev down --volumes` does.
+ */
+function claims(project: ResolvedProject, s: ResolvedService): KubeObject[] {
+  return s.volumes.map((v) => ({
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { ...meta(project, s.name, claimName(s.name, v.name)), labels: { ...serviceLabels(project, s.name), [LABELS.volume]: v.name } },
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: v.size } },
+      ...(v.storageClass ? { storageClassName: v.storageClass } : {}),
+    },
+  }));
 }
 
 function service(project: ResolvedProject, s: ResolvedService): KubeObject | undefined {
@@ -73,7 +91,7 @@ export function buildObjects(project: ResolvedProject, images: ImageRefs): KubeO
   for (const s of project.services) {
     const image = images[s.name] ?? s.image;
     if (!image) throw new Error(`no image reference for service ${s.name}`);
-    for (const o of [configMap(project, s), secret(project, s), service(project, s), deployment(project, s, image), ingress(project, s)]) {
+    for (const o of [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), deployment(project, s, image), ingress(project, s)]) {
       if (o) objects.push(o);
     }
   }

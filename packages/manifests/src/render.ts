@@ -17,7 +17,7 @@ export function toYaml(object: KubeObject): string {
 
 export function renderFiles(objects: readonly KubeObject[], source: string): RenderedFile[] {
   return objects.map((o) => ({
-    name: `${String(kindOrder(o.kind) * 10).padStart(2, "0")}-${o.kind.toLowerCase()}-${o.metadata.name}.yaml`,
+    name: `${String(kindOrder(o.kind)).padStart(2, "0")}-${o.kind.toLowerCase()}-${o.metadata.name}.yaml`,
     content: `${RENDER_HEADER}\n# Source: ${source}\n${toYaml(o)}`,
   }));
 }

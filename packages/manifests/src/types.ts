@@ -20,6 +20,8 @@ export const LABELS = {
   managedBy: "app.kubernetes.io/managed-by",
   project: "devup.dev/project",
   environment: "devup.dev/environment",
+  /** On a PersistentVolumeClaim: the spec's volume name within the service. */
+  volume: "devup.dev/volume",
 } as const;
 
 export const ANNOTATIONS = {

@@ -6,6 +6,8 @@ import { ANNOTATIONS, type KubeObject } from "./types.ts";
 
 export const configMapName = (service: string) => `${service}-config`;
 export const secretName = (service: string) => `${service}-secrets`;
+/** The PersistentVolumeClaim of a service's volume (the spec's names keep it a DNS label). */
+export const claimName = (service: string, volume: string) => `${service}-${volume}`;
 
 /**
  * A short hash of everything mounted or injected from config and secrets: pods roll when it changes.
@@ -86,8 +88,11 @@ function resources(service: ResolvedService): Record<string, unknown> | undefine
   return Object.keys(out).length ? out : undefined;
 }
 
-/** What a container of the service gets from the spec besides its command: image, env, config and secret mounts, resources. */
-export function serviceContainer(service: ResolvedService, image: string): { container: Record<string, unknown>; volumes: Array<Record<string, unknown>> } {
+/**
+ * What a container of the service gets from the spec besides its command: image, env, config and
+ * secret mounts, resources; with `persistentVolumes`, its volumes' claims too.
+ */
+export function serviceContainer(service: ResolvedService, image: string, options: { persistentVolumes?: boolean } = {}): { container: Record<string, unknown>; volumes: Array<Record<string, unknown>> } {
   const volumes: Array<Record<string, unknown>> = [];
   const mounts: Array<Record<string, unknown>> = [];
   // Each file is mounted on its own (subPath): the image's other files in that folder stay visible.
@@ -101,6 +106,14 @@ export function serviceContainer(service: ResolvedService, image: string): { con
   if (service.secrets && secretFiles.length) {
     volumes.push({ name: "secrets", secret: { secretName: secretName(service.name), items: secretFiles.map((key) => ({ key: objectKey(key), path: objectKey(key) })) } });
     for (const key of secretFiles) mounts.push({ name: "secrets", mountPath: mountedFilePath(service.secrets.mountPath, key), subPath: objectKey(key), readOnly: true });
+  }
+  // Persistent volumes (the Deployment's pods only: a test Job must not open the service's data):
+  // the pod volume is named after the spec's volume ("v-" keeps it apart from "config" and "secrets").
+  if (options.persistentVolumes) {
+    for (const v of service.volumes) {
+      volumes.push({ name: `v-${v.name}`, persistentVolumeClaim: { claimName: claimName(service.name, v.name) } });
+      mounts.push({ name: `v-${v.name}`, mountPath: v.mountPath });
+    }
   }
   const envFromSecret = service.secrets?.asEnv && Object.keys(service.secrets.values).length > 0;
   const container: Record<string, unknown> = {
@@ -121,7 +134,7 @@ export function serviceContainer(service: ResolvedService, image: string): { con
 
 export function deployment(project: ResolvedProject, service: ResolvedService, image: string): KubeObject {
   const selector = selectorLabels(project, service.name);
-  const base = serviceContainer(service, image);
+  const base = serviceContainer(service, image, { persistentVolumes: true });
   const volumes = base.volumes;
   const container: Record<string, unknown> = { ...base.container, ...probes(service) };
   const podAnnotations: Record<string, string> = { ...service.annotations };
@@ -149,7 +162,11 @@ export function deployment(project: ResolvedProject, service: ResolvedService, i
       selector: { matchLabels: selector },
       // Readiness gates the rollout: a new pod takes traffic (and an old one may stop) only once its
       // readiness probe passes, or after minReadySeconds without a probe.
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: service.rollout.maxSurge, maxUnavailable: service.rollout.maxUnavailable } },
+      // A ReadWriteOnce volume is mounted by one pod at a time (and a database refuses a data folder
+      // another process holds): the old pod stops before the new one starts.
+      strategy: service.volumes.length
+        ? { type: "Recreate" }
+        : { type: "RollingUpdate", rollingUpdate: { maxSurge: service.rollout.maxSurge, maxUnavailable: service.rollout.maxUnavailable } },
       template: {
         metadata: {
           labels: { ...service.labels, ...serviceLabels(project, service.name) },

@@ -58,6 +58,16 @@ export interface ResolvedSync {
   then: SyncAction;
 }
 
+export interface ResolvedVolume {
+  /** The name within the service (a DNS label). */
+  name: string;
+  mountPath: string;
+  /** A Kubernetes quantity, e.g. "1Gi". */
+  size: string;
+  /** Unset: the cluster's default StorageClass. */
+  storageClass?: string | undefined;
+}
+
 export interface ResolvedService {
   name: string;
   /** The service's folder, relative to the project root ("." for inline services). */
@@ -85,6 +95,8 @@ export interface ResolvedService {
   annotations: Record<string, string>;
   metrics?: { port: string; portNumber: number; path: string } | undefined;
   sync: ResolvedSync[];
+  /** Persistent volumes: a PersistentVolumeClaim each on the cluster, a Docker named volume in run-local. */
+  volumes: ResolvedVolume[];
   test?: { command: string[] } | undefined;
 }
 

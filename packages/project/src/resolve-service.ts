@@ -3,7 +3,7 @@ import { posix } from "node:path";
 import { parseEnv } from "node:util";
 import type { Diagnostic, PathSegment } from "./diagnostics.ts";
 import type { ProjectFs, Unreadable } from "./fs.ts";
-import type { FileContent, ResolvedEnvValue, ResolvedHealth, ResolvedPort, ResolvedResources, ResolvedService, ResolvedSync } from "./model.ts";
+import type { FileContent, ResolvedEnvValue, ResolvedHealth, ResolvedPort, ResolvedResources, ResolvedService, ResolvedSync, ResolvedVolume } from "./model.ts";
 import { diagnosticAt, type Origin } from "./origin.ts";
 import type { EnvValue, Resources, ServiceFields } from "./schema.ts";
 import { checkServiceObjects } from "./k8s-checks.ts";
@@ -257,6 +257,20 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     }
   });
 
+  // Persistent volumes: one claim each, at distinct paths.
+  const volumes: ResolvedVolume[] = [];
+  f.volumes.forEach((v, i) => {
+    const sameName = volumes.findIndex((w) => w.name === v.name);
+    const mountPath = posix.normalize(v.mountPath).replace(/(.)\/$/, "$1");
+    const samePath = volumes.findIndex((w) => w.mountPath === mountPath);
+    if (sameName >= 0) error(["volumes", i, "name"], `volume name ${JSON.stringify(v.name)} is also used by volumes[${sameName}]; give each volume its own name`);
+    else if (samePath >= 0) error(["volumes", i, "mountPath"], `${mountPath} is also the mountPath of volumes[${samePath}] (${volumes[samePath]!.name}); mount each volume at its own path`);
+    else volumes.push({ name: v.name, mountPath, size: v.size, storageClass: v.storageClass });
+  });
+  if (volumes.length && (overlay.replicas ?? f.replicas) > 1) {
+    warn(["volumes"], `${overlay.replicas ?? f.replicas} replicas share each volume: a ReadWriteOnce volume keeps them all on one node, and most databases refuse a data folder another process uses; use replicas: 1`);
+  }
+
   const service: ResolvedService = {
     name: entry.name,
     dir,
@@ -281,6 +295,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     annotations: f.annotations,
     metrics,
     sync,
+    volumes,
     test: f.test,
   };
   checkServiceObjects(service, (path, message, severity) => diags.push(diagnosticAt(origin, path, message, { severity: severity ?? "error" })));

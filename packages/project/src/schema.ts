@@ -205,6 +205,27 @@ const Rollout = z
   })
   .describe("Update strategy: how a new version replaces the running one. maxSurge and maxUnavailable cannot both be 0.");
 
+const VolumeName = z
+  .string()
+  .max(40, { error: "a volume name must be at most 40 characters (it becomes part of the PersistentVolumeClaim's and the Docker volume's names)" })
+  .regex(dnsLabel, { error: 'a volume name must be a lowercase DNS label: a-z, 0-9 and "-", starting with a letter (e.g. "data")' });
+
+const SIZE_ERROR = 'expected a storage size: a Kubernetes quantity such as "1Gi" or "500Mi"';
+const Volume = z
+  .strictObject({
+    name: VolumeName.describe('The volume\'s name within the service, e.g. "data". The PersistentVolumeClaim is named <service>-<name>.'),
+    mountPath: z.string().startsWith("/", { error: "the container path must be absolute" }).describe("Where the volume is mounted in the container."),
+    size: z
+      .string({ error: SIZE_ERROR })
+      .regex(/^\d+(\.\d+)?(k|M|G|T|Ki|Mi|Gi|Ti)?$/, { error: SIZE_ERROR })
+      .default("1Gi")
+      .describe("Storage requested from the cluster (ignored by run-local). Default: 1Gi."),
+    storageClass: z.string().optional().describe("StorageClass of the claim. Default: the cluster's default StorageClass."),
+  })
+  .describe(
+    "A persistent volume: data that outlives the pod (a database's data folder). On the cluster a PersistentVolumeClaim (ReadWriteOnce), in run-local a Docker named volume. `dev down` keeps it; `dev down --volumes` removes it.",
+  );
+
 const serviceFields = {
   description: z.string().optional(),
   build: Build.optional(),
@@ -226,6 +247,10 @@ const serviceFields = {
   annotations: Annotations.default({}),
   metrics: Metrics.optional(),
   sync: z.array(SyncRule).default([]),
+  volumes: z
+    .array(Volume)
+    .default([])
+    .describe("Persistent volumes. A service with volumes is updated by stopping its pod before the new one starts (a ReadWriteOnce volume is mounted by one pod at a time)."),
   test: z.strictObject({ command: z.array(z.string()).min(1) }).optional().describe("Command that `dev ci` runs as a Job."),
 };
 

@@ -72,8 +72,8 @@ export default async function ci(ctx: CommandContext): Promise<void> {
       step("keep", `ci: --keep: the workloads stay in namespace ${project.namespace} on cluster ${project.cluster.name} (dev down removes them)`);
     } else {
       try {
-        // Waits until the namespace is gone, so that the next run (CI runs back to back) can create it again.
-        const { removed, namespaceRemoved } = await removeWorkloads(connection.kube(), project, { waitMs: 120_000 });
+        // A CI run leaves nothing behind, its volumes included. Waits until the namespace is gone, so that the next run (CI runs back to back) can create it again.
+        const { removed, namespaceRemoved } = await removeWorkloads(connection.kube(), project, { waitMs: 120_000, volumes: true });
         step("down", `ci: removed ${removed.length} objects${namespaceRemoved ? ` and the namespace ${project.namespace}` : ""}`);
       } catch (error) {
         step("down", `ci: could not remove what it deployed (${errorMessage(error)}); dev down tries again`);

@@ -10,6 +10,7 @@ import {
   ensureImages,
   followLocalLogs,
   imageExists,
+  listLocalVolumes,
   pingDocker,
   planContainers,
   removeLocal,
@@ -209,7 +210,11 @@ export default async function runLocal(ctx: CommandContext): Promise<void> {
       watching = watchContainers(ctx, docker, project, plans, refs, signal);
       out.info({ type: "watching", message: "watching for changes: synced files are copied into the running containers, other changes rebuild and replace the container (--no-watch to turn off)" });
     }
+    // Until Ctrl-C. A signal handler does not keep Node running: without watching (--no-watch), and
+    // while the log followers wait to re-attach, nothing else might, and Node would exit (code 13).
+    const alive = setInterval(() => {}, 60_000);
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
+    clearInterval(alive);
   } catch (error) {
     if (!signal.aborted) {
       await stop(docker, project, out, keep);
@@ -268,5 +273,14 @@ async function stop(docker: Docker, project: ResolvedProject, out: Output, keep:
     return;
   }
   const removed = await removeLocal(docker, project);
-  out.info({ type: "stopped", kept: false, removed: removed.containers, message: `stopped and removed ${removed.containers.length} container${removed.containers.length === 1 ? "" : "s"}${removed.network ? " and the network" : ""}` });
+  // Named volumes outlive the containers: the data is there for the next run.
+  const volumes = await listLocalVolumes(docker, project).catch(() => []);
+  const kept = volumes.length ? `; kept the volume${volumes.length === 1 ? "" : "s"} ${volumes.join(", ")} (dev down --volumes removes ${volumes.length === 1 ? "it" : "them"})` : "";
+  out.info({
+    type: "stopped",
+    kept: false,
+    removed: removed.containers,
+    volumesKept: volumes,
+    message: `stopped and removed ${removed.containers.length} container${removed.containers.length === 1 ? "" : "s"}${removed.network ? " and the network" : ""}${kept}`,
+  });
 }

@@ -86,3 +86,23 @@ describe("run-local container plans", () => {
     expect(wrapped.Cmd).toBeUndefined();
   });
 });
+
+describe("run-local volumes", () => {
+  const withVolume: LocalProject = { name: "shop", environment: "dev", services: [service({ name: "db", volumes: [{ name: "data", mountPath: "/var/lib/postgresql/data" }] }), service({ name: "web" })] };
+  const [db, web] = planContainers(withVolume, { db: "postgres:16", web: "web:1" });
+
+  it("mount a Docker named volume per spec volume, named and labelled by project, environment and service", () => {
+    expect(db!.create.HostConfig?.Mounts).toEqual([{ Type: "volume", Source: "devup-shop-dev-db-data", Target: "/var/lib/postgresql/data" }]);
+    expect(db!.volumes).toEqual([
+      {
+        name: "devup-shop-dev-db-data",
+        labels: { "devup.dev/project": "shop", "devup.dev/environment": "dev", "app.kubernetes.io/managed-by": "devup", "devup.dev/service": "db", "devup.dev/volume": "data" },
+      },
+    ]);
+  });
+
+  it("leave services without volumes with no mounts", () => {
+    expect(web!.create.HostConfig?.Mounts).toBeUndefined();
+    expect(web!.volumes).toEqual([]);
+  });
+});

@@ -21,6 +21,8 @@ export interface LocalService {
   health?: { check: LocalHealthCheck; startupGraceSeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number } | undefined;
   dependsOn: string[];
   replicas: number;
+  /** Persistent volumes: a Docker named volume each. */
+  volumes?: ReadonlyArray<{ name: string; mountPath: string }> | undefined;
 }
 
 export interface LocalProject {
@@ -41,17 +43,23 @@ export interface ContainerPlan {
   urls: string[];
   /** The spec asks for more replicas than run-local runs (one per service). */
   replicasSkipped: number;
+  /** Docker named volumes the container mounts, created (with these labels) before it. They outlive the container. */
+  volumes: Array<{ name: string; labels: Record<string, string> }>;
 }
 
 const LOCAL_LABELS = {
   project: "devup.dev/project",
   service: "devup.dev/service",
+  volume: "devup.dev/volume",
   environment: "devup.dev/environment",
   managedBy: "app.kubernetes.io/managed-by",
 } as const;
 
 export const networkName = (project: LocalProject): string => `devup-${project.name}-${project.environment}`;
 const containerName = (project: LocalProject, service: string): string => `devup-${project.name}-${service}`;
+
+/** A service volume's Docker named volume: per project, environment and service, like the claim on the cluster. */
+const localVolumeName = (project: LocalProject, service: string, volume: string): string => `devup-${project.name}-${project.environment}-${service}-${volume}`;
 
 /** The labels every run-local object of this project and environment carries (and is found by). */
 export function localLabels(project: LocalProject): Record<string, string> {
@@ -109,6 +117,11 @@ function planContainer(project: LocalProject, service: LocalService, image: stri
     ...Object.entries(service.secrets?.files ?? {}).map(([name, f]) => ({ path: inFolder(service.secrets!.mountPath, name), content: f.content })),
   ];
   const health = healthcheck(service);
+  const volumes = (service.volumes ?? []).map((v) => ({
+    name: localVolumeName(project, service.name, v.name),
+    labels: { ...localLabels(project), [LOCAL_LABELS.service]: service.name, [LOCAL_LABELS.volume]: v.name },
+    target: v.mountPath,
+  }));
   const create: Docker.ContainerCreateOptions = {
     name: containerName(project, service.name),
     Image: image,
@@ -119,6 +132,7 @@ function planContainer(project: LocalProject, service: LocalService, image: stri
       NetworkMode: network,
       PortBindings: Object.fromEntries(published.map((p) => [key(p), [{ HostIp: "127.0.0.1", HostPort: String(p.forward) }]])),
       RestartPolicy: { Name: "unless-stopped" },
+      ...(volumes.length ? { Mounts: volumes.map((v) => ({ Type: "volume" as const, Source: v.name, Target: v.target })) } : {}),
     },
     NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [service.name] } } },
     // A given entrypoint (the restart loop around the real command) replaces the image's ENTRYPOINT and CMD.
@@ -137,6 +151,7 @@ function planContainer(project: LocalProject, service: LocalService, image: stri
     readyTimeoutMs: h ? (Math.max(h.startupGraceSeconds, 10) + h.periodSeconds * h.failureThreshold) * 1000 : 30_000,
     urls: published.map((p) => `http://127.0.0.1:${p.forward}`),
     replicasSkipped: Math.max(0, service.replicas - 1),
+    volumes: volumes.map(({ name, labels }) => ({ name, labels })),
   };
 }
 

@@ -10,6 +10,7 @@ import { packFiles } from "../tar.ts";
 import { demuxLines } from "./demux.ts";
 import { probeOnce } from "./probe.ts";
 import { localLabels, networkName, type ContainerPlan, type LocalProject } from "./plan.ts";
+import { ensureLocalVolumes } from "./volumes.ts";
 
 export type RunLocalEvent =
   | { type: "replaced"; containers: string[] }
@@ -57,6 +58,7 @@ export async function startLocal(docker: Docker, project: LocalProject, plans: r
     throw dockerError(`could not create the network ${name}`, cause);
   }
   emit({ type: "network", name });
+  await ensureLocalVolumes(docker, plans);
   const byName = new Map(plans.map((p) => [p.service, p]));
   const started = new Map<string, Promise<void>>();
   const start = (service: string): Promise<void> => {
@@ -91,6 +93,7 @@ export async function replaceLocal(docker: Docker, plan: ContainerPlan, options:
   options.signal?.throwIfAborted();
   await removeByName(docker, [plan]);
   options.signal?.throwIfAborted();
+  await ensureLocalVolumes(docker, [plan]);
   await createAndStart(docker, plan);
   await waitReady(docker, plan, options);
 }

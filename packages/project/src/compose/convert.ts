@@ -36,9 +36,6 @@ export function importCompose(sources: ComposeSources, fallbackName: string): { 
   if (!model) return { value: undefined, errors: sortDiagnostics(errors) };
   const topNote = (path: PathSegment[], message: string) => notes.push(diagnosticAt(model.top, path, message, { severity: "warning", key: true }));
   if (model.topLevel.networks !== undefined) topNote(["networks"], "not carried: networks are not needed; services reach each other by name through their Kubernetes Services");
-  if (model.topLevel.volumes !== undefined) {
-    topNote(["volumes"], "not carried: named volumes need PersistentVolumeClaims in Kubernetes, which devup does not generate yet; the data lives only as long as the pod");
-  }
   if (model.topLevel.models !== undefined) topNote(["models"], "not carried: devup runs no AI models; run the model server as a service");
 
   const names = serviceNames(model.services.map((s) => s.name));

@@ -149,6 +149,7 @@ export function convertService(svc: ComposeService, ctx: ServiceContext): { spec
   if (Object.keys(mounts.configFiles).length) spec.config = { files: mounts.configFiles };
   if (Object.keys(mounts.secretFiles).length) secrets.files = mounts.secretFiles;
   if (Object.keys(secrets).length) spec.secrets = secrets;
+  if (mounts.volumes.length) spec.volumes = mounts.volumes;
 
   // deploy.replicas / resources
   const deploy = (svc.deploy ?? {}) as { replicas?: number; resources?: { limits?: Record<string, unknown>; reservations?: Record<string, unknown> }; [k: string]: unknown };
