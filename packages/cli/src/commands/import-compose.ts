@@ -13,6 +13,28 @@ export function findComposeFile(dir: string): string | undefined {
 }
 
 /** Imports `files` (merged in order, as `docker compose -f a -f b`); one default file also brings its override file. */
+/** EXPOSE ports of the images the local Docker engine has (none when it is not reachable within a second). */
+async function localImagePorts(images: readonly string[]): Promise<Map<string, Array<{ port: number; protocol: "TCP" | "UDP" }>>> {
+  const found = new Map<string, Array<{ port: number; protocol: "TCP" | "UDP" }>>();
+  const { connectDocker, pingDocker } = await import("@devup/docker");
+  const docker = connectDocker();
+  try {
+    await pingDocker(docker, 1000);
+  } catch {
+    return found;
+  }
+  for (const image of images) {
+    const info = await docker.getImage(image).inspect().catch(() => undefined);
+    const exposed = Object.keys((info?.Config as { ExposedPorts?: Record<string, unknown> } | undefined)?.ExposedPorts ?? {});
+    const ports = exposed.flatMap((key) => {
+      const m = /^(\d+)(?:\/(tcp|udp))?$/.exec(key);
+      return m ? [{ port: Number(m[1]), protocol: m[2] === "udp" ? ("UDP" as const) : ("TCP" as const) }] : [];
+    });
+    if (ports.length) found.set(image, ports);
+  }
+  return found;
+}
+
 export async function importComposeInto(ctx: CommandContext, files: string[]): Promise<void> {
   const root = ctx.cwd;
   const rel = (f: string) => relative(root, f).split("\\").join("/");
@@ -40,7 +62,11 @@ export async function importComposeInto(ctx: CommandContext, files: string[]): P
       return undefined;
     }
   };
-  const { value, errors } = importCompose({ files: paths, readFile, readSource, env: process.env }, basename(root));
+  const sources = { files: paths, readFile, readSource, env: process.env };
+  let { value, errors } = importCompose(sources, basename(root));
+  // Services others reach whose ports nothing told: the EXPOSE lines of their images, where Docker has them.
+  const imagePorts = value?.imagesToInspect.length ? await localImagePorts(value.imagesToInspect) : undefined;
+  if (imagePorts?.size) ({ value, errors } = importCompose({ ...sources, imagePorts }, basename(root)));
   const list = paths.join(", ");
   if (!value) {
     ctx.out.diagnostics(ctx.out.format === "json" ? errors : []);

@@ -70,3 +70,22 @@ describe("dev import compose", () => {
     ]);
   });
 });
+
+describe("ports from a local image's EXPOSE lines", () => {
+  const compose = "services:\n  web:\n    image: acme/web:1\n    environment:\n      API_URL: http://api:7000\n  api:\n    image: acme/api:2\n";
+  const sources = { files: ["compose.yaml"], readFile: (p: string) => (p === "compose.yaml" ? compose : undefined), env: {} };
+  const apiSpec = (value: { files: Array<{ path: string; content: string }> }) => value.files.find((f) => f.path === "services/api/service.yaml")!.content;
+
+  it("names the images a Docker engine could tell about, and says the port is unknown meanwhile", () => {
+    const { value } = importCompose(sources, "shop");
+    expect(value!.imagesToInspect).toEqual(["acme/api:2"]); // web is reached by nobody
+    expect(apiSpec(value!)).not.toMatch(/ports:/);
+    expect(value!.notes.map((n) => n.message).join("\n")).toMatch(/no port known: other services reach api by name/);
+  });
+
+  it("takes the ports the caller read from the image", () => {
+    const { value } = importCompose({ ...sources, imagePorts: new Map([["acme/api:2", [{ port: 7000, protocol: "TCP" as const }]]]) }, "shop");
+    expect(apiSpec(value!)).toMatch(/ports:\n\s+- (name: \S+\n\s+)?port: 7000/);
+    expect(value!.notes.map((n) => n.message).join("\n")).toMatch(/ports 7000 added from the EXPOSE lines of the local image acme\/api:2/);
+  });
+});

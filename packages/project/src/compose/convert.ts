@@ -26,6 +26,11 @@ export interface ComposeImport {
   services: string[];
   /** What was not carried over (warnings, each with the compose file's line). */
   notes: Diagnostic[];
+  /**
+   * Images of services others reach whose ports nothing told: their EXPOSE lines would (a caller with
+   * a Docker engine inspects them and imports again with `imagePorts`).
+   */
+  imagesToInspect: string[];
 }
 
 /** schema.ts cluster.ingress.httpPort's default. */
@@ -44,6 +49,7 @@ export function importCompose(sources: ComposeSources, fallbackName: string): { 
   for (const s of model.services) if (s.svc.build !== undefined && typeof s.svc.image === "string") builtImages.set(s.svc.image, s.name);
 
   const files: GeneratedFile[] = [];
+  const imagesToInspect = new Set<string>();
   const forwards = new Set<number>();
   const portless: string[] = [];
   for (const s of model.services) {
@@ -57,6 +63,8 @@ export function importCompose(sources: ComposeSources, fallbackName: string): { 
     if (name !== s.name) note([], `renamed to ${JSON.stringify(name)}: service names must be lowercase DNS labels${[...names.entries()].some(([k, v]) => v === name.replace(/-\d+$/, "") && k !== s.name) ? " (the name without a suffix is taken)" : ""}; other services reach it as ${name}`);
     const ctx: ServiceContext = {
       composeName: s.name,
+      imagePorts: sources.imagePorts,
+      unknownImage: (image: string) => imagesToInspect.add(image),
       dir: `services/${name}`,
       composeDir: s.dir,
       names,
@@ -81,7 +89,7 @@ export function importCompose(sources: ComposeSources, fallbackName: string): { 
   while (forwards.has(httpPort)) httpPort++;
   const dev = httpPort === DEFAULT_INGRESS_HTTP_PORT ? { name: projectName } : { name: projectName, cluster: { ingress: { httpPort } } };
   files.unshift({ path: "dev.yaml", content: yamlWithHeader(dev, `devup project, imported from ${sources.files.join(", ")}. Services: services/*/service.yaml.`) });
-  return { value: { projectName, files, services: [...names.values()], notes: sortDiagnostics(notes) }, errors: [] };
+  return { value: { projectName, files, services: [...names.values()], notes: sortDiagnostics(notes), imagesToInspect: [...imagesToInspect].sort() }, errors: [] };
 }
 
 /**

@@ -25,6 +25,11 @@ export interface ComposeSources {
    * binary, UTF-16: see load.ts readSourceFile). Default: `readFile`.
    */
   readSource?: (path: string) => SourceFile | undefined;
+  /**
+   * The EXPOSE ports of images present locally (image name → ports), for services that declare none
+   * and are neither well known nor built here; `ComposeImport.imagesToInspect` names the images asked about.
+   */
+  imagePorts?: ReadonlyMap<string, ReadonlyArray<{ port: number; protocol: "TCP" | "UDP" }>>;
 }
 
 export type ComposeService = Record<string, unknown>;

@@ -67,12 +67,18 @@ function inferredPorts(svc: ComposeService, ctx: ServiceContext): Array<{ port: 
     return known;
   }
   if (!ctx.reached) return [];
+  const local = svc.build === undefined && image ? ctx.imagePorts?.get(image) : undefined;
+  if (local?.length) {
+    ctx.note([], `ports ${list([...local])} added from the EXPOSE lines of the local image ${image} so that other services reach ${name} by name`);
+    return [...local];
+  }
   const dockerfile = dockerfileOf(svc, ctx) ?? (image && ctx.builtBy.has(image) ? dockerfileOf(ctx.services.get(ctx.builtBy.get(image)!) ?? {}, ctx) : undefined);
   const exposed = dockerfile ? exposedPorts(dockerfile.text) : [];
   if (exposed.length) {
     ctx.note([], `ports ${list(exposed)} added from EXPOSE in ${dockerfile!.path} so that other services reach ${name} by name`);
     return exposed;
   }
+  if (svc.build === undefined && image && !ctx.builtBy.has(image)) ctx.unknownImage?.(image);
   ctx.note(
     [],
     `no port known: other services reach ${name} by name, which in Kubernetes needs the port it listens on; add ports: [{ port: <number> }] to services/${name}/service.yaml`,

@@ -25,6 +25,10 @@ export interface ServiceContext {
   builtBy: ReadonlyMap<string, string>;
   services: ReadonlyMap<string, ComposeService>;
   readFile: (path: string) => string | undefined;
+  /** EXPOSE ports of local images (see ComposeSources.imagePorts). */
+  imagePorts?: ReadonlyMap<string, ReadonlyArray<{ port: number; protocol: "TCP" | "UDP" }>> | undefined;
+  /** Records an image whose ports only its EXPOSE lines could tell. */
+  unknownImage?: (image: string) => void;
   /** A scalar's text as written in the compose file, by path inside the service. */
   sourceText: (path: PathSegment[]) => string | undefined;
   note: (path: PathSegment[], message: string) => void;
