@@ -58,6 +58,19 @@ describe("classify", () => {
     expect(classify(r.value!, ["services/api/server.js"]).services.get("api")?.kind).toBe("rebuild");
   });
 
+  it("a file the spec reads that a sync rule covers is synced, as the rule asks", () => {
+    const r = validateFiles({
+      "dev.yaml": "name: shop\n",
+      "services/api/service.yaml": "build: {}\nports:\n  - port: 8080\nconfig:\n  files: { app.json: config/app.json }\nsync:\n  - { from: config, to: /app/config }\n",
+      "services/api/Dockerfile": "FROM node:24-slim\n",
+      "services/api/config/app.json": "{}",
+    });
+    expect(r.errors).toEqual([]);
+    const c = classify(r.value!, ["services/api/config/app.json"]);
+    expect(c.spec).toEqual([]);
+    expect(c.services.get("api")).toMatchObject({ kind: "sync", files: [{ path: "services/api/config/app.json", to: "/app/config/app.json" }] });
+  });
+
   it("merging: a rebuild wins over a sync and keeps every file", () => {
     const s = classify(p, ["services/api/src/a.js"]).services.get("api")!;
     expect(mergeChanges(s, { kind: "rebuild", files: ["services/api/Dockerfile"] })).toEqual({ kind: "rebuild", files: ["services/api/Dockerfile", "services/api/src/a.js"] });

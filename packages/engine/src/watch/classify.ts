@@ -52,7 +52,9 @@ function classifyService(s: ResolvedService, paths: readonly string[], spec: Rea
 }
 
 export function classify(project: ResolvedProject, paths: readonly string[]): Classified {
-  const inputs = new Set(project.services.flatMap(specInputs));
+  // A file the spec reads that a sync rule also covers is synced, as the rule asks (its then: runs).
+  const synced = (path: string) => project.services.some((s) => s.build && syncTarget(s, path));
+  const inputs = new Set(project.services.flatMap(specInputs).filter((p) => !synced(p)));
   const spec = new Set(paths.filter((p) => isSpecFile(p) || inputs.has(p)));
   const services = new Map<string, ServiceChange>();
   for (const s of project.services) {
