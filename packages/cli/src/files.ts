@@ -7,6 +7,9 @@ import { formatDiagnostic, validateProject, nodeProjectFs, type GeneratedFile, t
 import type { CommandContext } from "./context.ts";
 import { leadsOutOf, writeInto } from "./safe-output.ts";
 
+/** `.devup/.gitignore`: the state folder keeps itself out of git, whatever the project's .gitignore says. */
+export const DEVUP_GITIGNORE = "# devup's local state and backups\n*\n";
+
 /** Where `--force` keeps what it replaces, relative to the project root. */
 const BACKUP_DIR = ".devup/backup";
 
@@ -22,7 +25,8 @@ async function backUp(root: string, paths: readonly string[], now = new Date()):
   for (let n = 2; existsSync(join(root, rel)); n++) rel = `${BACKUP_DIR}/${stamp}-${n}`;
   await mkdir(join(root, ".devup"), { recursive: true });
   // The folder keeps itself out of git, whatever the project's .gitignore says.
-  if (!existsSync(join(root, ".devup/.gitignore"))) await writeFile(join(root, ".devup/.gitignore"), "# devup's local state and backups\n*\n");
+  // O_EXCL: an existing file, or a link planted there, is left alone (never written through).
+  await writeFile(join(root, ".devup/.gitignore"), DEVUP_GITIGNORE, { flag: "wx" }).catch(() => undefined);
   for (const p of paths) {
     const from = join(root, p);
     const to = join(root, rel, p);

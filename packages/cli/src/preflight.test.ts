@@ -58,6 +58,19 @@ describe("lockProject", () => {
     expect(existsSync(join(p.root, ".devup/up-local.lock"))).toBe(false);
   });
 
+  it("keeps .devup out of git, never through a link planted at its .gitignore", () => {
+    const p = project();
+    lockProject(p, "dev up").release();
+    expect(readFileSync(join(p.root, ".devup/.gitignore"), "utf8")).toMatch(/^\*$/m);
+    const q = project();
+    const victim = join(q.root, "victim");
+    writeFileSync(victim, "keep\n");
+    mkdirSync(join(q.root, ".devup"));
+    symlinkSync(victim, join(q.root, ".devup/.gitignore"));
+    lockProject(q, "dev up").release();
+    expect(readFileSync(victim, "utf8")).toBe("keep\n");
+  });
+
   it("never writes through a symlinked .devup", () => {
     const p = project();
     const elsewhere = mkdtempSync(join(tmpdir(), "devup-elsewhere-"));

@@ -3,11 +3,12 @@
  * second would split the forwards and build and apply every change twice), and forward ports that
  * another process holds, said at once rather than after every build and rollout.
  */
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { DevupError } from "@devup/errors";
 import type { ResolvedProject } from "@devup/project";
+import { DEVUP_GITIGNORE } from "./files.ts";
 
 export interface Lock {
   release(): void;
@@ -46,6 +47,11 @@ export function lockProject(project: ResolvedProject, command: string): Lock {
   mkdirSync(dir, { recursive: true });
   if (lstatSync(dir).isSymbolicLink()) {
     throw new DevupError("usage", `${dir} is a symbolic link; devup keeps its state there and does not write through links`, { hint: "remove the link (rm .devup) and run the command again" });
+  }
+  try {
+    writeFileSync(join(dir, ".gitignore"), DEVUP_GITIGNORE, { flag: "wx" }); // O_EXCL: never through a link
+  } catch {
+    // already there
   }
   const path = lockPath(project);
   for (let attempt = 0; attempt < 2; attempt++) {
