@@ -54,11 +54,30 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
   const out: Output = screen?.out ?? ctx.out;
   if (!screen) attachPrinter(store, ctx.out);
   const started = Date.now();
+  // Ctrl-C before the first pass ends: say what was applied and keeps running (the screen says it itself).
+  const interrupted = () => {
+    const applied = Object.values(store.state.services).filter((s) => ["applying", "starting", "ready", "failing", "syncing"].includes(s.phase)).map((s) => s.name);
+    ctx.out.info({
+      type: "interrupted",
+      applied,
+      message: `stopped during ${keepForwarding ? "dev up" : "dev apply"}: ${applied.length ? `${applied.join(", ")} ${applied.length === 1 ? "was" : "were"} applied and keep${applied.length === 1 ? "s" : ""} running in namespace ${project.namespace}` : "nothing was applied yet"}; the cluster ${project.cluster.name} keeps running (dev down removes the workloads)`,
+    });
+    process.exit(130);
+  };
+  if (!screen) {
+    process.once("SIGINT", interrupted);
+    process.once("SIGTERM", interrupted);
+  }
   // A failure before the screen's end gives the terminal back first, so the error is read there.
-  const result = await up(project, ports, store, { forward: keepForwarding }).catch(async (error: unknown) => {
-    await screen?.tui.close();
-    throw error;
-  });
+  const result = await up(project, ports, store, { forward: keepForwarding })
+    .catch(async (error: unknown) => {
+      await screen?.tui.close();
+      throw error;
+    })
+    .finally(() => {
+      process.off("SIGINT", interrupted);
+      process.off("SIGTERM", interrupted);
+    });
   screen?.upDone();
   const total = project.services.length;
   out.result({
