@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiException } from "@kubernetes/client-node";
-import { describeObject, kubeError } from "./api-error.ts";
+import { describeObject, kubeError, networkCode } from "./api-error.ts";
 
 describe("kubeError", () => {
   it("names the object, quotes the API server and lists a 422's field causes", () => {
@@ -31,5 +31,14 @@ describe("kubeError", () => {
   it("describes objects with and without a namespace", () => {
     expect(describeObject({ kind: "Deployment", metadata: { name: "users", namespace: "shop" } })).toBe("Deployment shop/users");
     expect(describeObject({ kind: "Namespace", metadata: { name: "shop" } })).toBe("Namespace shop");
+  });
+});
+
+describe("networkCode", () => {
+  it("finds the code in a cause chain and in a WebSocket ErrorEvent's error (a forward to a stopped cluster)", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:40123"), { code: "ECONNREFUSED" });
+    expect(networkCode({ type: "error", message: "", error: refused })).toBe("ECONNREFUSED");
+    expect(networkCode(new Error("fetch failed", { cause: refused }))).toBe("ECONNREFUSED");
+    expect(networkCode(new Error("pod not found"))).toBeUndefined();
   });
 });

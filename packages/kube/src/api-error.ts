@@ -67,10 +67,11 @@ function apiStatus(error: unknown): ApiStatus | undefined {
 
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET", "EPIPE"]);
 
-/** The errno-style code of a network failure anywhere in the cause chain (fetch wraps them). */
-function networkCode(error: unknown): string | undefined {
-  for (let e = asRecord(error) as ErrorLike | undefined, depth = 0; e && depth < 5; e = asRecord(e.cause) as ErrorLike | undefined, depth++) {
+/** The errno-style code of a network failure anywhere in the cause chain (fetch wraps them; a WebSocket ErrorEvent holds it in `error`). */
+export function networkCode(error: unknown): string | undefined {
+  for (let e = asRecord(error) as (ErrorLike & { error?: unknown }) | undefined, depth = 0; e && depth < 5; depth++) {
     if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return e.code;
+    e = asRecord(e.cause ?? e.error);
   }
   return undefined;
 }

@@ -6,6 +6,7 @@
 import { createServer } from "node:net";
 import type { Server, Socket } from "node:net";
 import { DevupError, errorMessage, isDevupError } from "@devup/errors";
+import { networkCode } from "./api-error.ts";
 import { pipeConnection } from "./forward-connection.ts";
 import type { Target } from "./forward-connection.ts";
 import { choosePod } from "./forward-target.ts";
@@ -184,7 +185,9 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
         if (lastPod === target.pod) lastPod = undefined;
       },
     }).catch((error: unknown) => {
-      connectionError = `a connection failed: ${errorMessage(error)}`;
+      // The API server gone (cluster stopped or deleted, Docker down) is said in those words.
+      const net = networkCode(error);
+      connectionError = net ? `the Kubernetes API does not answer (${net}): is the cluster running? dev up starts or recreates it` : `a connection failed: ${errorMessage(error)}`;
       setState("error", connectionError);
     });
   }
