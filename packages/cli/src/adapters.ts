@@ -113,8 +113,16 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       },
       async deliver(images) {
         if (!cluster) throw new DevupError("internal", "images delivered before the cluster is ready");
-        const results = await deliverImages(cluster, images, { docker, registry: cluster.provider === "kind" ? cluster.registry : undefined });
+        let fallback: string | undefined;
+        const results = await deliverImages(cluster, images, {
+          docker,
+          registry: cluster.provider === "kind" ? cluster.registry : undefined,
+          onEvent: (e) => {
+            if (e.type === "deliver-fallback") fallback = e.reason;
+          },
+        });
         return results.map((d) => ({
+          ...(fallback && d.method === "kind-load" ? { note: fallback } : {}),
           image: d.image,
           ref: d.ref,
           action: d.action === "present" ? "skipped" : d.action,

@@ -85,46 +85,60 @@ async function deliverToKind(cluster: KindCluster, images: readonly string[], op
     }
   }
 
-  if (registry) {
-    const docker = options.docker ?? new Docker();
-    for (const image of missing) {
-      const ref = refOf(image);
-      results.push(
-        await deliverOne(image, ref, method, emit, async (onLine) => {
-          await pushViaEngine(docker, image, ref, onLine);
-          const need = nodes.filter((_, i) => !perNode[i]!.has(normalizeImageRef(ref)));
-          await Promise.all(need.map((node) => pullOnNode(node, ref, CERTS_D, onLine)));
-        }),
-      );
-    }
-  } else if (missing.length > 0) {
+  const kindLoad = async (toLoad: readonly string[]): Promise<void> => {
     // One `kind load` for all of them: shared layers go over once.
     const started = performance.now();
-    for (const image of missing) emit({ type: "deliver-start", image, ref: image, method });
+    for (const image of toLoad) emit({ type: "deliver-start", image, ref: image, method: "kind-load" });
     let error: DevupError | undefined;
     try {
-      await run(cluster.kind, ["load", "docker-image", "--name", cluster.name, ...missing], {
-        what: `load ${missing.length === 1 ? missing[0] : `${missing.length} images`} into the kind cluster ${cluster.name}`,
+      await run(cluster.kind, ["load", "docker-image", "--name", cluster.name, ...toLoad], {
+        what: `load ${toLoad.length === 1 ? toLoad[0] : `${toLoad.length} images`} into the kind cluster ${cluster.name}`,
         kind: "cluster",
         hint: "Is the image built (`docker image ls`) and the cluster running (`kind get clusters`)?",
         timeoutMs: 30 * 60_000,
         onLine: (line) => {
-          for (const image of missing) emit({ type: "deliver-line", image, line });
+          for (const image of toLoad) emit({ type: "deliver-line", image, line });
         },
       });
     } catch (cause) {
       error = asClusterError(cause);
     }
     const durationMs = Math.round(performance.now() - started);
-    for (const image of missing) {
+    for (const image of toLoad) {
       if (error) {
-        emit({ type: "deliver-fail", image, ref: image, method, error });
-        results.push({ image, ref: image, action: "failed", method, durationMs, error });
+        emit({ type: "deliver-fail", image, ref: image, method: "kind-load", error });
+        results.push({ image, ref: image, action: "failed", method: "kind-load", durationMs, error });
       } else {
-        emit({ type: "deliver-done", image, ref: image, method, durationMs });
-        results.push({ image, ref: image, action: "delivered", method, durationMs });
+        emit({ type: "deliver-done", image, ref: image, method: "kind-load", durationMs });
+        results.push({ image, ref: image, action: "delivered", method: "kind-load", durationMs });
       }
     }
+  };
+
+  if (registry) {
+    const docker = options.docker ?? new Docker();
+    const failed: Array<{ image: string; error: DevupError }> = [];
+    for (const image of missing) {
+      const ref = refOf(image);
+      const result = await deliverOne(image, ref, method, emit, async (onLine) => {
+        await pushViaEngine(docker, image, ref, onLine);
+        const need = nodes.filter((_, i) => !perNode[i]!.has(normalizeImageRef(ref)));
+        await Promise.all(need.map((node) => pullOnNode(node, ref, CERTS_D, onLine)));
+      });
+      if (result.action === "failed" && result.error) failed.push({ image, error: result.error });
+      else results.push(result);
+    }
+    if (failed.length) {
+      // The registry stopped or refused: the images still reach the nodes, the slow way; the next
+      // delivery tries the registry again.
+      emit({
+        type: "deliver-fallback",
+        reason: `the local registry (container ${registry.name}) did not take ${failed.map((f) => f.image).join(", ")} (${failed[0]!.error.message}); loading ${failed.length === 1 ? "it" : "them"} with kind load instead. Start the registry again with \`docker start ${registry.name}\` (dev up does) so only new layers move`,
+      });
+      await kindLoad(failed.map((f) => f.image));
+    }
+  } else if (missing.length > 0) {
+    await kindLoad(missing);
   }
   return order(results, images);
 }

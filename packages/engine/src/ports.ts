@@ -43,6 +43,8 @@ export interface DeliveryResult {
   method?: string | undefined;
   durationMs: number;
   error?: unknown;
+  /** Why it was not delivered the usual way (e.g. the local registry stopped: kind load instead). */
+  note?: string | undefined;
 }
 
 export interface ClusterPort {

@@ -80,6 +80,7 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
     for (const r of built) {
       const d = delivered.get(r.tag);
       if (!d) continue;
+      if (d.note) store.dispatch({ type: "log", level: "warn", message: `[${r.service}] ${d.note}` });
       if (d.action === "failed") {
         failed.add(r.service);
         fail(r.service, d.error);

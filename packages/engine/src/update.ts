@@ -43,6 +43,7 @@ export async function updateService(project: ResolvedProject, ports: Ports, stor
       const [d] = await ports.cluster.deliver([tag]);
       signal?.throwIfAborted();
       if (!d) throw new Error(`no delivery result for ${name}`);
+      if (d.note) store.dispatch({ type: "log", level: "warn", message: `[${name}] ${d.note}` });
       if (d.action === "failed") throw d.error;
       store.dispatch({ type: "delivery", service: name, action: d.action, image: d.ref, method: d.method, durationMs: d.durationMs });
       image = d.ref;
