@@ -60,9 +60,15 @@ async function deliverToKind(cluster: KindCluster, images: readonly string[], op
   if (nodes.length === 0) throw new DevupError("cluster", `the kind cluster ${cluster.name} has no nodes`, { hint: "Create it first (`dev up` does)." });
   let registry = options.registry === undefined ? cluster.registry : (options.registry ?? undefined);
   if (registry) {
-    const wiring = await wireRegistry(nodes, registry);
+    const name = registry.name;
+    const wiring = await wireRegistry(nodes, registry).catch((error: unknown) => ({ ok: false as const, reason: undefined, error }));
     if (!wiring.ok) {
-      emit({ type: "deliver-fallback", reason: `not using the local registry: ${wiring.reason}; recreate the cluster to use it` });
+      emit({
+        type: "deliver-fallback",
+        reason: wiring.reason
+          ? `not using the local registry: ${wiring.reason}; recreate the cluster to use it`
+          : `not using the local registry (container ${name}): ${"error" in wiring ? errorMessage(wiring.error) : "unreachable"}; loading with kind load instead. Start it with \`docker start ${name}\` (dev up does) so only new layers move`,
+      });
       registry = undefined;
     }
   }
