@@ -57,7 +57,11 @@ export async function deliverImages(cluster: Cluster, images: readonly string[],
 async function deliverToKind(cluster: KindCluster, images: readonly string[], options: DeliverOptions): Promise<DeliveryResult[]> {
   const emit = options.onEvent ?? (() => {});
   const nodes = await kindNodes(cluster.name, cluster);
-  if (nodes.length === 0) throw new DevupError("cluster", `the kind cluster ${cluster.name} has no nodes`, { hint: "Create it first (`dev up` does)." });
+  if (nodes.length === 0) {
+    throw new DevupError("cluster", `the kind cluster ${cluster.name} is gone (no node containers): was it deleted, or is Docker restarting?`, {
+      hint: "start dev up again: it creates the cluster and deploys everything (`kind get clusters` lists the clusters)",
+    });
+  }
   let registry = options.registry === undefined ? cluster.registry : (options.registry ?? undefined);
   if (registry) {
     const name = registry.name;

@@ -106,4 +106,27 @@ describe("image delivery", () => {
     // The kubelet (CRI) resolves localhost:<port> through the hosts.toml we wrote.
     expect(runPod(`${project}-pull`, ref, "Always")).toBe(`delivered ${project}`);
   });
+
+  it("falls back to `kind load` when the registry container is stopped, and says which container and how to start it", async () => {
+    await writeFile(join(dir, "msg.txt"), `delivered ${project} without the registry\n`);
+    const inputs = { context: dir, dockerfile: join(dir, "Dockerfile"), args: {} };
+    const second = localImageRef(project, "app", await hashBuildInputs(inputs));
+    localTags.push(second);
+    expect((await ensureImages(docker, [{ service: "app", inputs, tag: second }]))[0]!.action).toBe("built");
+    execFileSync("docker", ["stop", registry.name], { stdio: "ignore" });
+    try {
+      const events: DeliveryEvent[] = [];
+      const [result] = await deliverImages(cluster, [second], { docker, registry, onEvent: (e) => events.push(e) });
+      nodeRefs.push(second);
+      expect(result).toMatchObject({ image: second, ref: second, action: "delivered", method: "kind-load" });
+      const fallback = events.find((e) => e.type === "deliver-fallback");
+      expect(fallback && fallback.type === "deliver-fallback" && fallback.reason).toMatch(new RegExp(`local registry \\(container ${registry.name}\\)`));
+      expect(fallback && fallback.type === "deliver-fallback" && fallback.reason).toContain(`docker start ${registry.name}`);
+      expect(runPod(`${project}-fallback`, second, "IfNotPresent")).toBe(`delivered ${project} without the registry`);
+    } finally {
+      execFileSync("docker", ["start", registry.name], { stdio: "ignore" });
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && !(await fetch(`http://127.0.0.1:${registry.port}/v2/`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 250));
+    }
+  });
 });
