@@ -149,6 +149,12 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
         error(["secrets", "envFile"], `secret file ${JSON.stringify(envPath)} not found; create it (KEY=value lines) and keep it out of git`);
       } else {
         values = parseEnv(text) as Record<string, string>;
+        // Lines Node's parser would drop in silence (their values would be missing in the pod). Only
+        // line numbers are said: such a line may hold a secret.
+        const bad = malformedEnvLines(text);
+        if (bad.length) {
+          error(["secrets", "envFile"], `${source ?? envPath}: line${bad.length === 1 ? "" : "s"} ${bad.join(", ")} ${bad.length === 1 ? "is" : "are"} not KEY=value (a key, "=", the value; # starts a comment); fix ${bad.length === 1 ? "it" : "them"} so no secret goes missing`);
+        }
         if (!fromExample && fs.isTracked(envPath)) {
           warn(["secrets", "envFile"], `secret file ${JSON.stringify(envPath)} is tracked by git; add it to .gitignore and run: git rm --cached ${envPath}`);
         }
@@ -300,4 +306,27 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
   };
   checkServiceObjects(service, (path, message, severity) => diags.push(diagnosticAt(origin, path, message, { severity: severity ?? "error" })));
   return service;
+}
+
+/** 1-based numbers of the lines of an env file that are neither blank, a comment, nor KEY=value (quoted values may span lines). */
+export function malformedEnvLines(text: string): number[] {
+  const bad: number[] = [];
+  let open: string | undefined;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (open) {
+      if (raw.includes(open)) open = undefined;
+      return;
+    }
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const m = /^(?:export\s+)?[\w.-]+\s*=\s*(.*)$/.exec(line);
+    if (!m) {
+      bad.push(i + 1);
+      return;
+    }
+    const value = m[1] ?? "";
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === "`") && !value.slice(1).includes(quote)) open = quote;
+  });
+  return bad;
 }
