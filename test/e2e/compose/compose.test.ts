@@ -51,8 +51,13 @@ async function get(url: string, init: RequestInit = {}): Promise<{ status: numbe
 async function settled(url: string, done: (r: { status: number; body: string }) => boolean): Promise<{ status: number; body: string }> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const r = await get(url);
-    if (done(r) || Date.now() > deadline) return r;
+    // A refused or reset connection is "not yet" too (a published port answers before its process
+    // listens); after the deadline the last error is thrown.
+    const r = await get(url).catch((error: unknown) => {
+      if (Date.now() > deadline) throw error;
+      return undefined;
+    });
+    if (r && (done(r) || Date.now() > deadline)) return r;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
 }
