@@ -92,7 +92,8 @@ describe("hostile input through the dev binary", () => {
       const r = await dev(dir, "validate");
       expect(r.code, what).toBe(3);
       expect(r.out, what).toMatch(expected);
-      expect(r.ms, what).toBeLessThan(5_000); // generous for a loaded CI machine; the figure is ~0.2 s
+      // A hang fails through dev()'s 30 s timeout; the figure (about 0.2 s) is printed, not asserted.
+      console.log(`hostile input, ${what}: dev validate exited ${r.code} in ${r.ms} ms`);
     }
   });
 
