@@ -49,7 +49,9 @@ function clusterExists(kind: string, name: string): boolean {
   return execFileSync(kind, ["get", "clusters"], { encoding: "utf8" }).split("\n").includes(name);
 }
 
-/** The shared e2e cluster, created with the offline node image when missing. */
+let dnsReady = false;
+
+/** The shared e2e cluster, created with the offline node image when missing, with CoreDNS available. */
 export function e2eCluster(): E2ECluster {
   const { kind, nodeImage } = offlineTools();
   if (!clusterExists(kind, E2E_CLUSTER)) {
@@ -60,6 +62,13 @@ export function e2eCluster(): E2ECluster {
   const dir = mkdtempSync(join(tmpdir(), "devup-e2e-kubeconfig-"));
   const kubeconfig = join(dir, "config");
   writeFileSync(kubeconfig, execFileSync(kind, ["get", "kubeconfig", "--name", E2E_CLUSTER], { encoding: "utf8" }));
+  if (!dnsReady) {
+    // A fresh cluster's nodes are Ready before CoreDNS is: pods resolving Service names right away
+    // (an imported web querying its db by name) would fail for the first seconds.
+    const kubectl = offlineTools().all.KUBECTL ?? "kubectl";
+    execFileSync(kubectl, ["--kubeconfig", kubeconfig, "-n", "kube-system", "rollout", "status", "deployment/coredns", "--timeout=180s"], { stdio: "ignore" });
+    dnsReady = true;
+  }
   return { name: E2E_CLUSTER, kubeconfig, context: `kind-${E2E_CLUSTER}` };
 }
 

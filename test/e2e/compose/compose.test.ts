@@ -22,6 +22,10 @@ let cluster: E2ECluster;
 
 beforeAll(async () => {
   cluster = e2eCluster();
+  // What an earlier, interrupted run may have left: this file's run-local containers and volumes.
+  const docker = connectDocker();
+  for (const c of await docker.listContainers({ all: true, filters: { name: ["devup-cmp-"] } })) await docker.getContainer(c.Id).remove({ force: true });
+  for (const v of (await docker.listVolumes({ filters: { name: ["devup-cmp-"] } })).Volumes ?? []) await docker.getVolume(v.Name).remove({ force: true });
   for (const f of FIXTURES) {
     const dir = await mkdtemp(join(tmpdir(), `devup-compose-${f}-`));
     await cp(join(repoRoot, "test/fixtures/compose-e2e", f), dir, { recursive: true });
@@ -32,6 +36,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const run of started) {
+    // kill() on an exited process is a no-op; awaiting an exited one resolves at once.
+    run.process.kill("SIGINT");
+    await run.process;
+  }
   for (const f of FIXTURES) {
     if (!dirs[f]) continue;
     await devJson(dirs[f], ["down", "--volumes"]);
@@ -45,11 +54,11 @@ async function get(url: string, init: RequestInit = {}): Promise<{ status: numbe
 }
 
 /**
- * The first answer that `done` accepts, or the last one after 15 s: a service is ready before every
+ * The first answer that `done` accepts, or the last one after 60 s: a service is ready before every
  * node's proxy rules send its Service's traffic to it (and compose promises no order without depends_on).
  */
 async function settled(url: string, done: (r: { status: number; body: string }) => boolean): Promise<{ status: number; body: string }> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     // A refused or reset connection is "not yet" too (a published port answers before its process
     // listens); after the deadline the last error is thrown.
@@ -64,7 +73,7 @@ async function settled(url: string, done: (r: { status: number; body: string }) 
 
 /** `dev up` until its summary and the forward of `service` is ready. */
 async function upAndForward(dir: string, service: string): Promise<DevProcess> {
-  const run = devUp(dir, ["--no-watch"]);
+  const run = track(devUp(dir, ["--no-watch"]));
   await run.waitFor("summary", 5 * 60_000);
   const deadline = Date.now() + 60_000;
   const ready = () => ofType(run.events, "engine.forward").some((e) => e.service === service && (e.forward as { status: string }).status === "ready");
@@ -74,6 +83,10 @@ async function upAndForward(dir: string, service: string): Promise<DevProcess> {
   }
   return run;
 }
+
+/** Every dev process a test started: a test that fails before stopping its own leaves none behind. */
+const started: DevProcess[] = [];
+const track = (run: DevProcess): DevProcess => (started.push(run), run);
 
 async function stop(run: DevProcess): Promise<void> {
   run.process.kill("SIGINT");
@@ -109,7 +122,7 @@ describe("imported compose projects", () => {
 
   it("(b) in dev run-local too: the config file replaces one file, the image's other file stays", async () => {
     const began = Date.now();
-    const run = devLong(dirs["config-file"], ["run-local", "--no-watch"]);
+    const run = track(devLong(dirs["config-file"], ["run-local", "--no-watch"]));
     await run.waitFor("summary", 3 * 60_000);
     const page = await settled("http://127.0.0.1:24081/", (r) => r.body.includes("backend: hello"));
     expect(page.body).toBe("mime.conf: mime=kept from the image\nsite.conf: greeting=from the mounted file\nbackend: hello from backend\n");
@@ -150,7 +163,7 @@ describe("imported compose projects", () => {
     const dir = dirs["named-volume"];
     const docker = connectDocker();
     const volumeName = "devup-cmp-named-volume-local-store-data";
-    let run = devLong(dir, ["run-local", "--no-watch"]);
+    let run = track(devLong(dir, ["run-local", "--no-watch"]));
     await run.waitFor("summary", 3 * 60_000);
     expect((await settled("http://127.0.0.1:24082/", (r) => r.status !== 502)).body).toBe("no note\n"); // a fresh volume
     expect(await get("http://127.0.0.1:24082/", { method: "PUT", body: note })).toEqual({ status: 200, body: "saved\n" });
@@ -158,7 +171,7 @@ describe("imported compose projects", () => {
     expect(ofType(run.events, "stopped")[0]).toMatchObject({ kept: false, volumesKept: [volumeName] });
     expect((await docker.getVolume(volumeName).inspect()).Labels).toMatchObject({ "devup.dev/project": "cmp-named-volume", "devup.dev/volume": "data" });
 
-    run = devLong(dir, ["run-local", "--no-watch"]);
+    run = track(devLong(dir, ["run-local", "--no-watch"]));
     await run.waitFor("summary", 3 * 60_000);
     expect(await settled("http://127.0.0.1:24082/", (r) => r.status !== 502)).toEqual({ status: 200, body: note });
     await stop(run);
