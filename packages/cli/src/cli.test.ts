@@ -1,27 +1,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { dev, fixturesDir, repoRoot, tempProject } from "./testing.ts";
+import { describe, expect, it } from "vitest";
+import { dev, fixturesDir, repoRoot, tempProjects } from "./testing.ts";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-async function project(source?: string): Promise<string> {
-  const p = await tempProject(source);
-  cleanups.push(p.cleanup);
-  return p.dir;
-}
-/** A copy of the sample project (dev.yaml, schema/ and services/) without local secret files. */
-async function samples(): Promise<string> {
-  const dir = await project();
-  for (const part of ["dev.yaml", "services"]) {
-    const { cp } = await import("node:fs/promises");
-    await cp(join(repoRoot, part), join(dir, part), { recursive: true, filter: (s) => !s.endsWith("/secret.env") });
-  }
-  return dir;
-}
+const { project, samples } = tempProjects();
 const snapshot = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 
 describe("dev render", () => {
@@ -102,17 +85,13 @@ describe("errors and exit codes", () => {
 
 describe("dev import compose and dev init", () => {
   it("exits non-zero and says so when the spec it wrote does not validate", async () => {
-    const { dir, cleanup } = await tempProject();
-    try {
-      writeFileSync(join(dir, "compose.yaml"), "services:\n  api:\n    build: https://github.com/example/api.git#main\n    ports: ['8080:8080']\n");
-      const r = await dev(["import", "compose"], dir);
-      expect(r.code).toBe(3);
-      expect(r.stderr).toContain("compose.yaml:3:5: warning: services.api.build: not carried: the remote build context https://github.com/example/api.git#main");
-      expect(r.stderr).toContain("the imported spec does not validate (1 error); the files were written");
-      expect(r.stdout).toBe("");
-    } finally {
-      await cleanup();
-    }
+    const dir = await project();
+    writeFileSync(join(dir, "compose.yaml"), "services:\n  api:\n    build: https://github.com/example/api.git#main\n    ports: ['8080:8080']\n");
+    const r = await dev(["import", "compose"], dir);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("compose.yaml:3:5: warning: services.api.build: not carried: the remote build context https://github.com/example/api.git#main");
+    expect(r.stderr).toContain("the imported spec does not validate (1 error); the files were written");
+    expect(r.stdout).toBe("");
   });
 
   it("imports a compose stack, reports what it could not carry, and never overwrites without --force", async () => {

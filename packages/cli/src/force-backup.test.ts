@@ -1,20 +1,10 @@
 // `dev init --force` and `dev import compose --force` keep a copy of every file they replace, and say where.
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { dev, fixturesDir, tempProject } from "./testing.ts";
+import { describe, expect, it } from "vitest";
+import { dev, fixturesDir, tempProjects } from "./testing.ts";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-async function project(source?: string): Promise<string> {
-  const p = await tempProject(source);
-  cleanups.push(p.cleanup);
-  return p.dir;
-}
+const { project, folder } = tempProjects();
 /** The one backup folder under .devup/backup, relative to the project root. */
 function backupDir(dir: string): string {
   const stamps = readdirSync(join(dir, ".devup/backup"));
@@ -41,8 +31,7 @@ describe("--force keeps what it replaces", () => {
 
   it("init --force: backs up the replaced dev.yaml, replaces a symlinked service.yaml instead of writing through it", async () => {
     const dir = await project();
-    const outside = await mkdtemp(join(tmpdir(), "devup-victim-"));
-    cleanups.push(() => rm(outside, { recursive: true, force: true }));
+    const outside = await folder();
     writeFileSync(join(outside, "victim.txt"), "precious\n");
     mkdirSync(join(dir, "api"));
     writeFileSync(join(dir, "api/Dockerfile"), "FROM node:24-slim\nEXPOSE 8080\n");
@@ -69,8 +58,7 @@ describe("--force keeps what it replaces", () => {
 
   it("refuses to write through a symlinked services folder that leads out of the project", async () => {
     const dir = await project();
-    const outside = await mkdtemp(join(tmpdir(), "devup-victim-"));
-    cleanups.push(() => rm(outside, { recursive: true, force: true }));
+    const outside = await folder();
     mkdirSync(join(dir, "api"));
     writeFileSync(join(dir, "api/Dockerfile"), "FROM node:24-slim\nEXPOSE 8080\n");
     symlinkSync(outside, join(dir, "services"));

@@ -1,18 +1,10 @@
 // Hostile files through the real CLI: a clear error naming the file and exit 3, never exit 70.
 import { truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { dev, tempProject } from "./testing.ts";
+import { describe, expect, it } from "vitest";
+import { dev, tempProjects } from "./testing.ts";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-async function folder(): Promise<string> {
-  const { dir, cleanup } = await tempProject();
-  cleanups.push(cleanup);
-  return dir;
-}
+const { project: folder } = tempProjects();
 
 describe("hostile files", () => {
   it("dev validate names a UTF-16 dev.yaml and exits 3", async () => {

@@ -1,28 +1,12 @@
 // `dev render` writes only into a folder it owns, never through a symlink, secrets 0600, and says why it will not.
 import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
-import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { dev, repoRoot, tempProject } from "./testing.ts";
+import { describe, expect, it } from "vitest";
+import { dev, tempProjects } from "./testing.ts";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-async function temp(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "devup-out-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-/** The sample project without local secret files (the example's values are used). */
-async function samples(): Promise<string> {
-  const p = await tempProject();
-  cleanups.push(p.cleanup);
-  for (const part of ["dev.yaml", "services"]) await cp(join(repoRoot, part), join(p.dir, part), { recursive: true, filter: (s) => !s.endsWith("/secret.env") });
-  return p.dir;
-}
+const { samples, folder: temp } = tempProjects();
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 describe("dev render output", () => {

@@ -3,6 +3,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
 import { run } from "./run.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -30,4 +31,34 @@ export async function tempProject(source?: string): Promise<{ dir: string; clean
   const dir = await mkdtemp(join(tmpdir(), "devup-test-"));
   if (source) await cp(source, dir, { recursive: true, filter: (src) => !/\/(node_modules|k8s|\.git)(\/|$)/.test(src.slice(source.length)) });
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Temporary projects for the tests of one file, removed after each test: `project(fixture?)` (empty
+ * or a fixture's copy), `samples()` (the sample project without local secret files: the examples'
+ * values are used), `folder()` (a plain temporary folder). Call once at the top of a test file.
+ */
+export function tempProjects(): { project: (source?: string) => Promise<string>; samples: () => Promise<string>; folder: () => Promise<string> } {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+  const project = async (source?: string): Promise<string> => {
+    const p = await tempProject(source);
+    cleanups.push(p.cleanup);
+    return p.dir;
+  };
+  return {
+    project,
+    samples: async () => {
+      const dir = await project();
+      for (const part of ["dev.yaml", "services"]) await cp(join(repoRoot, part), join(dir, part), { recursive: true, filter: (s) => !s.endsWith("/secret.env") });
+      return dir;
+    },
+    folder: async () => {
+      const dir = await mkdtemp(join(tmpdir(), "devup-out-"));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      return dir;
+    },
+  };
 }
