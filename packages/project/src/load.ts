@@ -49,7 +49,7 @@ export function readSourceFile(file: string, path: string): SourceFile {
   return "text" in decoded ? { path, text: decoded.text } : { path, text: "", problem: `the file ${decoded.problem}` };
 }
 
-export function readProjectSources(root: string): ProjectSources {
+export function readProjectSources(root: string, fs: ProjectFs = nodeProjectFs(root)): ProjectSources {
   const devFile = readSourceFile(join(root, DEV_FILE), DEV_FILE);
   let servicesDir = "services";
   // Syntax errors are reported by validation, with their position; here only servicesDir matters.
@@ -57,7 +57,6 @@ export function readProjectSources(root: string): ProjectSources {
   if (dev && typeof dev === "object" && typeof dev.servicesDir === "string") servicesDir = dev.servicesDir;
   const serviceFiles = [];
   const problems: Diagnostic[] = [];
-  const fs = nodeProjectFs(root);
   const dir = join(root, servicesDir);
   // A servicesDir that leads out of the project is not read (validation reports it at its line).
   if (confinePath(fs, ".", servicesDir, "servicesDir").ok && existsSync(dir) && statSync(dir).isDirectory()) {
@@ -131,8 +130,8 @@ export interface LoadedProject extends ValidationResult<ResolvedProject> {
 /** Find, read and validate the project that holds `cwd`. */
 export function loadProject(cwd: string, options: ValidateOptions = {}): LoadedProject {
   const root = findProjectRoot(cwd);
-  const sources = readProjectSources(root);
   const fs = nodeProjectFs(root);
+  const sources = readProjectSources(root, fs);
   const result = validateProject(sources, fs, options);
   const value = result.value && { ...result.value, hashKey: machineHashKey() };
   return { ...result, value, root, sources, fs };

@@ -15,8 +15,9 @@ export default async function clone(ctx: CommandContext): Promise<void> {
   const file = join(source.root, DEV_FILE);
   const text = cloneEnvironmentOverlay(readFileSync(file, "utf8"), from, to, DEV_FILE);
   // The edited spec must be valid for TO before anything is written or deployed.
-  const sources = readProjectSources(source.root);
-  const checked = validateProject({ ...sources, devFile: { ...sources.devFile, text } }, nodeProjectFs(source.root), { environment: to });
+  const fs = nodeProjectFs(source.root);
+  const sources = readProjectSources(source.root, fs);
+  const checked = validateProject({ ...sources, devFile: { ...sources.devFile, text } }, fs, { environment: to });
   if (!checked.value) {
     throw new DevupError("specInvalid", `environment ${JSON.stringify(to)} would not be valid; dev.yaml was not changed`, { details: checked.errors.map(formatDiagnostic) });
   }
