@@ -5,17 +5,12 @@
  * Nothing outside the project is ever read through a spec path.
  */
 import { posix } from "node:path";
-import type { ProjectFs } from "./fs.ts";
+import { outsideRoot, type ProjectFs } from "./fs.ts";
 
 export type Confined =
   /** `path`: relative to the project root, "/"-separated; it may not exist (the caller says so). */
   | { ok: true; path: string }
   | { ok: false; message: string };
-
-/** Whether a root-relative path (as `ProjectFs.realPath` returns it) is inside the project. */
-function insideProject(path: string): boolean {
-  return !(path === ".." || path.startsWith("../") || posix.isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path));
-}
 
 /** `a/b` + `../c` → `a/c`; never leaves a leading "./" or a trailing "/". */
 function joinPath(dir: string, rel: string): string {
@@ -32,17 +27,17 @@ export function confinePath(fs: ProjectFs, dir: string, rel: string, what: strin
     return { ok: false, message: `${what} ${shown} is an absolute path; give a path relative to the spec file's folder, inside the project (devup reads nothing outside the folder of dev.yaml)` };
   }
   const path = joinPath(dir, rel.replaceAll("\\", "/"));
-  if (!insideProject(path)) {
+  if (outsideRoot(path)) {
     return { ok: false, message: `${what} ${shown} leaves the project (it resolves to ${JSON.stringify(path)} from the project root); devup reads nothing outside the folder of dev.yaml: move or copy it into the project` };
   }
   const real = fs.realPath(path);
-  if (real === undefined || insideProject(real)) return { ok: true, path };
+  if (real === undefined || !outsideRoot(real)) return { ok: true, path };
   // Which link leads out: the first prefix of the path that resolves outside (its parent stays inside).
   const parts = path.split("/");
   for (let i = 1; i <= parts.length; i++) {
     const link = parts.slice(0, i).join("/");
     const target = fs.realPath(link);
-    if (target !== undefined && !insideProject(target)) {
+    if (target !== undefined && outsideRoot(target)) {
       const through = link === path ? "" : ` (through ${JSON.stringify(link)})`;
       return {
         ok: false,

@@ -1,5 +1,10 @@
 import { posix } from "node:path";
 
+/** Whether a root-relative, "/"-separated path (as `ProjectFs.realPath` returns them) leads out of the root. */
+export function outsideRoot(path: string): boolean {
+  return path === ".." || path.startsWith("../") || posix.isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path);
+}
+
 /** What validation needs to know about files, passed in so that validation itself does no I/O. */
 /** A file that exists but cannot be used as text: why, in words ("is not UTF-8 text; ..."). */
 export interface Unreadable {
@@ -37,7 +42,7 @@ export function memoryFs(files: Record<string, string>, tracked: readonly string
   const realPath = (p: string): string | undefined => {
     let path = posix.normalize(p).replace(/\/$/, "");
     for (let hops = 0; hops < 40; hops++) {
-      if (path === ".." || path.startsWith("../") || posix.isAbsolute(path)) return path;
+      if (outsideRoot(path)) return path;
       const parts = path.split("/");
       const at = parts.findIndex((_, i) => parts.slice(0, i + 1).join("/") in links);
       if (at < 0) return path in files || dirs.has(path) ? path : undefined;
@@ -51,7 +56,7 @@ export function memoryFs(files: Record<string, string>, tracked: readonly string
   // Reads and existence follow links like the disk does; targets outside the root hold nothing here.
   const inside = (p: string) => {
     const r = realPath(p);
-    return r !== undefined && !(r === ".." || r.startsWith("../") || posix.isAbsolute(r)) ? r : undefined;
+    return r !== undefined && !outsideRoot(r) ? r : undefined;
   };
   return {
     readFile: (p) => {

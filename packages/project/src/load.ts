@@ -1,12 +1,12 @@
 /** The I/O edge of the spec: find the project, read its spec files, and a ProjectFs over the real disk. */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { DevupError } from "@devup/errors";
 import { execFileSync } from "node:child_process";
 import { confinePath } from "./confine.ts";
 import { decodeText } from "./decode.ts";
 import type { Diagnostic, ValidationResult } from "./diagnostics.ts";
-import type { ProjectFs } from "./fs.ts";
+import { outsideRoot, type ProjectFs } from "./fs.ts";
 import { machineHashKey } from "./hash-key.ts";
 import { MAX_OBJECT_DATA_BYTES } from "./k8s-rules.ts";
 import type { ResolvedProject } from "./model.ts";
@@ -101,8 +101,8 @@ export function nodeProjectFs(root: string): ProjectFs {
       } catch {
         return undefined;
       }
-      const rel = relative(realRoot, real);
-      return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? real : toPosix(rel) || ".";
+      const rel = toPosix(relative(realRoot, real));
+      return outsideRoot(rel) ? real : rel || ".";
     },
     isTracked(p) {
       if (!tracked) {
