@@ -1,14 +1,23 @@
 /** Writing generated spec files without ever losing a user's file. */
-import { constants, existsSync, lstatSync } from "node:fs";
-import { copyFile, lstat, mkdir, readlink, symlink, writeFile } from "node:fs/promises";
+import { constants, existsSync, lstatSync, writeFileSync } from "node:fs";
+import { copyFile, lstat, mkdir, readlink, symlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { DevupError } from "@devup/errors";
 import { formatDiagnostic, validateProject, nodeProjectFs, type GeneratedFile, type ProjectFs } from "@devup/project";
 import type { CommandContext } from "./context.ts";
 import { leadsOutOf, writeInto } from "./safe-output.ts";
 
-/** `.devup/.gitignore`: the state folder keeps itself out of git, whatever the project's .gitignore says. */
-export const DEVUP_GITIGNORE = "# devup's local state and backups\n*\n";
+/**
+ * `.devup/.gitignore`: the state folder keeps itself out of git, whatever the project's .gitignore
+ * says. Written with O_EXCL: an existing file, or a link planted there, is left alone.
+ */
+export function keepOutOfGit(stateDir: string): void {
+  try {
+    writeFileSync(join(stateDir, ".gitignore"), "# devup's local state and backups\n*\n", { flag: "wx" });
+  } catch {
+    // already there
+  }
+}
 
 /** Where `--force` keeps what it replaces, relative to the project root. */
 const BACKUP_DIR = ".devup/backup";
@@ -25,8 +34,7 @@ async function backUp(root: string, paths: readonly string[], now = new Date()):
   for (let n = 2; existsSync(join(root, rel)); n++) rel = `${BACKUP_DIR}/${stamp}-${n}`;
   await mkdir(join(root, ".devup"), { recursive: true });
   // The folder keeps itself out of git, whatever the project's .gitignore says.
-  // O_EXCL: an existing file, or a link planted there, is left alone (never written through).
-  await writeFile(join(root, ".devup/.gitignore"), DEVUP_GITIGNORE, { flag: "wx" }).catch(() => undefined);
+  keepOutOfGit(join(root, ".devup"));
   for (const p of paths) {
     const from = join(root, p);
     const to = join(root, rel, p);

@@ -3,12 +3,12 @@
  * second would split the forwards and build and apply every change twice), and forward ports that
  * another process holds, said at once rather than after every build and rollout.
  */
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { DevupError } from "@devup/errors";
 import type { ResolvedProject } from "@devup/project";
-import { DEVUP_GITIGNORE } from "./files.ts";
+import { keepOutOfGit } from "./files.ts";
 
 export interface Lock {
   release(): void;
@@ -25,17 +25,22 @@ function alive(pid: number): boolean {
 
 const lockPath = (project: ResolvedProject) => join(project.root, ".devup", `up-${project.environment}.lock`);
 
-/** The `dev up` (or apply) that holds the project's lock now: its pid and command, or undefined. */
-export function lockHolder(project: ResolvedProject): { pid: number; command: string } | undefined {
+/** The live process a lock file names (its pid and command), or undefined: no file, or its process is gone. */
+function liveHolder(path: string): { pid: number; command: string } | undefined {
   let text: string;
   try {
-    text = readFileSync(lockPath(project), "utf8");
+    text = readFileSync(path, "utf8");
   } catch {
     return undefined;
   }
   const [pidText = "", command = "dev up"] = text.split("\n");
   const pid = Number(pidText);
   return Number.isInteger(pid) && pid > 0 && alive(pid) ? { pid, command } : undefined;
+}
+
+/** The `dev up` (or apply) that holds the project's lock now: its pid and command, or undefined. */
+export function lockHolder(project: ResolvedProject): { pid: number; command: string } | undefined {
+  return liveHolder(lockPath(project));
 }
 
 /**
@@ -48,11 +53,7 @@ export function lockProject(project: ResolvedProject, command: string): Lock {
   if (lstatSync(dir).isSymbolicLink()) {
     throw new DevupError("usage", `${dir} is a symbolic link; devup keeps its state there and does not write through links`, { hint: "remove the link (rm .devup) and run the command again" });
   }
-  try {
-    writeFileSync(join(dir, ".gitignore"), DEVUP_GITIGNORE, { flag: "wx" }); // O_EXCL: never through a link
-  } catch {
-    // already there
-  }
+  keepOutOfGit(dir);
   const path = lockPath(project);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -73,17 +74,10 @@ export function lockProject(project: ResolvedProject, command: string): Lock {
       return { release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const [pidText = "", holder = "dev up"] = (() => {
-        try {
-          return readFileSync(path, "utf8").split("\n");
-        } catch {
-          return [];
-        }
-      })();
-      const pid = Number(pidText);
-      if (Number.isInteger(pid) && pid > 0 && alive(pid) && pid !== process.pid) {
-        throw new DevupError("usage", `another ${holder} (pid ${pid}) is running for this project (environment ${project.environment})`, {
-          hint: `stop it first (Ctrl-C or q in its terminal, or kill ${pid}); two would split the forwards and build and apply every change twice`,
+      const holder = liveHolder(path);
+      if (holder && holder.pid !== process.pid) {
+        throw new DevupError("usage", `another ${holder.command} (pid ${holder.pid}) is running for this project (environment ${project.environment})`, {
+          hint: `stop it first (Ctrl-C or q in its terminal, or kill ${holder.pid}); two would split the forwards and build and apply every change twice`,
         });
       }
       rmSync(path, { force: true }); // its process is gone: a stale lock

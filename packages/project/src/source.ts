@@ -25,7 +25,7 @@ export interface ParsedFile {
 const MAX_ALIAS_COUNT = 10_000;
 
 /**
- * Spec and compose files larger than this are refused before they are parsed: parsing costs about
+ * Spec and compose files larger than this are refused before they are parsed: parsing costs
  * about 2 s and 300 MB per MiB, and a real dev.yaml, service.yaml or compose file is a few KiB
  * (large compose files of real projects are under 50 KiB).
  */
