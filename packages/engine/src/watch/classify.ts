@@ -51,10 +51,23 @@ function classifyService(s: ResolvedService, paths: readonly string[], spec: Rea
   return { kind: "rebuild", files: mine };
 }
 
+/** Per project (a re-plan makes a new one): the files the spec reads that no sync rule covers. */
+const replanInputs = new WeakMap<ResolvedProject, ReadonlySet<string>>();
+
+function inputsOf(project: ResolvedProject): ReadonlySet<string> {
+  let inputs = replanInputs.get(project);
+  if (!inputs) {
+    // A file the spec reads that a sync rule also covers is synced, as the rule asks (its then: runs).
+    const synced = (path: string) => project.services.some((s) => s.build && syncTarget(s, path));
+    inputs = new Set(project.services.flatMap(specInputs).filter((p) => !synced(p)));
+    replanInputs.set(project, inputs);
+  }
+  return inputs;
+}
+
 export function classify(project: ResolvedProject, paths: readonly string[]): Classified {
-  // A file the spec reads that a sync rule also covers is synced, as the rule asks (its then: runs).
-  const synced = (path: string) => project.services.some((s) => s.build && syncTarget(s, path));
-  const inputs = new Set(project.services.flatMap(specInputs).filter((p) => !synced(p)));
+  // Called for every file event (the coalescer's quiet period): the inputs are computed once per project.
+  const inputs = inputsOf(project);
   const spec = new Set(paths.filter((p) => isSpecFile(p) || inputs.has(p)));
   const services = new Map<string, ServiceChange>();
   for (const s of project.services) {
