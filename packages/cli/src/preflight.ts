@@ -7,6 +7,7 @@ import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, writeS
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { DevupError } from "@devup/errors";
+import { wantedForwards } from "@devup/engine";
 import type { ResolvedProject } from "@devup/project";
 import { keepOutOfGit } from "./files.ts";
 
@@ -97,7 +98,7 @@ function free(port: number): Promise<boolean> {
 
 /** The project's forwards whose local port another process holds now. */
 export async function busyForwards(project: ResolvedProject): Promise<Array<{ service: string; port: number; specFile: string }>> {
-  const wanted = project.services.flatMap((s) => s.ports.filter((p) => p.forward !== undefined && p.protocol === "TCP").map((p) => ({ service: s.name, port: p.forward!, specFile: s.specFile })));
-  const checked = await Promise.all(wanted.map(async (w) => ({ ...w, free: await free(w.port) })));
-  return checked.filter((c) => !c.free).map(({ service, port, specFile }) => ({ service, port, specFile }));
+  const specFile = (service: string) => project.services.find((s) => s.name === service)!.specFile;
+  const checked = await Promise.all(wantedForwards(project).map(async (w) => ({ w, free: await free(w.localPort) })));
+  return checked.filter((c) => !c.free).map(({ w }) => ({ service: w.service, port: w.localPort, specFile: specFile(w.service) }));
 }

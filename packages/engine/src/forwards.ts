@@ -16,7 +16,8 @@ interface Wanted {
 
 const keyOf = (w: Wanted) => `${w.service}/${w.port}/${w.localPort}`;
 
-function wanted(project: ResolvedProject): Wanted[] {
+/** The port-forwards a project wants: every TCP port with a `forward`. */
+export function wantedForwards(project: ResolvedProject): Wanted[] {
   return project.services.flatMap((s) => s.ports.filter((p) => p.forward !== undefined && p.protocol === "TCP").map((p) => ({ service: s.name, port: p.name, localPort: p.forward! })));
 }
 
@@ -46,7 +47,7 @@ export class ForwardSet {
   }
 
   async #reconcile(project: ResolvedProject, ready: (service: string) => boolean): Promise<void> {
-    const want = wanted(project);
+    const want = wantedForwards(project);
     const keys = new Set(want.map((w) => `${project.namespace}|${keyOf(w)}`));
     for (const [key, open] of [...this.#open]) {
       if (keys.has(`${open.namespace}|${key}`)) continue;

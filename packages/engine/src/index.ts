@@ -1,7 +1,7 @@
 export { Store, type Listener } from "./store.ts";
 export { initialState, reduce, type Action, type EngineState, type ServiceState, type Phase, type ForwardState, type IngressState } from "./state.ts";
 export { up, type UpOptions, type UpResult } from "./up.ts";
-export { ForwardSet } from "./forwards.ts";
+export { ForwardSet, wantedForwards } from "./forwards.ts";
 export type { Ports, ImagesPort, ClusterPort, KubePort, ImageRequest, BuildResult, DeliveryResult, ForwardHandle } from "./ports.ts";
 export { updateService, type UpdateOptions } from "./update.ts";
 export { imageRequest } from "./image-request.ts";
