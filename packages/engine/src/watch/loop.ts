@@ -130,6 +130,12 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     }
   };
 
+  /** A change to the service (a file, a spec edit, `r` or `s`): a held service may try again. */
+  const changed = (name: string, change: ServiceChange) => {
+    held.delete(name);
+    queue.schedule(name, change);
+  };
+
   const queue = new ServiceQueue<ServiceChange>((name, change) => (change.kind === "sync" ? sync(name, change.files) : rebuild(name, change.files)), mergeChanges);
 
   let watcher: { close(): Promise<void> } | undefined;
@@ -148,8 +154,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     store.dispatch({ type: "services", services: project.services.map((s) => ({ name: s.name, replicas: s.replicas })) });
     for (const s of project.services) {
       if (same(before.services.find((x) => x.name === s.name), s)) continue;
-      held.delete(s.name);
-      queue.schedule(s.name, { kind: "rebuild", files: specFiles });
+      changed(s.name, { kind: "rebuild", files: specFiles });
     }
     if (project.services.length < before.services.length || project.services.some((s) => !before.services.find((b) => b.name === s.name))) {
       const images = Object.fromEntries(project.services.map((s) => [s.name, store.state.services[s.name]?.image ?? s.image ?? "devup.invalid/unbuilt:pending"]));
@@ -165,10 +170,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   const coalescer = new Coalescer(
     (paths) => {
       const { spec, services } = classify(project, paths);
-      for (const [name, change] of services) {
-        held.delete(name);
-        queue.schedule(name, change);
-      }
+      for (const [name, change] of services) changed(name, change);
       if (spec.length) {
         replan(spec).catch((error: unknown) => store.dispatch({ type: "log", level: "error", message: `re-planning after ${spec.join(", ")} failed: ${toErrorReport(error).message}` }));
       }
@@ -200,11 +202,10 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       const s = project.services.find((x) => x.name === name);
       const say = (message: string) => store.dispatch({ type: "log", level: "info", message: `[${name}] ${message}` });
       if (!s?.build) return say("has no build: nothing to rebuild or sync");
-      held.delete(name);
-      if (kind === "rebuild") return queue.schedule(name, { kind: "rebuild", files: ["rebuild requested"] });
+      if (kind === "rebuild") return changed(name, { kind: "rebuild", files: ["rebuild requested"] });
       const files = [...(synced.get(name)?.values() ?? [])];
       if (!files.length) return say(s.sync.length ? "nothing to sync: no synced file changed since the last build" : "has no sync rules (r rebuilds)");
-      queue.schedule(name, { kind: "sync", files });
+      changed(name, { kind: "sync", files });
     },
     async close() {
       timer.clear(resyncHandle);
