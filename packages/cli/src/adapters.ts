@@ -57,7 +57,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         if (requests.length) await pingDocker(docker);
         const results = await ensureImages(
           docker,
-          requests.map((r) => ({ service: r.service, tag: r.tag, inputs: { context: r.context, dockerfile: r.dockerfile, args: r.args, target: r.target } })),
+          requests.map((r) => ({ service: r.service, tag: r.tag, inputs: { context: r.context, dockerfile: r.dockerfile, args: r.args, target: r.target }, secrets: r.secrets })),
           {
             concurrency: 2,
             ...(signal ? { signal } : {}),

@@ -3,12 +3,13 @@
  * says), stream the engine's output line by line, and turn a failure into a DevupError that
  * names the step and shows the tail of the output.
  */
-import { readFile } from "node:fs/promises";
-import { relative, sep } from "node:path";
+import { lstat, readFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { DevupError } from "@devup/errors";
 import type Docker from "dockerode";
 import { createBuildProgress } from "./build-progress.ts";
+import { buildWithBuildkit, findBuildx, type BuildkitBuild, type BuildkitFailure } from "./buildkit.ts";
 import { hashBuildInputs, listContextFiles, readDockerignore, type BuildInputs } from "./context.ts";
 import { dockerError } from "./engine.ts";
 import { packFiles, type MemoryEntry } from "./tar.ts";
@@ -27,22 +28,46 @@ export interface BuildImageOptions {
   /** Called for each line of build output. */
   onLine?: ((line: string) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Build secrets (id → value) for `RUN --mount=type=secret,id=…`; BuildKit only, never in a layer or a log. */
+  secrets?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface BuiltImage {
   tag: string;
   /** sha256:… image ID, when the engine reported it. */
   id: string | undefined;
+  /** Which builder made it. */
+  builder: "buildkit" | "classic";
 }
 
 /** Where an outside-the-context Dockerfile goes inside the tar. */
 const OUTSIDE_DOCKERFILE = ".devup.Dockerfile";
 
-/** Build (classic builder) and tag one image; throws DevupError("build") on a failed step. */
+/**
+ * Build and tag one image, with BuildKit (`docker buildx`) when this machine has it, else the
+ * engine's classic builder; throws DevupError("build") naming the failed step and Dockerfile line.
+ */
 export async function buildImage(docker: Docker, options: BuildImageOptions): Promise<BuiltImage> {
   const { inputs, tag } = options;
   const service = options.service ?? tag;
   const hash = options.hash ?? (await hashBuildInputs(inputs));
+  const buildx = await findBuildx();
+  const buildkitContext = buildx ? await buildkitContextOf(inputs) : undefined;
+  if (buildx && buildkitContext) {
+    const result = await buildWithBuildkit({
+      buildx,
+      context: buildkitContext,
+      tag,
+      labels: { [INPUTS_HASH_LABEL]: hash },
+      args: inputs.args,
+      target: inputs.target,
+      secrets: options.secrets,
+      onLine: options.onLine,
+      signal: options.signal,
+    });
+    if (result.ok) return { tag, id: result.id, builder: "buildkit" };
+    throw await buildkitError(service, inputs.dockerfile, result.failure);
+  }
   const { tar, dockerfile } = await buildContext(inputs);
   const buildargs: Record<string, string> = { ...inputs.args };
   const buildOptions: Docker.ImageBuildOptions & { abortSignal?: AbortSignal } = {
@@ -86,7 +111,19 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
       details: progress.tail(),
     });
   }
-  return { tag, id: progress.imageId };
+  return { tag, id: progress.imageId, builder: "classic" };
+}
+
+async function buildkitError(service: string, dockerfilePath: string, failure: BuildkitFailure): Promise<DevupError> {
+  // Newer BuildKit prints the line ("Dockerfile:7"); the engine's own (v0.8 in Docker 20.10) does not.
+  const step = failure.step;
+  const line = failure.line ?? (step ? await readFile(dockerfilePath, "utf8").then((text) => dockerfileLine(text, step.instruction), () => undefined) : undefined);
+  const file = `${displayPath(dockerfilePath)}${line ? `:${line}` : ""}`;
+  const where = step ? `${step.index ? `step ${step.index}: ` : ""}${step.instruction} (${file})` : `the start (before any step; ${file})`;
+  return new DevupError("build", `${service}: build failed at ${where}`, {
+    hint: buildHint(step?.instruction, failure.error),
+    details: failure.tail,
+  });
 }
 
 /** A path as the user would type it from here: relative to the working folder when inside it. */
@@ -124,10 +161,30 @@ export function userStep(index: string): string {
 }
 
 function buildHint(instruction: string | undefined, error: string): string {
+  if (/--mount|requires BuildKit|unknown flag: mount|heredoc/i.test(error)) {
+    return "This Dockerfile needs BuildKit: install the docker buildx plugin (Docker Desktop has it), or run scripts/cluster/ensure, which builds one; DEVUP_BUILDX can point at a docker-buildx binary.";
+  }
   if (instruction?.toUpperCase().startsWith("FROM") || /pull access denied|manifest unknown|no such host|dial tcp/i.test(error)) {
     return "The base image is neither present locally nor reachable in a registry: build or pull it first (`docker image ls` shows what the engine has).";
   }
   return "Fix the failing step in the Dockerfile (or the command it runs), then run again; the last lines of its output are above.";
+}
+
+/**
+ * What BuildKit is sent: the tar of the hashed files without .dockerignore (BuildKit would copy it,
+ * not apply it); for a Dockerfile outside the context, the folder itself (buildx applies
+ * .dockerignore there) — unless that .dockerignore is a symlink, which is never followed: then
+ * undefined, and the classic builder builds it.
+ */
+async function buildkitContextOf(inputs: BuildInputs): Promise<BuildkitBuild["context"] | undefined> {
+  const rel = relative(inputs.context, inputs.dockerfile).split(sep).join("/");
+  const files = await listContextFiles(inputs.context, inputs.dockerfile);
+  if (!rel.startsWith("../") && rel !== ".." && !rel.startsWith("/")) {
+    return { tar: packFiles(inputs.context, files.filter((f) => f !== ".dockerignore")), dockerfile: rel };
+  }
+  const ignore = await lstat(join(inputs.context, ".dockerignore")).catch(() => undefined);
+  if (ignore?.isSymbolicLink()) return undefined;
+  return { dir: inputs.context, dockerfile: inputs.dockerfile };
 }
 
 /** The tar stream and the Dockerfile's name inside it. */

@@ -17,6 +17,8 @@ export interface ImageRequest {
   tag: string;
   /** The inputs hash in `tag`, for the image label; computed when missing. */
   hash?: string | undefined;
+  /** Build secrets (id → value); BuildKit only. */
+  secrets?: Readonly<Record<string, string>> | undefined;
 }
 
 export type BuildEvent =
@@ -63,6 +65,7 @@ export async function ensureImages(docker: Docker, requests: readonly ImageReque
             tag,
             service,
             hash: req.hash,
+            secrets: req.secrets,
             signal: options.signal,
             onLine: (line) => emit({ type: "build-line", service, line }),
           });

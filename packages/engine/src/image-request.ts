@@ -11,5 +11,14 @@ export function imageRequest(project: ResolvedProject, s: ResolvedService): Imag
     dockerfile: join(project.root, s.build.dockerfile),
     args: s.build.args,
     target: s.build.target,
+    secrets: buildSecrets(s),
   };
+}
+
+/** The service's secrets as BuildKit build secrets: each env-file key and each secret file by its key. */
+function buildSecrets(s: ResolvedService): Record<string, string> | undefined {
+  if (!s.secrets) return undefined;
+  const out: Record<string, string> = { ...s.secrets.values };
+  for (const [key, file] of Object.entries(s.secrets.files)) out[key] = file.content;
+  return Object.keys(out).length > 0 ? out : undefined;
 }

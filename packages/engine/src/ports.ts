@@ -12,6 +12,8 @@ export interface ImageRequest {
   dockerfile: string;
   args: Readonly<Record<string, string>>;
   target?: string | undefined;
+  /** Build secrets (id → value) for `RUN --mount=type=secret,id=…`: the service's secret values and files. */
+  secrets?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface BuildResult {
