@@ -4,7 +4,7 @@
  * BuildKit points at ("Dockerfile:7"), the error, and a tail for error reports. Pure: fed text.
  */
 
-export interface BuildkitStep {
+interface BuildkitStep {
   /** "2/3" (the user's own count: BuildKit does not add a step for labels); "" for a base image being resolved. */
   index: string;
   /** "RUN npm ci" */
