@@ -1,3 +1,4 @@
+export { findBuildx, type Buildx } from "./buildkit.ts";
 export { buildImage, INPUTS_HASH_LABEL, type BuildImageOptions, type BuiltImage } from "./build.ts";
 export { hashBuildInputs, ignoreMatcher, listContextFiles, localImageRef, type BuildInputs, type IgnoreMatcher } from "./context.ts";
 export { connectDocker, dockerEndpoint, imageExists, pingDocker } from "./engine.ts";

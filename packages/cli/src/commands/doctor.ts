@@ -2,7 +2,7 @@
 import { statfs } from "node:fs/promises";
 import { createServer } from "node:net";
 import { kindClusterStatus } from "@devup/cluster";
-import { connectDocker, pingDocker } from "@devup/docker";
+import { connectDocker, findBuildx, pingDocker } from "@devup/docker";
 import { DevupError, errorMessage } from "@devup/errors";
 import { findProjectRoot, loadProject } from "@devup/project";
 import { execa } from "execa";
@@ -44,6 +44,17 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
   } catch (error) {
     add({ name: "docker", outcome: "fail", detail: errorMessage(error), hint: "start Docker; on a machine devup sets up itself, scripts/cluster/ensure starts it" });
   }
+
+  const buildx: Awaited<ReturnType<typeof findBuildx>> | Error = await findBuildx().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  if (buildx instanceof Error) add({ name: "builder", outcome: "fail", detail: errorMessage(buildx), hint: "unset DEVUP_BUILDX or point it at a working docker-buildx" });
+  else if (buildx) add({ name: "builder", outcome: "ok", detail: `BuildKit through docker buildx (${buildx.source}${buildx.prefix.length ? "" : `: ${buildx.command}`})` });
+  else
+    add({
+      name: "builder",
+      outcome: "warn",
+      detail: process.env.DEVUP_BUILDER === "classic" ? "the classic builder (DEVUP_BUILDER=classic)" : "the classic builder: no docker buildx found",
+      hint: "Dockerfiles with RUN --mount need BuildKit: install the docker buildx plugin, or run scripts/cluster/ensure (it builds one)",
+    });
 
   const kind = await findKind();
   if (!kind) add({ name: "kind", outcome: "fail", detail: "kind is not installed", hint: "go install sigs.k8s.io/kind@v0.30.0 (./dev up does it on an offline machine)" });
