@@ -2,9 +2,8 @@
  * Image delivery: make built images available to the cluster's nodes, and say what each image is
  * called there (the reference manifests must use).
  *
- * kind, with a local registry (fast path): the image is pushed to localhost:<port> with its layers
- * uncompressed (push-layers.ts) — only layers the registry lacks move — and each node pulls it,
- * fetching only layers it lacks.
+ * kind, with a local registry (fast path): the image is pushed to localhost:<port> — only layers
+ * the registry lacks move — and each node pulls it, fetching only layers it lacks.
  * kind, without one (fallback): `kind load docker-image`, which copies the whole image.
  * Either way an image a node already has is skipped. devup's tags are content hashes, so "the
  * node has this reference" means "the node has this content"; mutable tags (":latest") would
@@ -17,8 +16,7 @@ import { run } from "./exec.ts";
 import { kindNodes } from "./kind.ts";
 import { CERTS_D } from "./kind-config.ts";
 import { nodeImages, pullOnNode } from "./node.ts";
-import { pushViaCli } from "./push.ts";
-import { pushUncompressed } from "./push-layers.ts";
+import { pushViaCli, pushViaEngine } from "./push.ts";
 import { normalizeImageRef, registryImageRef } from "./refs.ts";
 import { registryHost, wireRegistry } from "./registry.ts";
 import type { Cluster, ContextCluster, KindCluster, LocalRegistry } from "./types.ts";
@@ -133,7 +131,7 @@ async function deliverToKind(cluster: KindCluster, images: readonly string[], op
     for (const image of missing) {
       const ref = refOf(image);
       const result = await deliverOne(image, ref, method, emit, async (onLine) => {
-        await pushUncompressed(docker, image, ref, registry.port, onLine);
+        await pushViaEngine(docker, image, ref, onLine);
         const need = nodes.filter((_, i) => !perNode[i]!.has(normalizeImageRef(ref)));
         await Promise.all(need.map((node) => pullOnNode(node, ref, CERTS_D, onLine)));
       });

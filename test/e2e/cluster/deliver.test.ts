@@ -70,7 +70,7 @@ async function deleteFromRegistry(r: LocalRegistry, refs: string[]): Promise<voi
     const [, path, tag] = /^[^/]+\/(.+):([^:]+)$/.exec(ref) ?? [];
     if (!path || !tag) continue;
     const base = `http://127.0.0.1:${r.port}/v2/${path}/manifests`;
-    const head = await fetch(`${base}/${tag}`, { method: "HEAD", headers: { Accept: "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json" } }).catch(() => undefined);
+    const head = await fetch(`${base}/${tag}`, { method: "HEAD", headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" } }).catch(() => undefined);
     const digest = head?.headers.get("docker-content-digest");
     if (digest) await fetch(`${base}/${digest}`, { method: "DELETE" }).catch(() => undefined);
   }
@@ -98,12 +98,7 @@ describe("image delivery", () => {
     localTags.push(ref);
     expect(first?.error?.details ?? []).toEqual([]);
     expect(first).toMatchObject({ image, ref, action: "delivered", method: "registry" });
-    // Uncompressed layers: what the registry lacks is sent (the base layers may be there from an earlier run).
-    expect(events.some((e) => e.type === "deliver-line" && /^pushed [1-9]\d* of \d+ layers \([\d.]+ MB, uncompressed\)$/.test(e.line))).toBe(true);
-    const manifest = await fetch(`http://127.0.0.1:${registry.port}/v2/${project}-app/manifests/${image.split(":").at(-1)}`, { headers: { Accept: "application/vnd.oci.image.manifest.v1+json" } });
-    const layers = ((await manifest.json()) as { layers: Array<{ mediaType: string }> }).layers;
-    expect(layers.length).toBeGreaterThan(1);
-    expect(new Set(layers.map((l) => l.mediaType))).toEqual(new Set(["application/vnd.oci.image.layer.v1.tar"]));
+    expect(events.some((e) => e.type === "deliver-line" && /Pushed|Layer already exists/.test(e.line))).toBe(true);
     expect((await nodeImages(node())).has(ref)).toBe(true);
     const [second] = await deliverImages(cluster, [image], { docker, registry });
     expect(second).toMatchObject({ action: "present", ref });
