@@ -214,14 +214,16 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 function report(d: Figures, s: Figures): void {
   const load = spawnSync("cat", ["/proc/loadavg"], { encoding: "utf8" }).stdout.trim().split(" ").slice(0, 3).join(" ");
   console.log(`\npeer benchmark: ${EDITS} edits per path, cluster ${CLUSTER}, load average ${load}`);
-  console.log(`${"edit → served".padEnd(34)} ${"devup".padStart(16)} ${"Skaffold".padStart(16)} ${"ratio".padStart(7)}`);
+  console.log(`${"edit → served".padEnd(30)} ${"devup".padStart(22)} ${"Skaffold".padStart(22)} ${"ratio".padStart(7)}`);
   const line = (label: string, a: number[], b: number[]) =>
     console.log(
-      `${label.padEnd(34)} ${`${fmt(median(a))} (max ${fmt(Math.max(...a))})`.padStart(16)} ${`${fmt(median(b))} (max ${fmt(Math.max(...b))})`.padStart(16)} ${(median(a) / median(b)).toFixed(2).padStart(7)}`,
+      `${label.padEnd(30)} ${`${fmt(median(a))} (max ${fmt(Math.max(...a))})`.padStart(22)} ${`${fmt(median(b))} (max ${fmt(Math.max(...b))})`.padStart(22)} ${(median(a) / median(b)).toFixed(2).padStart(7)}`,
     );
   line("synced file (median)", d.sync, s.sync);
   line("rebuild + roll out (median)", d.rebuild, s.rebuild);
   line("start → first answer", [d.firstAnswer], [s.firstAnswer]);
+  const version = spawnSync("skaffold", ["version"], { encoding: "utf8" }).stdout.trim();
+  console.log(`Skaffold ${version} (local builder through the engine API, push to ${REGISTRY}, kubectl deploy, its sync); devup with its own defaults`);
 }
 
 async function main(): Promise<void> {
