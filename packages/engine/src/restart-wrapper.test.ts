@@ -9,12 +9,14 @@ import { RESTART_LOOP, wrapForRestart } from "./restart-wrapper.ts";
 const run = promisify(execFile);
 
 describe("restart wrapper", () => {
-  it("wraps only the listed service's Deployment container and drops its args", () => {
+  it("wraps the Deployment container of a service with a command and drops its args; other objects and services without a command stay as they are", () => {
     const dep = (name: string) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name, labels: { "app.kubernetes.io/name": name } }, spec: { template: { spec: { containers: [{ name, args: ["x"] }] } } } });
-    const [a, b] = wrapForRestart([dep("api"), dep("web")], new Map([["api", ["node", "src/server.js"]]]));
+    const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "api" }, spec: { ports: [] } };
+    const [a, s] = wrapForRestart([dep("api"), svc], ["node", "src/server.js"]);
     expect(a).toMatchObject({ spec: { template: { spec: { containers: [{ command: ["/bin/sh", "-c", RESTART_LOOP, "devup-restart", "node", "src/server.js"] }] } } } });
     expect((a as unknown as { spec: { template: { spec: { containers: Array<{ args?: unknown }> } } } }).spec.template.spec.containers[0]!.args).toBeUndefined();
-    expect(b).toEqual(dep("web"));
+    expect(s).toEqual(svc);
+    expect(wrapForRestart([dep("web")], undefined)).toEqual([dep("web")]);
   });
 
   it("the loop (a real sh) exits with the child's code unless a restart was asked for", async () => {

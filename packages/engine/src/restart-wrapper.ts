@@ -6,7 +6,7 @@
  * with the child's code, so a crash is still a crash for Kubernetes. SIGTERM goes to the child.
  * The real command comes from the spec (command/args) or the image's ENTRYPOINT and CMD.
  */
-import { LABELS, type KubeObject } from "@devup/manifests";
+import type { KubeObject } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { Ports } from "./ports.ts";
 
@@ -41,11 +41,11 @@ export async function restartCommands(project: ResolvedProject, ports: Ports, ta
   return out;
 }
 
-/** The objects with each listed service's container command wrapped in the restart loop. */
-export function wrapForRestart(objects: readonly KubeObject[], commands: ReadonlyMap<string, string[]>): KubeObject[] {
+/** A service's objects with its container command wrapped in the restart loop (unchanged without a command). */
+export function wrapForRestart(objects: readonly KubeObject[], command: readonly string[] | undefined): KubeObject[] {
+  if (!command?.length) return [...objects];
   return objects.map((o) => {
-    const command = o.kind === "Deployment" ? commands.get(o.metadata.labels?.[LABELS.name] ?? "") : undefined;
-    if (!command) return o;
+    if (o.kind !== "Deployment") return o;
     const copy = structuredClone(o) as KubeObject & { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
     const container = copy.spec.template.spec.containers[0];
     if (!container) return o;

@@ -4,9 +4,9 @@
  */
 import { join } from "node:path";
 import { errorMessage, toErrorReport } from "@devup/errors";
-import { buildObjects } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { ForwardSet } from "../forwards.ts";
+import { plan } from "../plan/plan.ts";
 import type { Ports, WatchPort } from "../ports.ts";
 import type { Store } from "../store.ts";
 import { updateService } from "../update.ts";
@@ -157,8 +157,8 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       changed(s.name, { kind: "rebuild", files: specFiles });
     }
     if (project.services.length < before.services.length || project.services.some((s) => !before.services.find((b) => b.name === s.name))) {
-      const images = Object.fromEntries(project.services.map((s) => [s.name, store.state.services[s.name]?.image ?? s.image ?? "devup.invalid/unbuilt:pending"]));
-      const pruned = await ports.kube.prune(buildObjects(project, images));
+      // Which objects the services own is known without their images: nothing is built for a prune.
+      const pruned = await ports.kube.prune(plan(project).keep);
       if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
     }
     await reconcileForwards();
