@@ -15,6 +15,8 @@ export interface ConnectOptions {
   allowContexts: readonly string[];
   recreateCluster?: boolean;
   rolloutTimeoutMs: number;
+  /** An existing connection to the project's cluster (`dev rollback`): the kube and history ports work without `cluster.ensure()`. */
+  kube?: Kube | undefined;
 }
 
 export interface Connection {
@@ -41,7 +43,7 @@ export async function connectKube(project: ResolvedProject, tools: MachineTools,
 
 export function connect(project: ResolvedProject, options: ConnectOptions): Connection {
   const docker = connectDocker();
-  let kube: Kube | undefined;
+  let kube: Kube | undefined = options.kube;
   let cluster: Cluster | undefined;
   let registry: LocalRegistry | undefined;
   const needKube = (): Kube => {

@@ -52,8 +52,8 @@ export function describeAction(action: Action, state: EngineState): string | und
       return undefined;
     }
     case "update-start":
-      // The first pass says "dev up" for every service; later updates say which files caused them.
-      if (action.trigger.length === 1 && action.trigger[0] === "dev up") return undefined;
+      // A command's pass ("dev up", "dev apply", "dev rollback to 3") is said by the command; later updates say which files caused them.
+      if (action.trigger.length === 1 && action.trigger[0]!.startsWith("dev ")) return undefined;
       return `[${action.service}] update, because of: ${action.trigger.slice(0, 5).join(", ")}${action.trigger.length > 5 ? ` and ${action.trigger.length - 5} more` : ""}`;
     case "synced":
       return `[${action.service}] synced ${action.files.length} file${action.files.length === 1 ? "" : "s"} into ${action.pods} pod${action.pods === 1 ? "" : "s"} in ${seconds(action.durationMs)}`;

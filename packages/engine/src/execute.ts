@@ -2,9 +2,10 @@
  * The executor: runs plans (plan/plan.ts) through the ports and reports through the Store. Each
  * step observes (content tags, build and delivery results, what the API server refuses) and plans
  * again; what a service waits for comes from the plan (its layer and `waitsFor`), not from code here.
- * `up`, `updateService`, the watch loop, `ci` and `env promote` deploy through it.
+ * `up`, `updateService`, the watch loop, `ci`, `env promote` and `rollback` all deploy through it.
  */
 import { DevupError, toErrorReport } from "@devup/errors";
+import type { KubeObject } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 import { plan, type Observed, type Plan } from "./plan/plan.ts";
 import type { DeliveryResult, Ports } from "./ports.ts";
@@ -136,4 +137,28 @@ export async function executeRollout(current: Plan, ports: Ports, store: Store, 
     );
   }
   return new Map(await Promise.all([...outcomes].map(async ([name, ok]) => [name, await ok] as const)));
+}
+
+export interface RedeployOptions {
+  namespace: string;
+  service: string;
+  /** The objects to apply. */
+  objects: readonly KubeObject[];
+  /** What the history records, when it differs from what is applied (a rollback records the current Secret too). */
+  record?: readonly KubeObject[] | undefined;
+  /** What caused it (recorded in the history, shown as "why"). */
+  trigger: string[];
+  now?: () => number;
+}
+
+/**
+ * Objects that were deployed before (a revision of the deploy history) applied again and waited for;
+ * recorded as a new revision with its honest trigger. Returns the revision recorded (undefined when
+ * the history could not be written: said in a log line); throws what went wrong (not dispatched: the
+ * caller reports it).
+ */
+export async function redeploy(ports: Ports, store: Store, options: RedeployOptions): Promise<number | undefined> {
+  const now = options.now ?? Date.now;
+  store.dispatch({ type: "update-start", service: options.service, trigger: options.trigger, at: now() });
+  return applyAndWait(ports, store, options.namespace, options.service, options.objects, now, undefined, options.record);
 }

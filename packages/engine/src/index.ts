@@ -12,3 +12,4 @@ export { RESTART_LOOP } from "./restart-wrapper.ts";
 export { runTests, servicesWithTests, summaryTable, type TestsPort, type TestEvent, type TestResult, type TestOutcome, type RunTestsOptions } from "./ci.ts";
 export { plan, type Observed, type Plan } from "./plan/plan.ts";
 export { objectsForService, projectObjects } from "./plan/objects.ts";
+export { redeploy, type RedeployOptions } from "./execute.ts";

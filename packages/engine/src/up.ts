@@ -16,8 +16,8 @@ import type { Store } from "./store.ts";
 export interface UpOptions {
   /** Start port-forwards for ports with `forward`. */
   forward: boolean;
-  /** What triggered this update (shown as "why"). */
-  trigger?: string[];
+  /** The command that deploys ("dev up", "dev apply", "dev ci", …): shown as "why" and recorded in each service's history. */
+  trigger: string[];
   /** Exact image references to deploy for these services instead of building (`dev env promote`); still delivered to the cluster. */
   images?: Readonly<Record<string, string>> | undefined;
   now?: () => number;
@@ -46,7 +46,7 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
     store.dispatch({ type: "cluster", status: "failed", message: toErrorReport(error).message });
     throw error;
   }
-  for (const s of project.services) store.dispatch({ type: "update-start", service: s.name, trigger: options.trigger ?? ["dev up"], at: now() });
+  for (const s of project.services) store.dispatch({ type: "update-start", service: s.name, trigger: options.trigger, at: now() });
 
   // 2. Images: content tags, then build only what is missing, then delivery into the cluster.
   let observed = await executeImages(project, ports, store, { pinned: options.images });
