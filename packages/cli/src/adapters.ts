@@ -1,5 +1,5 @@
 /** The engine's ports, wired to the real adapters: dockerode, the kind CLI, the Kubernetes API. */
-import { connectDocker, ensureImages, pingDocker } from "@devup/docker";
+import { connectDocker, ensureImages, imageCommand, pingDocker } from "@devup/docker";
 import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
@@ -71,12 +71,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         );
         return results.map((r) => ({ service: r.service, tag: r.tag, action: r.action, durationMs: r.durationMs, error: r.error }));
       },
-      async command(tag) {
-        const info = await docker.getImage(tag).inspect().catch(() => undefined);
-        if (!info) return undefined;
-        const entry = info.Config.Entrypoint ?? [];
-        return { entrypoint: typeof entry === "string" ? ["/bin/sh", "-c", entry] : entry, cmd: info.Config.Cmd ?? [] };
-      },
+      command: (tag) => imageCommand(docker, tag),
     },
     history: {
       async record(namespace, service, objects, d) {

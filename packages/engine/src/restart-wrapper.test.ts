@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { RESTART_LOOP, wrapForRestart } from "./restart-wrapper.ts";
+import type { ResolvedService } from "@devup/project";
+import { realCommand, RESTART_LOOP, restartEntrypoint, wrapForRestart } from "./restart-wrapper.ts";
 
 const run = promisify(execFile);
 
@@ -17,6 +18,16 @@ describe("restart wrapper", () => {
     expect((a as unknown as { spec: { template: { spec: { containers: Array<{ args?: unknown }> } } } }).spec.template.spec.containers[0]!.args).toBeUndefined();
     expect(s).toEqual(svc);
     expect(wrapForRestart([dep("web")], undefined)).toEqual([dep("web")]);
+  });
+
+  it("the real command: the spec's command and args, else the image's ENTRYPOINT with the spec's args or the image's CMD", () => {
+    const svc = (o: Partial<ResolvedService>) => ({ command: undefined, args: undefined, ...o }) as ResolvedService;
+    const image = { entrypoint: ["docker-entrypoint.sh"], cmd: ["node", "server.js"] };
+    expect(realCommand(svc({ command: ["node"], args: ["a.js"] }), image)).toEqual(["node", "a.js"]);
+    expect(realCommand(svc({ args: ["b.js"] }), image)).toEqual(["docker-entrypoint.sh", "b.js"]);
+    expect(realCommand(svc({}), image)).toEqual(["docker-entrypoint.sh", "node", "server.js"]);
+    expect(realCommand(svc({}), undefined)).toEqual([]);
+    expect(restartEntrypoint(["node", "x.js"])).toEqual(["/bin/sh", "-c", RESTART_LOOP, "devup-restart", "node", "x.js"]);
   });
 
   it("the loop (a real sh) exits with the child's code unless a restart was asked for", async () => {

@@ -25,17 +25,29 @@ export const RESTART_LOOP = [
 
 const restarts = (s: ResolvedService) => s.sync.some((r) => r.then === "restart");
 
+/** The command a service really runs: its spec's command/args, else the image's ENTRYPOINT and CMD (args replace CMD). */
+export function realCommand(s: ResolvedService, image: { entrypoint: string[]; cmd: string[] } | undefined): string[] {
+  if (s.command) return [...s.command, ...(s.args ?? [])];
+  return [...(image?.entrypoint ?? []), ...(s.args ?? image?.cmd ?? [])];
+}
+
+/** The whole container command that runs `command` behind the restart loop. */
+export function restartEntrypoint(command: readonly string[]): string[] {
+  return ["/bin/sh", "-c", RESTART_LOOP, "devup-restart", ...command];
+}
+
+/** Whether the service's sync rules restart its process (then it runs behind the restart loop). */
+export function wantsRestartLoop(s: ResolvedService): boolean {
+  return restarts(s);
+}
+
 /** The command each restartable service really runs, for the services whose image tag is given. */
 export async function restartCommands(project: ResolvedProject, ports: Ports, tags: Readonly<Record<string, string>>): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const s of project.services.filter(restarts)) {
-    if (s.command) {
-      out.set(s.name, [...s.command, ...(s.args ?? [])]);
-      continue;
-    }
     const tag = tags[s.name];
-    const image = tag && ports.images.command ? await ports.images.command(tag) : undefined;
-    const command = [...(image?.entrypoint ?? []), ...(s.args ?? image?.cmd ?? [])];
+    const image = !s.command && tag && ports.images.command ? await ports.images.command(tag) : undefined;
+    const command = realCommand(s, image);
     if (command.length) out.set(s.name, command);
   }
   return out;
@@ -49,7 +61,7 @@ export function wrapForRestart(objects: readonly KubeObject[], command: readonly
     const copy = structuredClone(o) as KubeObject & { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
     const container = copy.spec.template.spec.containers[0];
     if (!container) return o;
-    container.command = ["/bin/sh", "-c", RESTART_LOOP, "devup-restart", ...command];
+    container.command = restartEntrypoint(command);
     delete container.args;
     return copy;
   });

@@ -9,6 +9,7 @@ import {
   connectDocker,
   ensureImages,
   followLocalLogs,
+  imageCommand,
   imageExists,
   listLocalVolumes,
   pingDocker,
@@ -24,7 +25,7 @@ import {
   type RunLocalEvent,
 } from "@devup/docker";
 import { DevupError, toErrorReport } from "@devup/errors";
-import { imageRequest, RESTART_LOOP, watchLocal, type LocalWatchEvent, type LocalWatching } from "@devup/engine";
+import { imageRequest, realCommand, RESTART_LOOP, restartEntrypoint, wantsRestartLoop, watchLocal, type LocalWatchEvent, type LocalWatching } from "@devup/engine";
 import { formatDiagnostic, loadProject, type ResolvedProject, type ResolvedService } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import { logLineFormatter } from "../log-format.ts";
@@ -64,24 +65,17 @@ async function images(docker: Docker, project: ResolvedProject, services: readon
  * shell loop around the real command, from the spec or the image), so a sync restarts the process
  * in the same container and the synced files stay.
  */
-async function restartEntrypoint(docker: Docker, s: ResolvedService, image: string): Promise<string[] | undefined> {
-  if (!s.sync.some((r) => r.then === "restart")) return undefined;
-  let command: string[];
-  if (s.command) {
-    command = [...s.command, ...(s.args ?? [])];
-  } else {
-    const info = await docker.getImage(image).inspect().catch(() => undefined);
-    const entry = info?.Config.Entrypoint ?? [];
-    command = [...(typeof entry === "string" ? ["/bin/sh", "-c", entry] : entry), ...(s.args ?? info?.Config.Cmd ?? [])];
-  }
-  return command.length ? ["/bin/sh", "-c", RESTART_LOOP, "devup-restart", ...command] : undefined;
+async function restartLoopFor(docker: Docker, s: ResolvedService, image: string): Promise<string[] | undefined> {
+  if (!wantsRestartLoop(s)) return undefined;
+  const command = realCommand(s, s.command ? undefined : await imageCommand(docker, image));
+  return command.length ? restartEntrypoint(command) : undefined;
 }
 
 async function planFor(docker: Docker, project: ResolvedProject, services: readonly ResolvedService[], refs: Record<string, string>, watch: boolean): Promise<ContainerPlan[]> {
   const entrypoints: Record<string, string[]> = {};
   if (watch) {
     for (const s of services) {
-      const e = await restartEntrypoint(docker, s, refs[s.name]!);
+      const e = await restartLoopFor(docker, s, refs[s.name]!);
       if (e) entrypoints[s.name] = e;
     }
   }

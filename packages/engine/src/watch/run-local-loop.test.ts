@@ -2,7 +2,8 @@
 import { memoryFs, validateProject, type ResolvedProject, type ResolvedService } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import { fakeTimer } from "./fake-timer.ts";
-import { localSyncWork, watchLocal, type LocalSyncWork, type LocalWatchEvent } from "./run-local-loop.ts";
+import { syncWork, type SyncWork } from "./core.ts";
+import { watchLocal, type LocalWatchEvent } from "./run-local-loop.ts";
 
 function project(greeting = "hi", extra = ""): ResolvedProject {
   const files: Record<string, string> = {
@@ -19,7 +20,7 @@ function setup(options: { syncFails?: boolean; reload?: () => { project?: Resolv
   const p = project();
   const timer = fakeTimer();
   const events: LocalWatchEvent[] = [];
-  const syncs: Array<{ service: string; work: LocalSyncWork }> = [];
+  const syncs: Array<{ service: string; work: SyncWork }> = [];
   const rebuilds: ResolvedService[] = [];
   let release: (() => void) | undefined;
   let emit: (path: string) => void = () => undefined;
@@ -69,7 +70,7 @@ describe("watchLocal", () => {
   it("runs a rule's command instead of restarting", () => {
     const p = project();
     const rule = p.services[0]!.sync.find((r) => r.to === "/app/static")!;
-    expect(localSyncWork("/p", [{ path: "services/api/static/i.css", to: "/app/static/i.css", rule }])).toEqual({
+    expect(syncWork("/p", [{ path: "services/api/static/i.css", to: "/app/static/i.css", rule }])).toEqual({
       files: [{ local: "/p/services/api/static/i.css", to: "/app/static/i.css", within: "/p/services/api/static" }],
       run: [["touch", "/tmp/x"]],
       restart: false,
