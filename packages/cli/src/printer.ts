@@ -1,8 +1,9 @@
 /**
  * Engine actions → output. Text: one line per meaningful step, prefixed by the service.
- * JSON: every action as an NDJSON event (build lines included).
+ * JSON: every action as its public NDJSON event (ndjson.ts; build lines included).
  */
 import type { Action, EngineState, Store } from "@devup/engine";
+import { ndjsonEvent } from "./ndjson.ts";
 import type { Output } from "./output.ts";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -77,7 +78,7 @@ export function describeAction(action: Action, state: EngineState): string | und
 export function attachPrinter(store: Store, out: Output): () => void {
   return store.subscribe((state, action) => {
     if (out.format === "json") {
-      out.info({ ...action, type: action.type === "log" ? "log" : `engine.${action.type}` });
+      out.info(ndjsonEvent(action, describeAction(action, state)));
       return;
     }
     const line = describeAction(action, state);
