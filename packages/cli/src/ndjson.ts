@@ -51,7 +51,7 @@ export function ndjsonEvent(action: Action, message: string | undefined): Ndjson
       return event("engine.forward", { service: action.service, forward: defined({ port: f.port, localPort: f.localPort, url: f.url, status: f.status, message: f.message }) });
     }
     case "synced":
-      return event("engine.synced", { service: action.service, files: action.files, pods: action.pods, durationMs: action.durationMs });
+      return event("engine.synced", { service: action.service, files: action.files, pods: action.pods, restarted: action.restarted, durationMs: action.durationMs });
     case "spec-invalid":
       return event("engine.spec-invalid", { errors: action.errors });
     case "spec-valid":

@@ -57,7 +57,7 @@ export function describeAction(action: Action, state: EngineState): string | und
       if (action.trigger.length === 1 && action.trigger[0]!.startsWith("dev ")) return undefined;
       return `[${action.service}] update, because of: ${action.trigger.slice(0, 5).join(", ")}${action.trigger.length > 5 ? ` and ${action.trigger.length - 5} more` : ""}`;
     case "synced":
-      return `[${action.service}] synced ${action.files.length} file${action.files.length === 1 ? "" : "s"} into ${action.pods} pod${action.pods === 1 ? "" : "s"} in ${seconds(action.durationMs)}`;
+      return `[${action.service}] synced ${action.files.length} file${action.files.length === 1 ? "" : "s"} into ${action.pods} pod${action.pods === 1 ? "" : "s"}${action.restarted ? " and restarted" : ""} in ${seconds(action.durationMs)}`;
     case "spec-invalid":
       return ["the spec is invalid; still running the last good version:", ...action.errors.map((e) => `  ${e}`)].join("\n");
     case "spec-valid":

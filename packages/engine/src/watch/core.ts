@@ -7,6 +7,7 @@
  * What a change does (a sync, a rebuild) is the loop's: `update`.
  */
 import { join } from "node:path";
+import { errorMessage, toErrorReport } from "@devup/errors";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { WatchPort } from "../ports.ts";
 import { classify, mergeChanges, type ServiceChange, type SyncFile } from "./classify.ts";
@@ -55,6 +56,11 @@ export function syncWork(root: string, files: Iterable<SyncFile>): SyncWork {
     run: rules.flatMap((r) => (typeof r.then === "object" ? [[...r.then.run]] : [])),
     restart: rules.some((r) => r.then === "restart"),
   };
+}
+
+/** A failed sync in words (the fallback is a rebuild): the error's message, then its details. */
+export function syncFailed(name: string, error: unknown): string {
+  return [`[${name}] sync failed (${errorMessage(error)}); rebuilding instead`, ...toErrorReport(error).details.map((d) => `[${name}]   ${d}`)].join("\n");
 }
 
 /** Whether a service's definition is unchanged (then a spec edit leaves it alone). */

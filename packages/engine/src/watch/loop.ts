@@ -11,7 +11,7 @@ import type { Ports, SyncRequest, WatchPort } from "../ports.ts";
 import type { Store } from "../store.ts";
 import { updateService } from "../update.ts";
 import type { SyncFile } from "./classify.ts";
-import { syncWork, WatchCore } from "./core.ts";
+import { syncFailed, syncWork, WatchCore } from "./core.ts";
 import type { Timer } from "./timer.ts";
 
 export interface WatchOptions {
@@ -101,7 +101,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       const request = syncRequest(name, all.values());
       outcome = { ...(await ports.sync.sync(request)), restart: request.restart };
     } catch (error) {
-      log("warn", `[${name}] sync failed (${errorMessage(error)}); rebuilding instead`);
+      log("warn", syncFailed(name, error));
       return rebuild(name, files.map((f) => f.path), true);
     }
     // The sync's outcome is handled here (what a crash after a sync does belongs here too).
@@ -109,7 +109,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     if (outcome.restart) options.forwards?.reset(name);
     synced.set(name, all);
     if (outcome.current) current.set(name, new Set(outcome.current));
-    store.dispatch({ type: "synced", service: name, files: files.map((f) => f.path), pods: outcome.pods, durationMs: core.timer.now() - start });
+    store.dispatch({ type: "synced", service: name, files: files.map((f) => f.path), pods: outcome.pods, durationMs: core.timer.now() - start, restarted: outcome.restart });
   };
 
   const core: WatchCore = new WatchCore(
