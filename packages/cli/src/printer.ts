@@ -18,7 +18,7 @@ export function describeAction(action: Action, state: EngineState): string | und
     case "phase":
       if (action.phase === "building") return `[${action.service}] building`;
       if (action.phase === "blocked") return `[${action.service}] blocked: ${action.message ?? ""}`;
-      if (action.phase === "waiting") return `[${action.service}] waiting for its dependencies to be ready`;
+      if (action.phase === "waiting") return `[${action.service}] ${action.message ?? "waiting for its dependencies to be ready"}`;
       if (action.phase === "syncing") return `[${action.service}] syncing into the running containers`;
       if (action.phase === "starting") return `[${action.service}] applied; waiting for it to be ready`;
       return undefined;

@@ -114,7 +114,7 @@ export async function executeRollout(current: Plan, ports: Ports, store: Store, 
       p.name,
       (async () => {
         if (p.action === "kept") return false;
-        if (waits.length) store.dispatch({ type: "phase", service: p.name, phase: "waiting" });
+        if (waits.length) store.dispatch({ type: "phase", service: p.name, phase: "waiting", message: p.waits });
         const ready = await Promise.all(waits.map((d) => outcomes.get(d)!));
         const broken = waits.filter((_, i) => !ready[i]);
         if (broken.length || p.action === "blocked") {

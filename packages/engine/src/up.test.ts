@@ -107,6 +107,12 @@ describe("up", () => {
     expect(state.services.api!.phase).toBe("ready");
   });
 
+  it("says what each service waits for, from the plan: its dependsOn and the file that says so", async () => {
+    const { actions } = await run(newWorld());
+    const waiting = actions.filter((a) => a.type === "phase" && a.phase === "waiting").map((a) => (a.type === "phase" ? `${a.service}: ${a.message ?? ""}` : ""));
+    expect(waiting.sort()).toEqual(["api: waiting for db to be ready (dependsOn in services/api/service.yaml)", "web: waiting for api to be ready (dependsOn in services/web/service.yaml)"]);
+  });
+
   it("does zero builds and zero deliveries when nothing changed", async () => {
     const world = newWorld();
     await run(world);

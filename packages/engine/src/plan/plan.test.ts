@@ -29,10 +29,10 @@ describe("plan", () => {
   it("orders services in dependency layers, each waiting for what it depends on", () => {
     const p = plan(project());
     expect(p.layers).toEqual([["db"], ["api"], ["web"]]);
-    expect(p.services.map((s) => [s.name, s.layer, s.waitsFor])).toEqual([
-      ["db", 0, []],
-      ["api", 1, ["db"]],
-      ["web", 2, ["api"]],
+    expect(p.services.map((s) => [s.name, s.layer, s.waitsFor, s.waits])).toEqual([
+      ["db", 0, [], undefined],
+      ["api", 1, ["db"], "waiting for db to be ready (dependsOn in services/api/service.yaml)"],
+      ["web", 2, ["api"], "waiting for api to be ready (dependsOn in services/web/service.yaml)"],
     ]);
   });
 

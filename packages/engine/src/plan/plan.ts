@@ -44,8 +44,10 @@ interface ServicePlan {
   image?: string | undefined;
   /** Its objects in apply order (deploy only). */
   objects: KubeObject[];
-  /** The services whose readiness it waits for (its `dependsOn`), with the file that says so. */
+  /** The services whose readiness it waits for (its `dependsOn`). */
   waitsFor: string[];
+  /** Why it waits, in words: which services, and the file that says so. */
+  waits?: string | undefined;
   /** 0 for a service without dependencies; otherwise one more than its deepest dependency. */
   layer: number;
 }
@@ -105,7 +107,8 @@ export function plan(project: ResolvedProject, observed: Observed = {}): Plan {
   const broken = new Set<string>();
   const ordered = [...planned].sort((a, b) => layerOf.get(a.name)! - layerOf.get(b.name)! || a.name.localeCompare(b.name));
   const services = ordered.map((s): ServicePlan => {
-    const base = { name: s.name, objects: [], waitsFor: [...s.dependsOn], layer: layerOf.get(s.name)! };
+    const waits = s.dependsOn.length ? `waiting for ${s.dependsOn.join(", ")} to be ready (dependsOn in ${s.specFile})` : undefined;
+    const base = { name: s.name, objects: [], waitsFor: [...s.dependsOn], waits, layer: layerOf.get(s.name)! };
     if (failed[s.name] !== undefined) {
       broken.add(s.name);
       return { ...base, action: "kept", why: failed[s.name] };
