@@ -89,7 +89,7 @@ try {
   for (let i = 0; i < 3; i++) {
     running = runLocal();
     warm.push(await startedAndServed(running));
-    if (running.events.some((e) => e.type === "run-local.build-start")) throw new Error("a warm run built an image");
+    if (running.events.some((e) => e.type === "engine.build" && e.action === "built")) throw new Error("a warm run built an image");
     if (i < 2) await stop(running);
   }
   line("warm dev run-local (images there) to all served (median of 3)", median(warm));

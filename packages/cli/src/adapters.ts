@@ -1,5 +1,5 @@
 /** The engine's ports, wired to the real adapters: dockerode, the kind CLI, the Kubernetes API. */
-import { connectDocker, ensureImages, pingDocker } from "@devup/docker";
+import { connectDocker, ensureImages, imageCommand, pingDocker } from "@devup/docker";
 import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
@@ -15,6 +15,8 @@ export interface ConnectOptions {
   allowContexts: readonly string[];
   recreateCluster?: boolean;
   rolloutTimeoutMs: number;
+  /** An existing connection to the project's cluster (`dev rollback`): the kube and history ports work without `cluster.ensure()`. */
+  kube?: Kube | undefined;
 }
 
 export interface Connection {
@@ -41,7 +43,7 @@ export async function connectKube(project: ResolvedProject, tools: MachineTools,
 
 export function connect(project: ResolvedProject, options: ConnectOptions): Connection {
   const docker = connectDocker();
-  let kube: Kube | undefined;
+  let kube: Kube | undefined = options.kube;
   let cluster: Cluster | undefined;
   let registry: LocalRegistry | undefined;
   const needKube = (): Kube => {
@@ -69,12 +71,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         );
         return results.map((r) => ({ service: r.service, tag: r.tag, action: r.action, durationMs: r.durationMs, error: r.error }));
       },
-      async command(tag) {
-        const info = await docker.getImage(tag).inspect().catch(() => undefined);
-        if (!info) return undefined;
-        const entry = info.Config.Entrypoint ?? [];
-        return { entrypoint: typeof entry === "string" ? ["/bin/sh", "-c", entry] : entry, cmd: info.Config.Cmd ?? [] };
-      },
+      command: (tag) => imageCommand(docker, tag),
     },
     history: {
       async record(namespace, service, objects, d) {

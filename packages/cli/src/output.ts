@@ -3,6 +3,7 @@
  * JSON mode (`--output json`): one JSON event per line on stdout (NDJSON), nothing else.
  */
 import { formatDiagnostic, type Diagnostic } from "@devup/project";
+import { NDJSON_VERSION } from "./ndjson.ts";
 
 export type OutputFormat = "text" | "json";
 
@@ -31,7 +32,8 @@ export interface Streams {
 }
 
 export function createOutput(format: OutputFormat, streams: Streams = process): Output {
-  const json = (e: DevEvent) => streams.stdout.write(`${JSON.stringify(e)}\n`);
+  // Every line says which version of the event schema it follows (docs/ndjson.md).
+  const json = (e: DevEvent) => streams.stdout.write(`${JSON.stringify({ v: NDJSON_VERSION, ...e })}\n`);
   if (format === "json") {
     return {
       format,

@@ -1,8 +1,9 @@
 /**
  * Engine actions → output. Text: one line per meaningful step, prefixed by the service.
- * JSON: every action as an NDJSON event (build lines included).
+ * JSON: every action as its public NDJSON event (ndjson.ts; build lines included).
  */
 import type { Action, EngineState, Store } from "@devup/engine";
+import { ndjsonEvent } from "./ndjson.ts";
 import type { Output } from "./output.ts";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -17,7 +18,7 @@ export function describeAction(action: Action, state: EngineState): string | und
     case "phase":
       if (action.phase === "building") return `[${action.service}] building`;
       if (action.phase === "blocked") return `[${action.service}] blocked: ${action.message ?? ""}`;
-      if (action.phase === "waiting") return `[${action.service}] waiting for its dependencies to be ready`;
+      if (action.phase === "waiting") return `[${action.service}] ${action.message ?? "waiting for its dependencies to be ready"}`;
       if (action.phase === "syncing") return `[${action.service}] syncing into the running containers`;
       if (action.phase === "starting") return `[${action.service}] applied; waiting for it to be ready`;
       return undefined;
@@ -52,11 +53,11 @@ export function describeAction(action: Action, state: EngineState): string | und
       return undefined;
     }
     case "update-start":
-      // The first pass says "dev up" for every service; later updates say which files caused them.
-      if (action.trigger.length === 1 && action.trigger[0] === "dev up") return undefined;
+      // A command's pass ("dev up", "dev apply", "dev rollback to 3") is said by the command; later updates say which files caused them.
+      if (action.trigger.length === 1 && action.trigger[0]!.startsWith("dev ")) return undefined;
       return `[${action.service}] update, because of: ${action.trigger.slice(0, 5).join(", ")}${action.trigger.length > 5 ? ` and ${action.trigger.length - 5} more` : ""}`;
     case "synced":
-      return `[${action.service}] synced ${action.files.length} file${action.files.length === 1 ? "" : "s"} into ${action.pods} pod${action.pods === 1 ? "" : "s"} in ${seconds(action.durationMs)}`;
+      return `[${action.service}] synced ${action.files.length} file${action.files.length === 1 ? "" : "s"} into ${action.pods} pod${action.pods === 1 ? "" : "s"}${action.restarted ? " and restarted" : ""} in ${seconds(action.durationMs)}`;
     case "spec-invalid":
       return ["the spec is invalid; still running the last good version:", ...action.errors.map((e) => `  ${e}`)].join("\n");
     case "spec-valid":
@@ -77,7 +78,7 @@ export function describeAction(action: Action, state: EngineState): string | und
 export function attachPrinter(store: Store, out: Output): () => void {
   return store.subscribe((state, action) => {
     if (out.format === "json") {
-      out.info({ ...action, type: action.type === "log" ? "log" : `engine.${action.type}` });
+      out.info(ndjsonEvent(action, describeAction(action, state)));
       return;
     }
     const line = describeAction(action, state);

@@ -74,3 +74,14 @@ export function dockerError(message: string, cause: unknown): DevupError {
     cause,
   });
 }
+
+/**
+ * The image's ENTRYPOINT and CMD as argument lists (a string ENTRYPOINT is the shell form: `/bin/sh -c`);
+ * undefined when the engine does not have the image. The one place devup reads them.
+ */
+export async function imageCommand(docker: Docker, image: string): Promise<{ entrypoint: string[]; cmd: string[] } | undefined> {
+  const info = await docker.getImage(image).inspect().catch(() => undefined);
+  if (!info) return undefined;
+  const entry: string | string[] = info.Config.Entrypoint ?? [];
+  return { entrypoint: typeof entry === "string" ? ["/bin/sh", "-c", entry] : entry, cmd: info.Config.Cmd ?? [] };
+}

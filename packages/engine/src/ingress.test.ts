@@ -133,7 +133,7 @@ describe("ensureIngress", () => {
     const p = kindProject();
     const w = world();
     const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
-    const result = await up(p, fakes(w), store, { forward: false });
+    const result = await up(p, fakes(w), store, { forward: false, trigger: ["dev up"] });
     expect(result.ready).toEqual(["api"]);
     expect(result.ingress?.status).toBe("ready");
     expect(w.waited.sort()).toEqual(["devup-ingress/traefik", "shop/api"]);

@@ -2,7 +2,7 @@
  * The engine's edges. The engine orchestrates; these ports do the I/O. The CLI wires the real
  * adapters (Docker, kind, the Kubernetes API); unit tests wire small fakes of the other side.
  */
-import type { KubeObject } from "@devup/manifests";
+import type { KubeObject, ObjectRef } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 
 export interface ImageRequest {
@@ -66,8 +66,8 @@ export interface ForwardHandle {
 export interface KubePort {
   /** Server-side apply; with `dryRun` the API server checks everything and persists nothing. */
   apply(objects: readonly KubeObject[], options?: { dryRun?: boolean }): Promise<void>;
-  /** Deletes devup's objects of this project and environment that are not in `desired`; returns "Kind/name" of each. */
-  prune(desired: readonly KubeObject[]): Promise<string[]>;
+  /** Deletes devup's objects of this project and environment that are not in `keep` (by kind, namespace, name); returns "Kind/name" of each. */
+  prune(keep: ReadonlyArray<KubeObject | ObjectRef>): Promise<string[]>;
   /** Resolves when the Deployment is available; throws a DevupError that says why not. `signal` stops waiting (rejects). */
   waitReady(namespace: string, name: string, onProgress: (ready: number, desired: number) => void, signal?: AbortSignal): Promise<void>;
   forward(options: {

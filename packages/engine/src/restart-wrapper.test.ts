@@ -4,17 +4,30 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { RESTART_LOOP, wrapForRestart } from "./restart-wrapper.ts";
+import type { ResolvedService } from "@devup/project";
+import { realCommand, RESTART_LOOP, restartEntrypoint, wrapForRestart } from "./restart-wrapper.ts";
 
 const run = promisify(execFile);
 
 describe("restart wrapper", () => {
-  it("wraps only the listed service's Deployment container and drops its args", () => {
+  it("wraps the Deployment container of a service with a command and drops its args; other objects and services without a command stay as they are", () => {
     const dep = (name: string) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name, labels: { "app.kubernetes.io/name": name } }, spec: { template: { spec: { containers: [{ name, args: ["x"] }] } } } });
-    const [a, b] = wrapForRestart([dep("api"), dep("web")], new Map([["api", ["node", "src/server.js"]]]));
+    const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "api" }, spec: { ports: [] } };
+    const [a, s] = wrapForRestart([dep("api"), svc], ["node", "src/server.js"]);
     expect(a).toMatchObject({ spec: { template: { spec: { containers: [{ command: ["/bin/sh", "-c", RESTART_LOOP, "devup-restart", "node", "src/server.js"] }] } } } });
     expect((a as unknown as { spec: { template: { spec: { containers: Array<{ args?: unknown }> } } } }).spec.template.spec.containers[0]!.args).toBeUndefined();
-    expect(b).toEqual(dep("web"));
+    expect(s).toEqual(svc);
+    expect(wrapForRestart([dep("web")], undefined)).toEqual([dep("web")]);
+  });
+
+  it("the real command: the spec's command and args, else the image's ENTRYPOINT with the spec's args or the image's CMD", () => {
+    const svc = (o: Partial<ResolvedService>) => ({ command: undefined, args: undefined, ...o }) as ResolvedService;
+    const image = { entrypoint: ["docker-entrypoint.sh"], cmd: ["node", "server.js"] };
+    expect(realCommand(svc({ command: ["node"], args: ["a.js"] }), image)).toEqual(["node", "a.js"]);
+    expect(realCommand(svc({ args: ["b.js"] }), image)).toEqual(["docker-entrypoint.sh", "b.js"]);
+    expect(realCommand(svc({}), image)).toEqual(["docker-entrypoint.sh", "node", "server.js"]);
+    expect(realCommand(svc({}), undefined)).toEqual([]);
+    expect(restartEntrypoint(["node", "x.js"])).toEqual(["/bin/sh", "-c", RESTART_LOOP, "devup-restart", "node", "x.js"]);
   });
 
   it("the loop (a real sh) exits with the child's code unless a restart was asked for", async () => {

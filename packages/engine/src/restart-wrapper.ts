@@ -6,7 +6,7 @@
  * with the child's code, so a crash is still a crash for Kubernetes. SIGTERM goes to the child.
  * The real command comes from the spec (command/args) or the image's ENTRYPOINT and CMD.
  */
-import { LABELS, type KubeObject } from "@devup/manifests";
+import type { KubeObject } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { Ports } from "./ports.ts";
 
@@ -25,31 +25,43 @@ export const RESTART_LOOP = [
 
 const restarts = (s: ResolvedService) => s.sync.some((r) => r.then === "restart");
 
+/** The command a service really runs: its spec's command/args, else the image's ENTRYPOINT and CMD (args replace CMD). */
+export function realCommand(s: ResolvedService, image: { entrypoint: string[]; cmd: string[] } | undefined): string[] {
+  if (s.command) return [...s.command, ...(s.args ?? [])];
+  return [...(image?.entrypoint ?? []), ...(s.args ?? image?.cmd ?? [])];
+}
+
+/** The whole container command that runs `command` behind the restart loop. */
+export function restartEntrypoint(command: readonly string[]): string[] {
+  return ["/bin/sh", "-c", RESTART_LOOP, "devup-restart", ...command];
+}
+
+/** Whether the service's sync rules restart its process (then it runs behind the restart loop). */
+export function wantsRestartLoop(s: ResolvedService): boolean {
+  return restarts(s);
+}
+
 /** The command each restartable service really runs, for the services whose image tag is given. */
 export async function restartCommands(project: ResolvedProject, ports: Ports, tags: Readonly<Record<string, string>>): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const s of project.services.filter(restarts)) {
-    if (s.command) {
-      out.set(s.name, [...s.command, ...(s.args ?? [])]);
-      continue;
-    }
     const tag = tags[s.name];
-    const image = tag && ports.images.command ? await ports.images.command(tag) : undefined;
-    const command = [...(image?.entrypoint ?? []), ...(s.args ?? image?.cmd ?? [])];
+    const image = !s.command && tag && ports.images.command ? await ports.images.command(tag) : undefined;
+    const command = realCommand(s, image);
     if (command.length) out.set(s.name, command);
   }
   return out;
 }
 
-/** The objects with each listed service's container command wrapped in the restart loop. */
-export function wrapForRestart(objects: readonly KubeObject[], commands: ReadonlyMap<string, string[]>): KubeObject[] {
+/** A service's objects with its container command wrapped in the restart loop (unchanged without a command). */
+export function wrapForRestart(objects: readonly KubeObject[], command: readonly string[] | undefined): KubeObject[] {
+  if (!command?.length) return [...objects];
   return objects.map((o) => {
-    const command = o.kind === "Deployment" ? commands.get(o.metadata.labels?.[LABELS.name] ?? "") : undefined;
-    if (!command) return o;
+    if (o.kind !== "Deployment") return o;
     const copy = structuredClone(o) as KubeObject & { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
     const container = copy.spec.template.spec.containers[0];
     if (!container) return o;
-    container.command = ["/bin/sh", "-c", RESTART_LOOP, "devup-restart", ...command];
+    container.command = restartEntrypoint(command);
     delete container.args;
     return copy;
   });

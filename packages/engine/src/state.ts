@@ -73,7 +73,8 @@ export type Action =
   | { type: "ready"; service: string; at: number }
   | { type: "failed"; service: string; error: ErrorReport }
   | { type: "forward"; service: string; forward: ForwardState }
-  | { type: "synced"; service: string; files: string[]; pods: number; durationMs: number }
+  /** `restarted`: a sync rule restarted the process after the copy. */
+  | { type: "synced"; service: string; files: string[]; pods: number; durationMs: number; restarted?: boolean | undefined }
   | { type: "spec-invalid"; errors: string[] }
   /** The spec loads again after an invalid edit (`files`: the edit that fixed it). */
   | { type: "spec-valid"; files: string[] }

@@ -14,9 +14,19 @@ export function buildProgress(store: Store): Parameters<ImagesPort["ensure"]>[1]
 
 /**
  * Apply a service's objects and wait until its Deployment is ready; throws what went wrong.
- * Either way the deploy is recorded in the service's history (for `dev rollback`).
+ * Either way the deploy is recorded in the service's history (for `dev rollback`): `record`, when
+ * the history should hold other objects than those applied (a rollback keeps the current Secret).
  */
-export async function applyAndWait(ports: Ports, store: Store, namespace: string, service: string, objects: readonly KubeObject[], now: () => number, signal?: AbortSignal): Promise<void> {
+export async function applyAndWait(
+  ports: Ports,
+  store: Store,
+  namespace: string,
+  service: string,
+  objects: readonly KubeObject[],
+  now: () => number,
+  signal?: AbortSignal,
+  record: readonly KubeObject[] = objects,
+): Promise<number | undefined> {
   store.dispatch({ type: "phase", service, phase: "applying" });
   await ports.kube.apply(objects);
   store.dispatch({ type: "applied", service, objects: objects.length });
@@ -25,20 +35,21 @@ export async function applyAndWait(ports: Ports, store: Store, namespace: string
     await ports.kube.waitReady(namespace, service, (ready, desired) => store.dispatch({ type: "replicas", service, ready, desired }), signal);
   } catch (error) {
     if (signal?.aborted) throw error; // stopped by the user: the rollout goes on in the cluster, unrecorded
-    await recordDeploy(ports, store, namespace, service, objects, "failed", now, toErrorReport(error).message);
+    await recordDeploy(ports, store, namespace, service, record, "failed", now, toErrorReport(error).message);
     throw error;
   }
   store.dispatch({ type: "ready", service, at: now() });
-  await recordDeploy(ports, store, namespace, service, objects, "ready", now);
+  return recordDeploy(ports, store, namespace, service, record, "ready", now);
 }
 
-/** A history that cannot be written costs the rollback, not the deploy: said, not thrown. */
-async function recordDeploy(ports: Ports, store: Store, namespace: string, service: string, objects: readonly KubeObject[], outcome: "ready" | "failed", now: () => number, message?: string): Promise<void> {
-  if (!ports.history) return;
+/** A history that cannot be written costs the rollback, not the deploy: said, not thrown. Returns the revision recorded. */
+async function recordDeploy(ports: Ports, store: Store, namespace: string, service: string, objects: readonly KubeObject[], outcome: "ready" | "failed", now: () => number, message?: string): Promise<number | undefined> {
+  if (!ports.history) return undefined;
   const trigger = store.state.services[service]?.trigger ?? [];
   try {
-    await ports.history.record(namespace, service, objects, { trigger: trigger.length ? trigger : ["dev up"], outcome, at: now(), message });
+    return await ports.history.record(namespace, service, objects, { trigger: trigger.length ? trigger : ["dev up"], outcome, at: now(), message });
   } catch (error) {
     store.dispatch({ type: "log", level: "warn", message: `[${service}] deploy history not recorded (dev rollback will not know this deploy): ${toErrorReport(error).message}` });
+    return undefined;
   }
 }

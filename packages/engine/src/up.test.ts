@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { BuildResult, Ports } from "./ports.ts";
 import { initialState, type Action } from "./state.ts";
 import { Store } from "./store.ts";
+import { redeploy } from "./execute.ts";
 import { up } from "./up.ts";
 
 const dockerfile = "FROM node:24-slim\n";
@@ -88,7 +89,7 @@ function run(world: World, p = project()) {
   const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
   const actions: Action[] = [];
   store.subscribe((_s, a) => actions.push(a));
-  return up(p, fakes(world), store, { forward: true }).then((result) => ({ result, actions, state: store.state }));
+  return up(p, fakes(world), store, { forward: true, trigger: ["dev up"] }).then((result) => ({ result, actions, state: store.state }));
 }
 
 const newWorld = (): World => ({ images: new Set(), nodeImages: new Set(), applied: [], ready: [] });
@@ -104,6 +105,12 @@ describe("up", () => {
     expect(world.applied.indexOf("Deployment/api")).toBeGreaterThan(world.applied.indexOf("Deployment/db"));
     expect(state.services.api!.forwards).toEqual([{ port: "http", localPort: 18080, url: "http://127.0.0.1:18080", status: "ready", message: undefined }]);
     expect(state.services.api!.phase).toBe("ready");
+  });
+
+  it("says what each service waits for, from the plan: its dependsOn and the file that says so", async () => {
+    const { actions } = await run(newWorld());
+    const waiting = actions.filter((a) => a.type === "phase" && a.phase === "waiting").map((a) => (a.type === "phase" ? `${a.service}: ${a.message ?? ""}` : ""));
+    expect(waiting.sort()).toEqual(["api: waiting for db to be ready (dependsOn in services/api/service.yaml)", "web: waiting for api to be ready (dependsOn in services/web/service.yaml)"]);
   });
 
   it("does zero builds and zero deliveries when nothing changed", async () => {
@@ -168,8 +175,65 @@ describe("up", () => {
     const actions: Action[] = [];
     store.subscribe((_s, a) => actions.push(a));
     const ports: Ports = { ...fakes(world), history: { record: () => Promise.reject(new DevupError("kube", "configmaps is forbidden")) } };
-    const result = await up(p, ports, store, { forward: false });
+    const result = await up(p, ports, store, { forward: false, trigger: ["dev up"] });
     expect(result.ready.sort()).toEqual(["api", "db", "web"]);
     expect(actions.filter((a) => a.type === "log" && a.level === "warn")).toHaveLength(3);
+  });
+
+  it("a failed build leaves that service's objects alone: the prune keeps them, though nothing of it is applied", async () => {
+    const world = { ...newWorld(), failBuild: "api" };
+    const p = project();
+    const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
+    const kept: string[] = [];
+    const base = fakes(world);
+    const ports: Ports = {
+      ...base,
+      kube: {
+        ...base.kube,
+        prune: (keep) => {
+          for (const k of keep) kept.push("metadata" in k ? `${k.kind}/${k.metadata.name}` : `${k.kind}/${k.name}`);
+          return Promise.resolve([]);
+        },
+      },
+    };
+    await up(p, ports, store, { forward: false, trigger: ["dev up"] });
+    expect(kept).toEqual(expect.arrayContaining(["Deployment/api", "Service/api", "Deployment/db", "Deployment/web"]));
+    expect(world.applied).not.toContain("Deployment/api");
+  });
+});
+
+describe("redeploy (dev rollback)", () => {
+  it("applies the objects, waits, and records them under the trigger it is given, with the objects to record", async () => {
+    const world = newWorld();
+    const p = project();
+    const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
+    const recorded: Array<{ service: string; kinds: string[]; outcome: string; trigger: readonly string[] }> = [];
+    const ports: Ports = {
+      ...fakes(world),
+      history: {
+        record: (_ns, service, objects, d) => {
+          recorded.push({ service, kinds: objects.map((o) => o.kind), outcome: d.outcome, trigger: d.trigger });
+          return Promise.resolve(7);
+        },
+      },
+    };
+    const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api", namespace: "shop" } };
+    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "api-secrets", namespace: "shop" } };
+    const revision = await redeploy(ports, store, { namespace: "shop", service: "api", objects: [deployment], record: [deployment, secret], trigger: ["dev rollback to 2"] });
+    expect(revision).toBe(7);
+    expect(world.applied).toEqual(["Deployment/api"]);
+    expect(recorded).toEqual([{ service: "api", kinds: ["Deployment", "Secret"], outcome: "ready", trigger: ["dev rollback to 2"] }]);
+    expect(store.state.services.api!.phase).toBe("ready");
+  });
+
+  it("a rollout that fails is recorded as failed and thrown", async () => {
+    const world = { ...newWorld(), failRollout: "api" };
+    const p = project();
+    const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
+    const outcomes: string[] = [];
+    const ports: Ports = { ...fakes(world), history: { record: (_ns, _s, _o, d) => (outcomes.push(`${d.outcome}:${d.trigger.join(",")}`), Promise.resolve(1)) } };
+    const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api", namespace: "shop" } };
+    await expect(redeploy(ports, store, { namespace: "shop", service: "api", objects: [deployment], trigger: ["dev rollback to 1"] })).rejects.toThrow("api: crash loop");
+    expect(outcomes).toEqual(["failed:dev rollback to 1"]);
   });
 });

@@ -1,24 +1,23 @@
 /**
- * `dev up` once: cluster → images → delivery → apply (dependencies first) → rollout → forwards.
- * Every step compares what the spec wants with what exists and acts only on a difference: an
- * image whose content tag exists is not built, an image the nodes have is not delivered.
+ * `dev up` once: cluster → images → delivery → apply (dependencies first) → rollout → forwards,
+ * each step a plan (plan/plan.ts) run by the executor (execute.ts). Every step compares what the
+ * spec wants with what exists and acts only on a difference: an image whose content tag exists is
+ * not built, an image the nodes have is not delivered.
  */
-import { DevupError, toErrorReport } from "@devup/errors";
-import { buildObjects, LABELS, type KubeObject } from "@devup/manifests";
-import type { ResolvedProject, ResolvedService } from "@devup/project";
+import { toErrorReport } from "@devup/errors";
+import type { ResolvedProject } from "@devup/project";
+import { executeDryRun, executeImages, executeRollout } from "./execute.ts";
 import { ForwardSet } from "./forwards.ts";
-import { imageRequest } from "./image-request.ts";
 import { ensureIngress, type IngressOutcome } from "./ingress.ts";
-import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
-import type { ForwardHandle, ImageRequest, Ports } from "./ports.ts";
-import { applyAndWait, buildProgress } from "./steps.ts";
+import { plan } from "./plan/plan.ts";
+import type { ForwardHandle, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
 
 export interface UpOptions {
   /** Start port-forwards for ports with `forward`. */
   forward: boolean;
-  /** What triggered this update (shown as "why"). */
-  trigger?: string[];
+  /** The command that deploys ("dev up", "dev apply", "dev ci", …): shown as "why" and recorded in each service's history. */
+  trigger: string[];
   /** Exact image references to deploy for these services instead of building (`dev env promote`); still delivered to the cluster. */
   images?: Readonly<Record<string, string>> | undefined;
   now?: () => number;
@@ -36,7 +35,6 @@ export interface UpResult {
 
 export async function up(project: ResolvedProject, ports: Ports, store: Store, options: UpOptions): Promise<UpResult> {
   const now = options.now ?? Date.now;
-  const fail = (service: string, error: unknown) => store.dispatch({ type: "failed", service, error: toErrorReport(error) });
 
   // 1. Cluster.
   const clusterStart = now();
@@ -48,119 +46,31 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
     store.dispatch({ type: "cluster", status: "failed", message: toErrorReport(error).message });
     throw error;
   }
-  for (const s of project.services) store.dispatch({ type: "update-start", service: s.name, trigger: options.trigger ?? ["dev up"], at: now() });
+  for (const s of project.services) store.dispatch({ type: "update-start", service: s.name, trigger: options.trigger, at: now() });
 
-  // 2. Images: content tags, then build only what is missing.
-  const images: Record<string, string> = {};
-  const requests: Array<ImageRequest & { tag: string }> = [];
-  const pinned: Array<{ service: string; tag: string }> = [];
-  for (const s of project.services) {
-    const given = options.images?.[s.name];
-    const req = imageRequest(project, s);
-    // A pinned image of a built service is delivered like a build; a prebuilt one is pulled by the nodes.
-    if (given && req) pinned.push({ service: s.name, tag: given });
-    else if (given || !req) images[s.name] = given ?? s.image!;
-    else requests.push({ ...req, tag: await ports.images.tag(req) });
-  }
-  const failed = new Set<string>();
-  const results = await ports.images.ensure(requests, buildProgress(store));
-  for (const r of results) {
-    store.dispatch({ type: "build", service: r.service, action: r.action, image: r.tag, durationMs: r.durationMs });
-    if (r.action === "failed") {
-      failed.add(r.service);
-      fail(r.service, r.error);
-    } else images[r.service] = r.tag;
-  }
-
-  // 3. Delivery of built images into the cluster.
-  const built = [...requests.filter((r) => !failed.has(r.service)), ...pinned];
-  for (const r of built) store.dispatch({ type: "phase", service: r.service, phase: "delivering" });
-  if (built.length) {
-    const delivered = new Map((await ports.cluster.deliver(built.map((r) => r.tag))).map((d) => [d.image, d]));
-    for (const r of built) {
-      const d = delivered.get(r.tag);
-      if (!d) continue;
-      if (d.note) store.dispatch({ type: "log", level: "warn", message: `[${r.service}] ${d.note}` });
-      if (d.action === "failed") {
-        failed.add(r.service);
-        fail(r.service, d.error);
-        continue;
-      }
-      images[r.service] = d.ref;
-      store.dispatch({ type: "delivery", service: r.service, action: d.action, image: d.ref, method: d.method, durationMs: d.durationMs });
-    }
-  }
+  // 2. Images: content tags, then build only what is missing, then delivery into the cluster.
+  let observed = await executeImages(project, ports, store, { pinned: options.images });
 
   // The ingress controller comes up beside the services (after the services' delivery, so the
   // two deliveries do not run at once).
   const ingress = ensureIngress(project, ports, store, now);
 
-  // 4. Objects. Services whose image failed keep what runs now: their objects are not applied,
-  //    but they stay in the desired set so that pruning leaves them alone.
-  const restartable = await restartCommands(project, ports, Object.fromEntries(requests.filter((r) => !failed.has(r.service)).map((r) => [r.service, r.tag])));
-  const objects = wrapForRestart(buildObjects(project, { ...Object.fromEntries([...failed].map((f) => [f, "devup.invalid/unbuilt:failed"])), ...images }), restartable);
-  const byService = new Map<string, KubeObject[]>();
-  for (const o of objects) {
-    const name = o.metadata.labels?.[LABELS.name];
-    if (name) byService.set(name, [...(byService.get(name) ?? []), o]);
-  }
-  await ports.kube.apply(objects.filter((o) => o.kind === "Namespace"));
-  const pruned = await ports.kube.prune(objects);
+  // 3. Objects. Services whose image failed keep what runs now: their objects are not applied,
+  //    but the prune leaves them alone.
+  let current = plan(project, observed);
+  await ports.kube.apply([current.namespace]);
+  const pruned = await ports.kube.prune(current.keep);
   if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
+  observed = await executeDryRun(project, ports, store, current, observed);
+  current = plan(project, observed);
 
-  // A server-side dry run of every service's objects before anything is applied: what the API
-  // server refuses is reported against the service's spec file, and that service is not applied.
-  await Promise.all(
-    project.services
-      .filter((s) => !failed.has(s.name))
-      .map(async (s) => {
-        try {
-          await ports.kube.apply(byService.get(s.name) ?? [], { dryRun: true });
-        } catch (error) {
-          failed.add(s.name);
-          const report = toErrorReport(error);
-          fail(
-            s.name,
-            new DevupError("kube", `${s.name}: the cluster refused what ${s.specFile} describes: ${report.message}`, {
-              details: report.details,
-              hint: `fix ${s.specFile} (nothing of ${s.name} was applied)`,
-            }),
-          );
-        }
-      }),
-  );
-
-  // 5. Apply and roll out, each service as soon as its dependencies are ready.
-  const tasks = new Map<string, Promise<boolean>>();
-  const rollout = (s: ResolvedService): Promise<boolean> => {
-    const existing = tasks.get(s.name);
-    if (existing) return existing;
-    const task = (async () => {
-      if (failed.has(s.name)) return false;
-      if (s.dependsOn.length) store.dispatch({ type: "phase", service: s.name, phase: "waiting" });
-      const deps = await Promise.all(s.dependsOn.map((d) => rollout(project.services.find((x) => x.name === d)!)));
-      const broken = s.dependsOn.filter((_, i) => !deps[i]);
-      if (broken.length) {
-        store.dispatch({ type: "phase", service: s.name, phase: "blocked", message: `waiting for ${broken.join(", ")}, which failed` });
-        return false;
-      }
-      try {
-        await applyAndWait(ports, store, project.namespace, s.name, byService.get(s.name) ?? [], now);
-        return true;
-      } catch (error) {
-        fail(s.name, error);
-        return false;
-      }
-    })();
-    tasks.set(s.name, task);
-    return task;
-  };
-  const outcomes = await Promise.all(project.services.map(async (s) => [s.name, await rollout(s)] as const));
-  const ready = outcomes.filter(([, ok]) => ok).map(([n]) => n);
+  // 4. Apply and roll out, each service as soon as the services it waits for are ready.
+  const outcomes = await executeRollout(current, ports, store, project.namespace, now);
+  const ready = project.services.filter((s) => outcomes.get(s.name)).map((s) => s.name);
   const ingressOutcome = await ingress;
 
-  // 6. Forwards for the services that are ready.
+  // 5. Forwards for the services that are ready.
   const forwardSet = new ForwardSet(ports, store);
   if (options.forward) await forwardSet.reconcile(project, (name) => ready.includes(name));
-  return { ready, failed: outcomes.filter(([, ok]) => !ok).map(([n]) => n), forwards: forwardSet.handles, forwardSet, ...(ingressOutcome ? { ingress: ingressOutcome } : {}) };
+  return { ready, failed: project.services.filter((s) => !outcomes.get(s.name)).map((s) => s.name), forwards: forwardSet.handles, forwardSet, ...(ingressOutcome ? { ingress: ingressOutcome } : {}) };
 }

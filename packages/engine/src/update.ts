@@ -1,14 +1,13 @@
 /**
  * One service, alone: build its image if its content tag is missing, deliver it, apply its
- * objects and wait for the rollout. The watch loop runs this after a change outside the sync rules.
+ * objects and wait for the rollout (a plan of that service only, run by the executor). The watch loop runs this after a change outside the sync rules.
  */
 import { toErrorReport } from "@devup/errors";
-import { buildObjects, LABELS } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
-import { imageRequest } from "./image-request.ts";
+import { executeImages } from "./execute.ts";
+import { plan } from "./plan/plan.ts";
 import type { Ports } from "./ports.ts";
-import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
-import { applyAndWait, buildProgress } from "./steps.ts";
+import { applyAndWait } from "./steps.ts";
 import type { Store } from "./store.ts";
 
 export interface UpdateOptions {
@@ -29,31 +28,11 @@ export async function updateService(project: ResolvedProject, ports: Ports, stor
   const { signal } = options;
   try {
     signal?.throwIfAborted();
-    let image = s.image;
-    let tag: string | undefined;
-    const req = imageRequest(project, s);
-    if (req) {
-      tag = await ports.images.tag(req);
-      const [built] = await ports.images.ensure([{ ...req, tag }], buildProgress(store), signal);
-      signal?.throwIfAborted();
-      if (!built) throw new Error(`no build result for ${name}`);
-      store.dispatch({ type: "build", service: name, action: built.action, image: tag, durationMs: built.durationMs });
-      if (built.action === "failed") throw built.error;
-      store.dispatch({ type: "phase", service: name, phase: "delivering" });
-      const [d] = await ports.cluster.deliver([tag]);
-      signal?.throwIfAborted();
-      if (!d) throw new Error(`no delivery result for ${name}`);
-      if (d.note) store.dispatch({ type: "log", level: "warn", message: `[${name}] ${d.note}` });
-      if (d.action === "failed") throw d.error;
-      store.dispatch({ type: "delivery", service: name, action: d.action, image: d.ref, method: d.method, durationMs: d.durationMs });
-      image = d.ref;
-    }
-    // Other services' objects are built only to satisfy the builder; only this service's are applied.
-    const images = Object.fromEntries(project.services.map((x) => [x.name, x.name === name ? image! : (store.state.services[x.name]?.image ?? x.image ?? "devup.invalid/unused")]));
-    const restartable = await restartCommands(project, ports, tag ? { [name]: tag } : {});
-    const own = wrapForRestart(buildObjects(project, images), restartable).filter((o) => o.metadata.labels?.[LABELS.name] === name);
-    signal?.throwIfAborted();
-    await applyAndWait(ports, store, project.namespace, name, own, now, signal);
+    const observed = await executeImages(project, ports, store, { only: [name] }, signal);
+    const own = plan(project, observed).services.find((p) => p.name === name);
+    // A failed image was dispatched already; nothing of the service is applied then.
+    if (own?.action !== "deploy") return false;
+    await applyAndWait(ports, store, project.namespace, name, own.objects, now, signal);
     return true;
   } catch (error) {
     if (signal?.aborted) {

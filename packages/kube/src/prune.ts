@@ -28,11 +28,6 @@ export type PruneKind = keyof typeof PRUNE_KINDS;
  */
 const DEFAULT_PRUNE_KINDS = (Object.keys(PRUNE_KINDS) as PruneKind[]).filter((k) => k !== "PersistentVolumeClaim");
 
-export interface ObjectRef {
-  kind: string;
-  name: string;
-  namespace?: string | undefined;
-}
 
 export interface PruneOptions {
   /** Labels every object devup manages in this scope carries, e.g. managed-by + project + environment. */
@@ -40,6 +35,13 @@ export interface PruneOptions {
   namespace: string;
   kinds?: readonly PruneKind[];
   dryRun?: boolean;
+}
+
+/** Which object: the structural twin of @devup/manifests' ObjectRef. */
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace?: string | undefined;
 }
 
 const refKey = (r: ObjectRef): string => `${r.kind}/${r.namespace ?? ""}/${r.name}`;
@@ -61,8 +63,8 @@ export async function listClaims(kube: Kube, namespace: string, selector: Readon
   }
 }
 
-/** Deletes what is no longer desired (propagation Background) and returns what it deleted. */
-export async function pruneObjects(kube: Kube, desired: readonly KubeObject[], options: PruneOptions): Promise<ObjectRef[]> {
+/** Deletes what is no longer desired (propagation Background) and returns what it deleted. `desired`: objects, or only which objects (kind, namespace, name). */
+export async function pruneObjects(kube: Kube, desired: ReadonlyArray<KubeObject | ObjectRef>, options: PruneOptions): Promise<ObjectRef[]> {
   if (Object.keys(options.selector).length === 0) {
     throw new DevupError("internal", "prune needs a label selector: without one it would delete everything in the namespace");
   }
@@ -84,7 +86,7 @@ export async function pruneObjects(kube: Kube, desired: readonly KubeObject[], o
       }
     }
   }
-  const desiredRefs = desired.map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace ?? options.namespace }));
+  const desiredRefs = desired.map((o) => ("metadata" in o ? { kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace } : o)).map((r) => ({ ...r, namespace: r.namespace ?? options.namespace }));
   const doomed = objectsToPrune(existing, desiredRefs);
   for (const ref of doomed) {
     const header = { apiVersion: PRUNE_KINDS[ref.kind as PruneKind], kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };

@@ -22,6 +22,8 @@ interface FakeApi {
   state: { items: Pod[]; resourceVersion: string };
   /** How the next watch requests are answered, in order (then: held open without events). */
   next: WatchHandler[];
+  /** Watch connections the client still holds open. */
+  openWatches(): number;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ const event = (type: string, object: object): string => `${JSON.stringify({ type
 
 async function fakeApi(): Promise<FakeApi> {
   const open = new Set<ServerResponse>();
-  const api: Omit<FakeApi, "kube" | "close"> = { lists: 0, watches: [], state: { items: [], resourceVersion: "1" }, next: [] };
+  const api: Omit<FakeApi, "kube" | "close" | "openWatches"> = { lists: 0, watches: [], state: { items: [], resourceVersion: "1" }, next: [] };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://fake");
     const json = (body: object): void => void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
@@ -62,6 +64,7 @@ async function fakeApi(): Promise<FakeApi> {
   ].join("\n");
   return Object.assign(api, {
     kube: createKube({ kubeconfigYaml }),
+    openWatches: () => open.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of open) res.destroy();
@@ -147,11 +150,13 @@ describe("watchCache", () => {
     expect(api.lists).toBe(2);
   });
 
-  it("stops watching when closed", async () => {
+  it("stops watching when closed: the open watch is ended by the client, and none is opened again", async () => {
     api = await fakeApi();
     cache = watchCache<Pod>(api.kube, { apiVersion: "v1", kind: "Pod", plural: "pods", namespace: "ns" });
-    await until("the watch", () => api!.watches.length === 1);
+    await until("the watch", () => api!.watches.length === 1 && api!.openWatches() === 1);
     cache.close();
+    // A close() that did nothing would leave this connection open until the server ends it.
+    await until("the client to end the watch", () => api!.openWatches() === 0, 2_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(api.watches).toHaveLength(1);
   });

@@ -8,7 +8,7 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { describe, expect, it } from "vitest";
-import { buildObjects, redactSecrets } from "./objects.ts";
+import { buildObjects, redactSecrets, serviceObjectRefs, serviceObjects } from "./objects.ts";
 import { renderFiles } from "./render.ts";
 import type { KubeObject } from "./types.ts";
 
@@ -128,5 +128,25 @@ describe("manifests for the samples", () => {
     const changed = deployments(tuned).find((d) => d.metadata.name === "users")!;
     expect(changed.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: "50%", maxUnavailable: 1 } });
     expect(changed.spec.minReadySeconds).toBe(5);
+  });
+
+  it("are made per service: each service's own objects only (labelled with its name), needing only its own image", () => {
+    const project = sampleProject("local");
+    const users = project.services.find((s) => s.name === "users")!;
+    const own = serviceObjects(project, users, images.users);
+    expect(own.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["ConfigMap/users-config", "Secret/users-secrets", "Service/users", "Deployment/users", "Ingress/users"]);
+    expect(own.every((o) => o.metadata.labels?.["app.kubernetes.io/name"] === "users")).toBe(true);
+    // The whole project is the namespace plus every service's objects.
+    const all = buildObjects(project, images);
+    expect(all.filter((o) => o.metadata.labels?.["app.kubernetes.io/name"] === "users")).toEqual(own);
+    expect(all.length).toBe(1 + project.services.reduce((n, s) => n + serviceObjects(project, s, "x").length, 0));
+  });
+
+  it("name which objects a service owns without an image: the same objects serviceObjects makes", () => {
+    const project = sampleProject("local");
+    for (const s of project.services) {
+      const refs = serviceObjectRefs(project, s).map((r) => `${r.kind}/${r.namespace ?? ""}/${r.name}`).sort();
+      expect(refs).toEqual(serviceObjects(project, s, "any").map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`).sort());
+    }
   });
 });

@@ -1,7 +1,7 @@
 /** Spec + environment + image references → every Kubernetes object devup applies, in apply order. */
 import { objectKey, type ResolvedProject, type ResolvedService } from "@devup/project";
 import { projectLabels, selectorLabels, serviceLabels } from "./labels.ts";
-import { ANNOTATIONS, LABELS, type KubeObject } from "./types.ts";
+import { ANNOTATIONS, LABELS, type KubeObject, type ObjectRef } from "./types.ts";
 import { claimName, configMapName, deployment, secretName } from "./workload.ts";
 
 /** Image reference per service name (content-tagged for built services). */
@@ -86,16 +86,40 @@ function ingress(project: ResolvedProject, s: ResolvedService): KubeObject | und
   };
 }
 
+/** The project's own objects, shared by its services: its namespace. */
+export function namespaceObject(project: ResolvedProject): KubeObject {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name: project.namespace, labels: projectLabels(project) } };
+}
+
+/** One service's objects (config, secrets, claims, Service, Deployment running `image`, Ingress), in apply order. */
+export function serviceObjects(project: ResolvedProject, s: ResolvedService, image: string): KubeObject[] {
+  return sortObjects([configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), deployment(project, s, image), ingress(project, s)].filter((o) => o !== undefined));
+}
+
+/**
+ * Which objects a service owns (kind, namespace, name), without building them: what a prune must leave
+ * alone for a service whose image is not known now (its build failed: what runs stays).
+ */
+export function serviceObjectRefs(project: ResolvedProject, s: ResolvedService): ObjectRef[] {
+  const named = [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), ingress(project, s)].filter((o) => o !== undefined);
+  return [...named.map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: project.namespace })), { kind: "Deployment", name: s.name, namespace: project.namespace }];
+}
+
+/** Every object of the project (each service with its image reference), in apply order. */
 export function buildObjects(project: ResolvedProject, images: ImageRefs): KubeObject[] {
-  const objects: KubeObject[] = [{ apiVersion: "v1", kind: "Namespace", metadata: { name: project.namespace, labels: projectLabels(project) } }];
-  for (const s of project.services) {
-    const image = images[s.name] ?? s.image;
-    if (!image) throw new Error(`no image reference for service ${s.name}`);
-    for (const o of [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), deployment(project, s, image), ingress(project, s)]) {
-      if (o) objects.push(o);
-    }
-  }
-  return objects.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
+  return sortObjects([
+    namespaceObject(project),
+    ...project.services.flatMap((s) => {
+      const image = images[s.name] ?? s.image;
+      if (!image) throw new Error(`no image reference for service ${s.name}`);
+      return serviceObjects(project, s, image);
+    }),
+  ]);
+}
+
+/** Apply order: by kind, then by name. */
+export function sortObjects(objects: readonly KubeObject[]): KubeObject[] {
+  return [...objects].sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
 }
 
 /** A copy of the objects with secret values replaced, for output that people read. */

@@ -13,6 +13,13 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
+/** Which object (what a prune compares): kind, namespace, name. */
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace?: string | undefined;
+}
+
 /** Labels and annotations devup writes. Part of the contract with the cluster: never rename. */
 export const LABELS = {
   name: "app.kubernetes.io/name",

@@ -22,13 +22,14 @@ afterAll(async () => {
   }
 });
 
-/** Whether the namespace exists and is not on its way out. */
+/** Whether the namespace exists and is not on its way out. Only a 404 means gone: any other error fails the test. */
 async function namespaceLives(name: string): Promise<boolean> {
   try {
     const ns = await kube.core.readNamespace({ name });
     return !ns.metadata?.deletionTimestamp;
-  } catch {
-    return false;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 404) return false;
+    throw error;
   }
 }
 

@@ -66,7 +66,8 @@ describe("dev rollback after a bad deploy", () => {
     const revisions = ofType(list.events, "history")[0]!.revisions as Array<{ revision: number; outcome: string; image: string; trigger: string[]; objects?: unknown }>;
     expect(revisions.map((r) => r.outcome)).toEqual(["ready", "ready", "failed"]);
     expect(revisions[1]!.image).toBe(markedImage);
-    expect(revisions[2]!.trigger).toEqual(["dev up"]);
+    // Recorded as the command that deployed it: `dev apply`, not "dev up".
+    expect(revisions.map((r) => r.trigger)).toEqual([["dev apply"], ["dev apply"], ["dev apply"]]);
 
     const back = await devJson(project.dir, ["rollback", "users"]);
     expect(back.code, back.stderr).toBe(0);
@@ -74,7 +75,8 @@ describe("dev rollback after a bad deploy", () => {
     expect(plan.message).toContain("secrets: the current values are used");
     const result = ofType(back.events, "rollback")[0]!;
     expect(result).toMatchObject({ service: "users", from: 3, to: 2, revision: 4, image: markedImage });
-    expect(result.servingMs).toBeGreaterThanOrEqual(result.readyMs as number);
+    // Serving was checked for real (a GET of users' health path through a forward), not assumed from readiness.
+    expect(result.serving).toBe("GET /health on port http");
     expect(await usersImage()).toBe(markedImage);
     expect(JSON.parse((await getUsers("/health")).body)).toEqual({ status: "ok", marker });
     expect((await getUsers("/v2/users")).status).toBe(200);
@@ -83,7 +85,7 @@ describe("dev rollback after a bad deploy", () => {
     const status = await devJson(project.dir, ["status"]);
     const rows = ofType(status.events, "status")[0]!.services as Array<{ service: string; lastUpdate?: { trigger: string[]; revision: number; outcome: string } }>;
     expect(rows.find((r) => r.service === "users")!.lastUpdate).toMatchObject({ revision: 4, outcome: "ready", trigger: ["dev rollback to 2"] });
-    expect(rows.find((r) => r.service === "accounts")!.lastUpdate).toMatchObject({ revision: 1, trigger: ["dev up"] });
+    expect(rows.find((r) => r.service === "accounts")!.lastUpdate).toMatchObject({ revision: 1, trigger: ["dev apply"] });
 
     // --to an older revision, and a clear refusal for the current one.
     const toFirst = await devJson(project.dir, ["rollback", "users", "--to", "1"]);

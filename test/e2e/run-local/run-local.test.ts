@@ -78,8 +78,8 @@ describe("dev run-local", () => {
   it("starts warm without builds, and --keep leaves the containers for the next run to replace", async () => {
     const run = devLong(project.dir, ["run-local", "--keep"]);
     await run.waitFor("summary", 2 * 60_000);
-    expect(ofType(run.events, "run-local.build-skip").map((e) => e.service).sort()).toEqual(["accounts", "users", "website"]);
-    expect(ofType(run.events, "run-local.build-start")).toEqual([]);
+    expect(ofType(run.events, "engine.build").map((e) => `${String(e.service)}:${String(e.action)}`).sort()).toEqual(["accounts:skipped", "users:skipped", "website:skipped"]);
+    expect(ofType(run.events, "engine.phase").filter((e) => e.phase === "building")).toEqual([]);
     run.process.kill("SIGINT");
     expect((await run.process).exitCode).toBe(0);
     expect(ofType(run.events, "stopped")[0]).toMatchObject({ kept: true });

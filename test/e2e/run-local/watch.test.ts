@@ -62,13 +62,13 @@ describe("dev run-local watching", () => {
     // 1. Under the sync rule (src → /app/src, then: restart): copied in, process restarted, same container.
     let mark = run.events.length;
     await project.edit("services/users/src/server.js", '"/v1/users": () => [200, users.map((u) => u.name)]', '"/v1/users": () => [200, users.map((u) => u.name.toUpperCase())]');
-    const synced = await until("users synced", () => after(run.events, mark, "run-local.synced", "services/users/src/server.js"), 60_000);
-    expect(synced).toMatchObject({ files: ["services/users/src/server.js"], restarted: true });
-    expect(String(synced.message)).toMatch(/^\[users\] synced 1 file \(src\/server\.js\) and restarted in \d+\.\d s$/);
+    const synced = await until("users synced", () => after(run.events, mark, "engine.synced", "services/users/src/server.js"), 60_000);
+    expect(synced).toMatchObject({ files: ["services/users/src/server.js"], pods: 1, restarted: true });
+    expect(String(synced.message)).toMatch(/^\[users\] synced 1 file into 1 pod and restarted in \d+\.\d s$/);
     // Served once the restart reported healthy: no waiting needed.
     expect(JSON.parse((await get("/v1/users"))!)).toEqual(["ADA", "GRACE", "LINUS"]);
     expect(await usersId()).toBe(firstId);
-    expect(after(run.events, mark, "run-local.rebuilt")).toBeUndefined();
+    expect(after(run.events, mark, "engine.build")).toBeUndefined();
 
     // A new file is copied in, and a deleted one removed from the container.
     const extra = join(project.dir, "services/users/src/extra.txt");
@@ -83,11 +83,11 @@ describe("dev run-local watching", () => {
     };
     mark = run.events.length;
     await writeFile(extra, "x\n");
-    await until("extra.txt synced", () => after(run.events, mark, "run-local.synced", "services/users/src/extra.txt"), 60_000);
+    await until("extra.txt synced", () => after(run.events, mark, "engine.synced", "services/users/src/extra.txt"), 60_000);
     expect(await inContainer()).toBe(true);
     mark = run.events.length;
     await rm(extra);
-    await until("extra.txt deletion synced", () => after(run.events, mark, "run-local.synced", "services/users/src/extra.txt"), 60_000);
+    await until("extra.txt deletion synced", () => after(run.events, mark, "engine.synced", "services/users/src/extra.txt"), 60_000);
     expect(await inContainer()).toBe(false);
 
     // 2. Outside every sync rule (the Dockerfile): rebuilt, the container replaced, serving from the new image.
@@ -95,9 +95,11 @@ describe("dev run-local watching", () => {
     const version = `rebuilt-${Date.now()}`;
     mark = run.events.length;
     await project.edit("services/users/Dockerfile", "ENV PORT=8080", `ENV PORT=8080\nENV APP_VERSION=${version}`);
-    const rebuilt = await until("users rebuilt", () => after(run.events, mark, "run-local.rebuilt") ?? after(run.events, mark, "run-local.update-failed"), 3 * 60_000);
-    expect(rebuilt).toMatchObject({ type: "run-local.rebuilt", built: true, trigger: ["services/users/Dockerfile"] });
-    expect(String(rebuilt.message)).toMatch(/^\[users\] rebuilt devup\.local\/rl-watch-users:\S+, container replaced and healthy in \d+\.\d s \(Dockerfile\)$/);
+    const rebuilt = await until("users rebuilt", () => after(run.events, mark, "engine.ready") ?? after(run.events, mark, "engine.failed"), 3 * 60_000);
+    expect(rebuilt.type).toBe("engine.ready");
+    expect(String(rebuilt.message)).toMatch(/^\[users\] ready \(1\/1\) in \d+\.\d s$/);
+    expect(after(run.events, mark, "engine.update-start")).toMatchObject({ trigger: ["services/users/Dockerfile"] });
+    expect(after(run.events, mark, "engine.build")).toMatchObject({ action: "built", image: expect.stringMatching(/^devup\.local\/rl-watch-users:\S+$/) as string });
     expect(JSON.parse((await get("/info"))!)).toMatchObject({ version, greeting: "hello from users" });
     // The image holds the synced edit too; the container is new under the same name and alias.
     expect(JSON.parse((await get("/v1/users"))!)).toEqual(["ADA", "GRACE", "LINUS"]);
@@ -112,13 +114,16 @@ describe("dev run-local watching", () => {
     // 3. A spec edit (a new sync rule whose command fails) rebuilds; a sync whose command fails falls back to a rebuild, and says so.
     mark = run.events.length;
     await project.edit("services/users/service.yaml", "    then: restart", '    then: restart\n  - from: config\n    to: /app/config\n    then: { run: [sh, -c, "echo no reload here; exit 7"] }');
-    expect(await until("users rebuilt for the spec edit", () => after(run.events, mark, "run-local.rebuilt"), 3 * 60_000)).toMatchObject({ trigger: ["services/users/service.yaml"] });
+    await until("users rebuilt for the spec edit", () => after(run.events, mark, "engine.ready"), 3 * 60_000);
+    expect(after(run.events, mark, "engine.update-start")).toMatchObject({ trigger: ["services/users/service.yaml"] });
     mark = run.events.length;
     await project.edit("services/users/config/users.json", '"name": "ada"', '"name": "ada lovelace"');
-    const failed = await until("the sync to fail", () => after(run.events, mark, "run-local.sync-failed"), 60_000);
-    expect(String(failed.message)).toMatch(/^\[users\] sync failed \(users: sh -c echo no reload here; exit 7 in devup-rl-watch-users failed \(exit 7\)\); rebuilding instead$/);
-    expect(failed.details).toEqual(["no reload here"]);
-    expect(await until("users rebuilt after the failed sync", () => after(run.events, mark, "run-local.rebuilt"), 3 * 60_000)).toMatchObject({ trigger: ["services/users/config/users.json"] });
+    const failed = await until("the sync to fail", () => run.events.slice(mark).find((e) => e.type === "log" && String(e.message).startsWith("[users] sync failed")), 60_000);
+    expect(failed.level).toBe("warn");
+    // The reason, then its details (the command's output).
+    expect(String(failed.message)).toMatch(/^\[users\] sync failed \(users: sh -c echo no reload here; exit 7 in devup-rl-watch-users failed \(exit 7\)\); rebuilding instead\n\[users\] {3}no reload here$/);
+    await until("users rebuilt after the failed sync", () => after(run.events, mark, "engine.ready"), 3 * 60_000);
+    expect(after(run.events, mark, "engine.update-start")).toMatchObject({ trigger: ["services/users/config/users.json"] });
     // The new container has the new config file (mounted from the spec as run-local does at start).
     expect(JSON.parse((await get("/v1/users"))!)).toEqual(["ADA LOVELACE", "GRACE", "LINUS"]);
 

@@ -35,7 +35,7 @@ export default async function ci(ctx: CommandContext): Promise<void> {
 
   step("up", `ci: deploying ${project.services.length} services to namespace ${project.namespace} (no forwards, no watching)`);
   try {
-    const result = await up(project, connection.ports, store, { forward: false });
+    const result = await up(project, connection.ports, store, { forward: false, trigger: ["dev ci"] });
     if (result.failed.length) {
       throw new DevupError("rollout", `ci: ${result.failed.length} of ${project.services.length} services did not become ready: ${result.failed.join(", ")}; no tests were run`, {
         details: result.failed.map((s) => `${s}: ${store.state.services[s]?.error?.message ?? "not ready"}`),

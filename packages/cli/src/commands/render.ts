@@ -1,14 +1,15 @@
 /** `dev render`: the kube_create_config step. Deterministic: same spec, byte-identical files. */
 import { readdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { buildObjects, redactSecrets, RENDER_HEADER, renderFiles, renderStream } from "@devup/manifests";
+import { projectObjects } from "@devup/engine";
+import { redactSecrets, RENDER_HEADER, renderFiles, renderStream } from "@devup/manifests";
 import type { CommandContext } from "../context.ts";
 import { imageRefs, loadValidProject } from "../project.ts";
 import { claimOutputDir, readRegularFile, resolveOutDir, writeInto } from "../safe-output.ts";
 
 export default async function render(ctx: CommandContext): Promise<void> {
   const project = loadValidProject(ctx);
-  const all = buildObjects(project, await imageRefs(project));
+  const all = projectObjects(project, await imageRefs(project));
   const objects = ctx.options["include-secrets"] ? all : redactSecrets(all);
   const out = typeof ctx.options.out === "string" ? ctx.options.out : join("k8s", project.environment);
   if (out === "-") {

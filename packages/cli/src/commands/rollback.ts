@@ -1,14 +1,17 @@
 /**
  * `dev rollback SERVICE [--to N] [--list]`: redeploy a revision from the service's deploy history
- * in the cluster (its objects without the Secret: the current secrets are used), wait for the
- * rollout with its diagnosis, and report the time to ready and to serving.
+ * in the cluster (its objects without the Secret: the current secrets are used) through the engine
+ * (apply, wait with its diagnosis, record as "dev rollback to N"), and report the time to ready and to serving.
  */
-import { DevupError, toErrorReport } from "@devup/errors";
-import { applyObjects, readHistory, recordRevision, rollbackTarget, secretDataHash, waitForRollout, type Kube, type Revision } from "@devup/kube";
-import { LABELS, secretName } from "@devup/manifests";
+import { initialState, redeploy, Store } from "@devup/engine";
+import { DevupError } from "@devup/errors";
+import { readHistory, rollbackTarget, secretDataHash, type Kube, type Revision } from "@devup/kube";
+import { secretName } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
-import { existingCluster } from "../cluster-access.ts";
+import { connect } from "../adapters.ts";
+import { allowedContexts, existingCluster } from "../cluster-access.ts";
 import { secondsOption, type CommandContext } from "../context.ts";
+import { attachPrinter } from "../printer.ts";
 import { loadValidProject } from "../project.ts";
 import { untilServing } from "../serving.ts";
 
@@ -71,26 +74,18 @@ export async function rollback(ctx: CommandContext, project: ResolvedProject, ku
     ].join("\n"),
   });
   const started = Date.now();
-  const trigger = [`dev rollback to ${target.revision}`];
-  const labels = { [LABELS.project]: project.name, [LABELS.environment]: project.environment };
-  const recorded = [...target.objects, ...(secret ? [secret] : [])];
-  await applyObjects(kube, target.objects);
-  let last = "";
-  try {
-    await waitForRollout(kube, {
-      namespace: project.namespace,
-      name: service,
-      timeoutMs,
-      onProgress: (p) => {
-        if (p.summary !== last) ctx.out.info({ type: "rollback-progress", service, message: `[${service}] ${(last = p.summary)}` });
-      },
-    });
-  } catch (error) {
-    await recordRevision(kube, project.namespace, service, labels, { objects: recorded, trigger, outcome: "failed", at: new Date(), message: toErrorReport(error).message, hashKey: project.hashKey }).catch(() => undefined);
-    throw error;
-  }
+  // The deploy itself is the engine's (apply, wait, record with its trigger); its progress goes through the Store.
+  const { ports } = connect(project, { tools: {}, allowContexts: allowedContexts(ctx), rolloutTimeoutMs: timeoutMs, kube });
+  const store = new Store(initialState(project.name, project.environment, project.namespace, project.cluster.name, project.services));
+  attachPrinter(store, ctx.out);
+  const recorded = await redeploy(ports, store, {
+    namespace: project.namespace,
+    service,
+    objects: target.objects,
+    record: [...target.objects, ...(secret ? [secret] : [])],
+    trigger: [`dev rollback to ${target.revision}`],
+  });
   const readyMs = Date.now() - started;
-  const revision = await recordRevision(kube, project.namespace, service, labels, { objects: recorded, trigger, outcome: "ready", at: new Date(), hashKey: project.hashKey });
   const how = await untilServing(kube, project.namespace, spec, timeoutMs);
   const servingMs = Date.now() - started;
   ctx.out.result({
@@ -98,11 +93,12 @@ export async function rollback(ctx: CommandContext, project: ResolvedProject, ku
     service,
     from: current.revision,
     to: target.revision,
-    revision: revision.revision,
+    revision: recorded,
     image: target.image,
     readyMs,
     servingMs,
-    message: `${service}: rolled back to revision ${target.revision} (recorded as revision ${revision.revision}): ready in ${seconds(readyMs)}, serving in ${seconds(servingMs)} (${how})`,
+    serving: how,
+    message: `${service}: rolled back to revision ${target.revision} (${recorded === undefined ? "not recorded in the history" : `recorded as revision ${recorded}`}): ready in ${seconds(readyMs)}, serving in ${seconds(servingMs)} (${how})`,
   });
 }
 

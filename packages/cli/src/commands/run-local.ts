@@ -4,11 +4,11 @@
  * Files are watched (`--no-watch` not): sync rules copy into the running container, other changes
  * rebuild and replace it (engine `watchLocal`, Docker side here).
  */
-import { relative } from "node:path";
 import {
   connectDocker,
   ensureImages,
   followLocalLogs,
+  imageCommand,
   imageExists,
   listLocalVolumes,
   pingDocker,
@@ -23,11 +23,12 @@ import {
   type ImageRequest,
   type RunLocalEvent,
 } from "@devup/docker";
-import { DevupError, toErrorReport } from "@devup/errors";
-import { imageRequest, RESTART_LOOP, watchLocal, type LocalWatchEvent, type LocalWatching } from "@devup/engine";
+import { DevupError } from "@devup/errors";
+import { imageRequest, initialState, realCommand, RESTART_LOOP, restartEntrypoint, Store, wantsRestartLoop, watchLocal, type LocalWatching } from "@devup/engine";
 import { formatDiagnostic, loadProject, type ResolvedProject, type ResolvedService } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import { logLineFormatter } from "../log-format.ts";
+import { attachPrinter } from "../printer.ts";
 import type { Output } from "../output.ts";
 import { contentTag, loadValidProject } from "../project.ts";
 import { chokidarWatcher } from "../watch-files.ts";
@@ -37,7 +38,7 @@ type Docker = ReturnType<typeof connectDocker>;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Builds what changed (content tags, as `dev up`), checks the other images exist; service → image, and the services built. */
-async function images(docker: Docker, project: ResolvedProject, services: readonly ResolvedService[], out: Output, signal: AbortSignal): Promise<{ refs: Record<string, string>; built: string[] }> {
+async function images(docker: Docker, project: ResolvedProject, services: readonly ResolvedService[], store: Store, signal: AbortSignal): Promise<{ refs: Record<string, string>; built: string[] }> {
   const refs: Record<string, string> = {};
   const requests: ImageRequest[] = [];
   for (const s of services) {
@@ -53,7 +54,7 @@ async function images(docker: Docker, project: ResolvedProject, services: readon
     refs[s.name] = tag;
     requests.push({ service: s.name, inputs, tag, hash });
   }
-  const results = await ensureImages(docker, requests, { signal, onEvent: (e) => printBuild(out, e) });
+  const results = await ensureImages(docker, requests, { signal, onEvent: (e) => reportBuild(store, e) });
   const summary = summarizeBuilds(results);
   if (summary.error) throw summary.error;
   return { refs, built: results.filter((r) => r.action === "built").map((r) => r.service) };
@@ -64,38 +65,29 @@ async function images(docker: Docker, project: ResolvedProject, services: readon
  * shell loop around the real command, from the spec or the image), so a sync restarts the process
  * in the same container and the synced files stay.
  */
-async function restartEntrypoint(docker: Docker, s: ResolvedService, image: string): Promise<string[] | undefined> {
-  if (!s.sync.some((r) => r.then === "restart")) return undefined;
-  let command: string[];
-  if (s.command) {
-    command = [...s.command, ...(s.args ?? [])];
-  } else {
-    const info = await docker.getImage(image).inspect().catch(() => undefined);
-    const entry = info?.Config.Entrypoint ?? [];
-    command = [...(typeof entry === "string" ? ["/bin/sh", "-c", entry] : entry), ...(s.args ?? info?.Config.Cmd ?? [])];
-  }
-  return command.length ? ["/bin/sh", "-c", RESTART_LOOP, "devup-restart", ...command] : undefined;
+async function restartLoopFor(docker: Docker, s: ResolvedService, image: string): Promise<string[] | undefined> {
+  if (!wantsRestartLoop(s)) return undefined;
+  const command = realCommand(s, s.command ? undefined : await imageCommand(docker, image));
+  return command.length ? restartEntrypoint(command) : undefined;
 }
 
 async function planFor(docker: Docker, project: ResolvedProject, services: readonly ResolvedService[], refs: Record<string, string>, watch: boolean): Promise<ContainerPlan[]> {
   const entrypoints: Record<string, string[]> = {};
   if (watch) {
     for (const s of services) {
-      const e = await restartEntrypoint(docker, s, refs[s.name]!);
+      const e = await restartLoopFor(docker, s, refs[s.name]!);
       if (e) entrypoints[s.name] = e;
     }
   }
   return planContainers({ ...project, services }, refs, entrypoints);
 }
 
-function printBuild(out: Output, e: BuildEvent): void {
-  if (out.format === "json") {
-    if (e.type !== "build-line") out.info({ ...e, type: `run-local.${e.type}`, ...(e.type === "build-fail" ? { error: e.error.message } : {}) });
-    return;
-  }
-  if (e.type === "build-skip") out.info({ type: e.type, message: `[${e.service}] image up to date: ${e.tag}` });
-  if (e.type === "build-start") out.info({ type: e.type, message: `[${e.service}] building ${e.tag}` });
-  if (e.type === "build-done") out.info({ type: e.type, message: `[${e.service}] built ${e.tag} in ${seconds(e.durationMs)}` });
+/** Build progress into the Store, as `dev up` reports it. */
+function reportBuild(store: Store, e: BuildEvent): void {
+  if (e.type === "build-start") store.dispatch({ type: "phase", service: e.service, phase: "building" });
+  else if (e.type === "build-line") store.dispatch({ type: "build-line", service: e.service, line: e.line });
+  else if (e.type === "build-skip") store.dispatch({ type: "build", service: e.service, action: "skipped", image: e.tag, durationMs: 0 });
+  else store.dispatch({ type: "build", service: e.service, action: e.type === "build-done" ? "built" : "failed", image: e.tag, durationMs: e.durationMs });
 }
 
 function describe(e: RunLocalEvent): string {
@@ -127,49 +119,6 @@ function abortOnSignal(): { signal: AbortSignal; dispose: () => void } {
   };
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
-/** Prints the watch loop's events: `[users] synced 1 file (src/server.js) in 0.2 s`. */
-function printWatch(out: Output, project: () => ResolvedProject, e: LocalWatchEvent, aborted: () => boolean): void {
-  const inService = (service: string, paths: readonly string[]) => {
-    const dir = project().services.find((s) => s.name === service)?.dir ?? ".";
-    return paths.map((p) => (dir === "." ? p : relative(dir, p) || p));
-  };
-  const list = (paths: readonly string[]) => (paths.length > 3 ? `${paths.slice(0, 3).join(", ")}, …` : paths.join(", "));
-  const type = `run-local.${e.type}`;
-  switch (e.type) {
-    case "update-start":
-      return out.info({ ...e, type, message: `[${e.service}] ${list(inService(e.service, e.trigger))} changed: ${e.kind === "sync" ? "syncing" : "rebuilding"}` });
-    case "synced":
-      return out.info({ ...e, type, message: `[${e.service}] synced ${plural(e.files.length, "file")} (${list(inService(e.service, e.files))})${e.restarted ? " and restarted" : ""} in ${seconds(e.durationMs)}` });
-    case "rebuilt":
-      return out.info({
-        ...e,
-        type,
-        message: `[${e.service}] ${e.built ? `rebuilt ${e.image}` : `image up to date (${e.image})`}, container replaced and healthy in ${seconds(e.durationMs)} (${list(inService(e.service, e.trigger))})`,
-      });
-    case "sync-failed": {
-      const r = toErrorReport(e.error);
-      return out.info({ type, service: e.service, message: `[${e.service}] sync failed (${r.message}); rebuilding instead`, details: r.details });
-    }
-    case "update-failed": {
-      if (aborted()) return;
-      const r = toErrorReport(e.error);
-      return out.info({ type, service: e.service, trigger: e.trigger, error: r.message, message: `[${e.service}] update failed: ${r.message}${r.details.length ? `\n  ${r.details.join("\n  ")}` : ""}\n  fix it and save again (the next change retries)` });
-    }
-    case "spec-invalid":
-      return out.info({ ...e, type, message: `the spec is invalid; the containers keep running as they are:\n  ${e.errors.join("\n  ")}` });
-    case "spec-valid":
-      return out.info({ ...e, type, message: `the spec is valid again (${e.files.join(", ")}); updating what changed` });
-    case "services-changed":
-      return out.info({
-        ...e,
-        type,
-        message: `services ${[...e.added.map((n) => `added: ${n}`), ...e.removed.map((n) => `removed: ${n}`)].join(", ")}; restart dev run-local to start or stop them`,
-      });
-  }
-}
-
 export default async function runLocal(ctx: CommandContext): Promise<void> {
   const project = loadValidProject(ctx);
   const keep = ctx.options.keep === true;
@@ -182,8 +131,11 @@ export default async function runLocal(ctx: CommandContext): Promise<void> {
   const show = logLineFormatter(project, ctx.options);
   let stopLogs = () => {};
   let watching: LocalWatching | undefined;
+  // Progress (builds, syncs, rebuilds) goes through a Store, as dev up's does: the same printer and NDJSON events.
+  const store = new Store(initialState(project.name, project.environment, project.namespace, project.cluster.name, project.services.map((s) => ({ name: s.name, replicas: 1 }))));
+  attachPrinter(store, out);
   try {
-    const { refs } = await images(docker, project, project.services, out, signal);
+    const { refs } = await images(docker, project, project.services, store, signal);
     const plans = await planFor(docker, project, project.services, refs, watch);
     for (const p of plans.filter((p) => p.replicasSkipped > 0)) {
       out.info({ type: "run-local.note", service: p.service, message: `[${p.service}] runs 1 container (the spec asks for ${p.replicasSkipped + 1} replicas; run-local runs one per service)` });
@@ -207,7 +159,7 @@ export default async function runLocal(ctx: CommandContext): Promise<void> {
       message: `${plans.length} services healthy in ${seconds(durationMs)} (network ${`devup-${project.name}-${project.environment}`}); press Ctrl-C to stop${keep ? " (--keep: the containers stay)" : " and remove them"}`,
     });
     if (watch) {
-      watching = watchContainers(ctx, docker, project, plans, refs, signal);
+      watching = watchContainers(ctx, docker, project, plans, refs, store, signal);
       out.info({ type: "watching", message: "watching for changes: synced files are copied into the running containers, other changes rebuild and replace the container (--no-watch to turn off)" });
     }
     // Until Ctrl-C. A signal handler does not keep Node running: without watching (--no-watch), and
@@ -231,10 +183,8 @@ export default async function runLocal(ctx: CommandContext): Promise<void> {
 }
 
 /** The watch loop on the Docker side: sync with putArchive/exec, rebuild by replacing the container. */
-function watchContainers(ctx: CommandContext, docker: Docker, initial: ResolvedProject, initialPlans: readonly ContainerPlan[], refs: Record<string, string>, signal: AbortSignal): LocalWatching {
-  const { out } = ctx;
+function watchContainers(ctx: CommandContext, docker: Docker, initial: ResolvedProject, initialPlans: readonly ContainerPlan[], refs: Record<string, string>, store: Store, signal: AbortSignal): LocalWatching {
   const plans = new Map(initialPlans.map((p) => [p.service, p]));
-  let current = initial;
   const environment = typeof ctx.options.env === "string" ? ctx.options.env : undefined;
   return watchLocal(
     initial,
@@ -246,22 +196,21 @@ function watchContainers(ctx: CommandContext, docker: Docker, initial: ResolvedP
         await syncIntoContainer(docker, plan, work, signal);
       },
       async rebuild(project, s) {
-        current = project;
-        const { refs: next, built } = await images(docker, project, [s], out, signal);
+        const { refs: next } = await images(docker, project, [s], store, signal);
         refs[s.name] = next[s.name]!;
         const [plan] = await planFor(docker, project, [s], refs, true);
         plans.set(s.name, plan!);
         await replaceLocal(docker, plan!, { signal });
-        return { image: next[s.name]!, built: built.includes(s.name) };
       },
     },
+    store,
     {
       watcher: chokidarWatcher,
+      signal,
       reload: () => {
         const loaded = loadProject(ctx.cwd, { environment });
         return { project: loaded.value, errors: loaded.errors.map(formatDiagnostic) };
       },
-      onEvent: (e) => printWatch(out, () => current, e, () => signal.aborted),
     },
   );
 }

@@ -69,7 +69,7 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
     process.once("SIGTERM", interrupted);
   }
   // A failure before the screen's end gives the terminal back first, so the error is read there.
-  const result = await up(project, ports, store, { forward: keepForwarding })
+  const result = await up(project, ports, store, { forward: keepForwarding, trigger: [keepForwarding ? "dev up" : "dev apply"] })
     .catch(async (error: unknown) => {
       await screen?.tui.close();
       throw error;

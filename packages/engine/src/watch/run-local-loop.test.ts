@@ -1,8 +1,12 @@
 // run-local's watch loop against fakes of the other side: a hand-driven watcher, a fake timer, a recording port.
 import { memoryFs, validateProject, type ResolvedProject, type ResolvedService } from "@devup/project";
+import { DevupError } from "@devup/errors";
 import { describe, expect, it } from "vitest";
 import { fakeTimer } from "./fake-timer.ts";
-import { localSyncWork, watchLocal, type LocalSyncWork, type LocalWatchEvent } from "./run-local-loop.ts";
+import { syncWork, type SyncWork } from "./core.ts";
+import { initialState, type Action } from "../state.ts";
+import { Store } from "../store.ts";
+import { watchLocal } from "./run-local-loop.ts";
 
 function project(greeting = "hi", extra = ""): ResolvedProject {
   const files: Record<string, string> = {
@@ -15,11 +19,14 @@ function project(greeting = "hi", extra = ""): ResolvedProject {
   return r.value;
 }
 
-function setup(options: { syncFails?: boolean; reload?: () => { project?: ResolvedProject; errors: string[] } } = {}) {
+function setup(options: { syncFails?: boolean; rebuildFails?: boolean; signal?: AbortSignal; reload?: () => { project?: ResolvedProject; errors: string[] } } = {}) {
   const p = project();
   const timer = fakeTimer();
-  const events: LocalWatchEvent[] = [];
-  const syncs: Array<{ service: string; work: LocalSyncWork }> = [];
+  const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, [{ name: "api", replicas: 1 }]));
+  // Every action but the phases (which the printer mostly leaves unsaid).
+  const events: Action[] = [];
+  store.subscribe((_s, a) => a.type !== "phase" && events.push(a));
+  const syncs: Array<{ service: string; work: SyncWork }> = [];
   const rebuilds: ResolvedService[] = [];
   let release: (() => void) | undefined;
   let emit: (path: string) => void = () => undefined;
@@ -33,15 +40,16 @@ function setup(options: { syncFails?: boolean; reload?: () => { project?: Resolv
       },
       rebuild: async (_project, s) => {
         rebuilds.push(s);
+        if (options.rebuildFails) throw new DevupError("build", "build failed at step 2");
         if (rebuilds.length === 1) await new Promise<void>((r) => (release = r));
-        return { image: `devup.local/shop-api:v${rebuilds.length}`, built: true };
       },
     },
+    store,
     {
       watcher: { watch: (_p, on) => ((emit = on), watches++, { close: () => Promise.resolve() }) },
       reload: options.reload ?? (() => ({ project: p, errors: [] })),
-      onEvent: (e) => events.push(e),
       timer,
+      signal: options.signal,
     },
   );
   const flush = async () => {
@@ -69,7 +77,7 @@ describe("watchLocal", () => {
   it("runs a rule's command instead of restarting", () => {
     const p = project();
     const rule = p.services[0]!.sync.find((r) => r.to === "/app/static")!;
-    expect(localSyncWork("/p", [{ path: "services/api/static/i.css", to: "/app/static/i.css", rule }])).toEqual({
+    expect(syncWork("/p", [{ path: "services/api/static/i.css", to: "/app/static/i.css", rule }])).toEqual({
       files: [{ local: "/p/services/api/static/i.css", to: "/app/static/i.css", within: "/p/services/api/static" }],
       run: [["touch", "/tmp/x"]],
       restart: false,
@@ -91,10 +99,29 @@ describe("watchLocal", () => {
     // The queued package.json change and the sync merged into one rebuild.
     expect(t.rebuilds).toHaveLength(2);
     expect(t.syncs).toEqual([]);
-    const rebuilt = t.events.filter((e) => e.type === "rebuilt");
-    expect(rebuilt).toMatchObject([
-      { service: "api", trigger: ["services/api/Dockerfile"], image: "devup.local/shop-api:v1", built: true },
-      { service: "api", trigger: ["services/api/package.json", "services/api/src/a.js"], image: "devup.local/shop-api:v2" },
+    expect(t.events.map((e) => (e.type === "update-start" ? `update-start: ${e.trigger.join(", ")}` : e.type))).toEqual([
+      "update-start: services/api/Dockerfile",
+      "ready",
+      "update-start: services/api/package.json, services/api/src/a.js",
+      "ready",
+    ]);
+  });
+
+  it("a failed rebuild is reported as the service's failure; one that fails because run-local is stopping is not", async () => {
+    const stop = new AbortController();
+    const t = setup({ rebuildFails: true, signal: stop.signal });
+    t.emit("services/api/Dockerfile");
+    await t.flush();
+    await t.w.idle();
+    expect(t.events.map((e) => e.type)).toEqual(["update-start", "failed", "log"]);
+    expect(t.events[1]).toMatchObject({ service: "api", error: { message: "build failed at step 2" } });
+    stop.abort();
+    t.emit("services/api/Dockerfile");
+    await t.flush();
+    await t.w.idle();
+    expect(t.events.slice(3)).toEqual([
+      { type: "update-start", service: "api", trigger: ["services/api/Dockerfile"], at: expect.any(Number) as number },
+      { type: "log", level: "info", message: "[api] update stopped" },
     ]);
   });
 
@@ -106,8 +133,8 @@ describe("watchLocal", () => {
     await t.w.idle();
     expect(t.syncs).toHaveLength(1);
     expect(t.rebuilds).toHaveLength(1);
-    expect(t.events.map((e) => e.type)).toEqual(["update-start", "sync-failed", "rebuilt"]);
-    expect(String((t.events[1] as { error: Error }).error.message)).toContain("no such container");
+    expect(t.events.map((e) => e.type)).toEqual(["update-start", "log", "ready"]);
+    expect(t.events[1]).toEqual({ type: "log", level: "warn", message: "[api] sync failed (putArchive: no such container); rebuilding instead" });
   });
 
   it("a spec edit rebuilds the services whose definition changed; an invalid spec keeps what runs", async () => {
