@@ -3,7 +3,7 @@ import { connectDocker, ensureImages, pingDocker } from "@devup/docker";
 import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
+import { applyObjects, assertContextAllowed, createKube, deletePods, forwardService, listPodHealth, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 import type { MachineTools } from "./machine.ts";
@@ -84,6 +84,13 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
     },
     sync: {
       sync: (r) => syncIntoPods(needKube(), { namespace: r.namespace, name: r.service, files: r.files, run: r.run, restart: r.restart, skip: r.skip, selector: selectorLabels(project, r.service) }),
+      pods: (namespace, service) => listPodHealth(needKube(), namespace, selectorLabels(project, service)),
+      crashLogs: async (namespace, pod) => {
+        const kube = needKube();
+        const container = (await kube.core.readNamespacedPod({ name: pod, namespace })).spec?.containers[0]?.name ?? "";
+        return recentLogs(kube, namespace, pod, container, { previous: true, tailLines: 10 });
+      },
+      replace: (namespace, pods) => deletePods(needKube(), namespace, pods),
     },
     cluster: {
       async ensure() {

@@ -96,6 +96,23 @@ export interface SyncPort {
    * container or a new pod gets a new key).
    */
   sync(request: SyncRequest): Promise<{ pods: number; current?: string[] | undefined }>;
+  /** The service's pods now (crash detection after a sync); without it, crashes are not watched for. */
+  pods?(namespace: string, service: string): Promise<PodHealth[]>;
+  /** The last lines the previous (crashed) instance of the pod's container wrote. */
+  crashLogs?(namespace: string, pod: string): Promise<string[]>;
+  /** Deletes pods: their replacements start at once instead of waiting out the crash back-off. */
+  replace?(namespace: string, pods: readonly string[]): Promise<void>;
+}
+
+/** One pod of a service as crash detection sees it. */
+export interface PodHealth {
+  name: string;
+  uid: string;
+  restarts: number;
+  running: boolean;
+  /** Why the container waits (e.g. CrashLoopBackOff). */
+  waiting?: string | undefined;
+  lastExit?: { code: number; reason?: string | undefined } | undefined;
 }
 
 export interface WatchPort {

@@ -10,6 +10,7 @@ import type { ForwardSet } from "../forwards.ts";
 import type { Ports, WatchPort } from "../ports.ts";
 import type { Store } from "../store.ts";
 import { updateService } from "../update.ts";
+import { crashWatch, type CrashWatchOptions } from "./after-sync.ts";
 import { classify, mergeChanges, type ServiceChange, type SyncFile } from "./classify.ts";
 import { Coalescer } from "./coalesce.ts";
 import { ServiceQueue } from "./queue.ts";
@@ -28,6 +29,8 @@ export interface WatchOptions {
   resyncMs?: number;
   /** The forwards `up` opened: services a spec edit adds get theirs once ready, removed ones' are closed. */
   forwards?: ForwardSet | undefined;
+  /** Crash detection after a sync (after-sync.ts). */
+  crash?: CrashWatchOptions | undefined;
 }
 
 export interface Watching {
@@ -56,6 +59,9 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   const held = new Set<string>();
   // Stops the update in progress when watching ends (Ctrl-C, q): a build or rollout wait must not outlive it.
   const stopping = new AbortController();
+  // A crash right after a sync is reported and holds the service until the next change.
+  const crashes = crashWatch(ports, store, timer, options.crash);
+  const watchCrash = (name: string, files: readonly string[], current: readonly string[] | undefined) => crashes.watch(project.namespace, name, files, current, () => held.add(name));
 
   const reconcileForwards = () =>
     options.forwards?.reconcile(project, (name) => store.state.services[name]?.phase === "ready").catch((error: unknown) => {
@@ -101,6 +107,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     try {
       const r = await ports.sync.sync(syncRequest(name, files.values(), current.get(name) ?? new Set()));
       if (r.current) current.set(name, new Set(r.current));
+      if (r.pods) watchCrash(name, [...files.keys()], r.current);
       if (r.pods) store.dispatch({ type: "log", level: "info", message: `[${name}] re-synced ${files.size} file${files.size === 1 ? "" : "s"} into ${r.pods} restarted or new pod${r.pods === 1 ? "" : "s"}` });
     } catch (error) {
       store.dispatch({ type: "log", level: "warn", message: `[${name}] a restarted pod could not get the synced files again (${errorMessage(error)}); rebuilding so it does not run stale code` });
@@ -118,12 +125,14 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     for (const f of files) all.set(f.path, f);
     try {
       const request = syncRequest(name, all.values());
+      await crashes.recover(project.namespace, name, stopping.signal);
       const r = await ports.sync.sync(request);
       // Kept-alive client connections led to the process that was just replaced: clients reconnect.
       if (request.restart) options.forwards?.reset(name);
       synced.set(name, all);
       if (r.current) current.set(name, new Set(r.current));
       store.dispatch({ type: "synced", service: name, files: files.map((f) => f.path), pods: r.pods, durationMs: timer.now() - start });
+      watchCrash(name, files.map((f) => f.path), r.current);
     } catch (error) {
       store.dispatch({ type: "log", level: "warn", message: `[${name}] sync failed (${errorMessage(error)}); rebuilding instead` });
       await rebuild(name, files.map((f) => f.path), true);
@@ -209,6 +218,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     },
     async close() {
       timer.clear(resyncHandle);
+      crashes.close();
       coalescer.close();
       stopping.abort(new Error("watching stopped"));
       await watcher?.close();
