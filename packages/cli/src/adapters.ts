@@ -1,11 +1,12 @@
 /** The engine's ports, wired to the real adapters: dockerode, the kind CLI, the Kubernetes API. */
 import { connectDocker, ensureImages, pingDocker } from "@devup/docker";
-import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
+import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, kindNodes, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
 import { applyObjects, assertContextAllowed, createKube, deletePods, forwardService, listPodHealth, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
+import type { HealthChecks } from "./health-watch.ts";
 import type { MachineTools } from "./machine.ts";
 import { contentTag } from "./project.ts";
 
@@ -21,6 +22,8 @@ export interface Connection {
   ports: Ports;
   /** Available after ports.cluster.ensure(). */
   kube(): Kube;
+  /** What `dev up` looks at while it runs: the Docker engine, and whether the kind cluster still has nodes. */
+  health: HealthChecks;
 }
 
 /** The labels that select everything devup manages for this project and environment. */
@@ -171,5 +174,9 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       },
     },
   };
-  return { ports, kube: needKube };
+  const health: HealthChecks = {
+    docker: () => pingDocker(docker, 3000),
+    cluster: async () => (project.cluster.provider === "kind" ? (await kindNodes(project.cluster.name, { kind: options.tools.kind })).length > 0 : undefined),
+  };
+  return { ports, kube: needKube, health };
 }

@@ -3,6 +3,8 @@ import { DevupError } from "@devup/errors";
 import { up, watchProject, type Watching } from "@devup/engine";
 import { formatDiagnostic, loadProject, type ResolvedProject } from "@devup/project";
 import type { CommandContext } from "../context.ts";
+import { dockerEndpoint } from "@devup/docker";
+import { HealthWatch, offerRecreate, stoppedMessage } from "../health-watch.ts";
 import type { Output } from "../output.ts";
 import { attachPrinter } from "../printer.ts";
 import { busyForwards, lockProject } from "../preflight.ts";
@@ -11,10 +13,10 @@ import { startScreen, wantsScreen } from "../screen.ts";
 import { startSession } from "../session.ts";
 import { chokidarWatcher } from "../watch-files.ts";
 
-/** Resolves on Ctrl-C or SIGTERM, or when `quit` resolves (the screen's q key). */
-function untilSignal(quit?: Promise<void>): Promise<NodeJS.Signals | "quit"> {
+/** Resolves on Ctrl-C or SIGTERM, or when `quit` resolves (the screen's q key, or a yes to recreating the cluster). */
+function untilSignal(quit?: Promise<void>, recreate?: Promise<void>): Promise<NodeJS.Signals | "quit" | "recreate"> {
   return new Promise((resolve) => {
-    const done = (signal: NodeJS.Signals | "quit") => {
+    const done = (signal: NodeJS.Signals | "quit" | "recreate") => {
       process.off("SIGINT", done);
       process.off("SIGTERM", done);
       resolve(signal);
@@ -22,6 +24,7 @@ function untilSignal(quit?: Promise<void>): Promise<NodeJS.Signals | "quit"> {
     process.on("SIGINT", done);
     process.on("SIGTERM", done);
     void quit?.then(() => done("quit"));
+    void recreate?.then(() => done("recreate"));
   });
 }
 
@@ -103,15 +106,24 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
       });
       out.info({ type: "watching", message: "watching for changes: synced files are copied into the running containers, other changes rebuild (--no-watch to turn off)" });
     }
-    await untilSignal(screen?.tui.quitRequested);
+    // Docker or the cluster gone under dev up is said in words; a gone cluster can be created again.
+    let recreate: (() => void) | undefined;
+    const recreating = new Promise<void>((resolve) => (recreate = resolve));
+    const health = new HealthWatch(connection.health, { cluster: project.cluster.name, docker: dockerEndpoint() }, (e) => {
+      out.info({ type: e.type, message: e.message });
+      if (e.type === "cluster-gone") void offerRecreate(ctx, out, project.cluster.name, Boolean(screen)).then((yes) => yes && recreate?.());
+    }).start();
+    const how = await untilSignal(screen?.tui.quitRequested, recreating);
+    health.close();
     screen?.tui.say("stopping the forwards and the watching…");
     await watching?.close();
     await Promise.all(result.forwards.map((f) => f.close()));
     await screen?.tui.close(); // the terminal gets its screen back; what stays running is said there
-    ctx.out.info({
-      type: "stopped",
-      message: `stopped ${result.forwards.length} forward${result.forwards.length === 1 ? "" : "s"}. Still running: the cluster ${project.cluster.name} and the workloads in namespace ${project.namespace} (dev down removes them; dev down --cluster also deletes the cluster)`,
-    });
+    if (how === "recreate") {
+      ctx.out.info({ type: "recreating", message: `creating the cluster ${project.cluster.name} again and deploying everything` });
+      return deployLocked(ctx, project, keepForwarding, watchFiles);
+    }
+    ctx.out.info({ type: "stopped", message: stoppedMessage(result.forwards.length, project.cluster.name, project.namespace, health.state) });
   }
   if (result.ingress?.status === "failed" && !result.failed.length) {
     throw new DevupError("rollout", result.ingress.message, { hint: "the reason is above; dev up again retries the ingress controller" });
