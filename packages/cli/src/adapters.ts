@@ -3,7 +3,7 @@ import { connectDocker, ensureImages, pingDocker } from "@devup/docker";
 import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, kindNodes, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, assertContextAllowed, createKube, deletePods, forwardService, listPodHealth, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
+import { applyObjects, assertContextAllowed, createKube, deletePods, forwardService, listIngressRoutes, listPodHealth, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 import type { HealthChecks } from "./health-watch.ts";
@@ -153,6 +153,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       async apply(objects, o) {
         await applyObjects(needKube(), objects, { dryRun: o?.dryRun ?? false });
       },
+      ingressRoutes: () => listIngressRoutes(needKube()),
       async prune(desired) {
         const deleted = await pruneObjects(needKube(), desired, { selector: scopeSelector(project), namespace: project.namespace });
         return deleted.map((r) => `${r.kind}/${r.name}`);

@@ -68,6 +68,8 @@ export interface KubePort {
   prune(desired: readonly KubeObject[]): Promise<string[]>;
   /** Resolves when the Deployment is available; throws a DevupError that says why not. `signal` stops waiting (rejects). */
   waitReady(namespace: string, name: string, onProgress: (ready: number, desired: number) => void, signal?: AbortSignal): Promise<void>;
+  /** Every Ingress rule on the cluster (all namespaces); without it, ingress conflicts are not looked for. */
+  ingressRoutes?(): Promise<ClusterRoute[]>;
   forward(options: {
     namespace: string;
     service: string;
@@ -75,6 +77,14 @@ export interface KubePort {
     localPort: number;
     onState: (status: "ready" | "waiting" | "error", message?: string) => void;
   }): Promise<ForwardHandle>;
+}
+
+/** An Ingress rule on the cluster. */
+export interface ClusterRoute {
+  namespace: string;
+  ingress: string;
+  host: string;
+  path: string;
 }
 
 export interface SyncRequest {

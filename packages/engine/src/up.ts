@@ -9,6 +9,7 @@ import type { ResolvedProject, ResolvedService } from "@devup/project";
 import { ForwardSet } from "./forwards.ts";
 import { imageRequest } from "./image-request.ts";
 import { ensureIngress, type IngressOutcome } from "./ingress.ts";
+import { reportIngressConflicts } from "./ingress-conflicts.ts";
 import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
 import type { ForwardHandle, ImageRequest, Ports } from "./ports.ts";
 import { applyAndWait, buildProgress } from "./steps.ts";
@@ -48,6 +49,8 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
     store.dispatch({ type: "cluster", status: "failed", message: toErrorReport(error).message });
     throw error;
   }
+  // Ingress routes another project on this cluster claims too: said before anything is built.
+  await reportIngressConflicts(project, ports, store);
   for (const s of project.services) store.dispatch({ type: "update-start", service: s.name, trigger: options.trigger ?? ["dev up"], at: now() });
 
   // 2. Images: content tags, then build only what is missing.

@@ -28,3 +28,5 @@ export { runJob, jobState } from "./job.ts";
 export type { JobOutcome, JobState, RunJobOptions } from "./job.ts";
 export { deletePods, listPodHealth, podHealth } from "./pod-health.ts";
 export type { PodHealth } from "./pod-health.ts";
+export { listIngressRoutes, routesOf } from "./ingress-routes.ts";
+export type { ClusterRoute } from "./ingress-routes.ts";
