@@ -28,7 +28,7 @@ export function routesOf(items: readonly IngressItem[]): ClusterRoute[] {
 export async function listIngressRoutes(kube: Kube): Promise<ClusterRoute[]> {
   try {
     const list = await kube.objects.list("networking.k8s.io/v1", "Ingress");
-    return routesOf(list.items as IngressItem[]);
+    return routesOf(list.items);
   } catch (error) {
     if (httpStatus(error) === 404) return [];
     throw kubeError("listing the Ingresses of the cluster", error, kube.server);
