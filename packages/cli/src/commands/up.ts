@@ -4,6 +4,7 @@ import { up, watchProject, type Watching } from "@devup/engine";
 import { formatDiagnostic, loadProject, type ResolvedProject } from "@devup/project";
 import type { CommandContext } from "../context.ts";
 import { dockerEndpoint } from "@devup/docker";
+import { abandonedMessage, interruptedMessage } from "../interrupt.ts";
 import { HealthWatch, offerRecreate, stoppedMessage } from "../health-watch.ts";
 import type { Output } from "../output.ts";
 import { attachPrinter } from "../printer.ts";
@@ -59,12 +60,7 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
   const started = Date.now();
   // Ctrl-C before the first pass ends: say what was applied and keeps running (the screen says it itself).
   const interrupted = () => {
-    const applied = Object.values(store.state.services).filter((s) => ["applying", "starting", "ready", "failing", "syncing"].includes(s.phase)).map((s) => s.name);
-    ctx.out.info({
-      type: "interrupted",
-      applied,
-      message: `stopped during ${keepForwarding ? "dev up" : "dev apply"}: ${applied.length ? `${applied.join(", ")} ${applied.length === 1 ? "was" : "were"} applied and keep${applied.length === 1 ? "s" : ""} running in namespace ${project.namespace}` : "nothing was applied yet"}; the cluster ${project.cluster.name} keeps running (dev down removes the workloads)`,
-    });
+    ctx.out.info({ type: "interrupted", ...interruptedMessage(store.state, keepForwarding ? "dev up" : "dev apply") });
     process.exit(130);
   };
   if (!screen) {
@@ -115,10 +111,19 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
     }).start();
     const how = await untilSignal(screen?.tui.quitRequested, recreating);
     health.close();
+    // Stopping waits for the update in progress to stop; a second Ctrl-C does not wait.
+    const abandon = () => {
+      ctx.out.info({ type: "abandoned", message: abandonedMessage(store.state) });
+      process.exit(130);
+    };
+    process.once("SIGINT", abandon);
+    process.once("SIGTERM", abandon);
     screen?.tui.say("stopping the forwards and the watching…");
     await watching?.close();
     await Promise.all(result.forwards.map((f) => f.close()));
     await screen?.tui.close(); // the terminal gets its screen back; what stays running is said there
+    process.off("SIGINT", abandon);
+    process.off("SIGTERM", abandon);
     if (how === "recreate") {
       ctx.out.info({ type: "recreating", message: `creating the cluster ${project.cluster.name} again and deploying everything` });
       return deployLocked(ctx, project, keepForwarding, watchFiles);
