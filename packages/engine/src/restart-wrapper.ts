@@ -3,7 +3,8 @@
  * again, so instead PID 1 becomes a small shell loop that runs the real command as its child. The
  * live update marks a restart as wanted (/tmp/.devup-restart) and stops the child; the loop starts
  * it again in the same container, with the synced files in place. Without the mark, the loop exits
- * with the child's code, so a crash is still a crash for Kubernetes. SIGTERM goes to the child.
+ * with the child's code, so a crash is still a crash for Kubernetes. SIGTERM goes to the child, one
+ * second late (a drain).
  * The real command comes from the spec (command/args) or the image's ENTRYPOINT and CMD.
  */
 import { LABELS, type KubeObject } from "@devup/manifests";
@@ -11,7 +12,9 @@ import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { Ports } from "./ports.ts";
 
 export const RESTART_LOOP = [
-  "trap 'kill -TERM \"$child\" 2>/dev/null; wait \"$child\"; exit 143' TERM INT",
+  // On TERM (the pod is deleted) the process gets one more second: it is out of the Service's endpoints
+  // by then and devup's forwards have moved new connections away, so requests in flight finish (a drain).
+  "trap 'sleep 1; kill -TERM \"$child\" 2>/dev/null; wait \"$child\"; exit 143' TERM INT",
   "while :; do",
   '  "$@" &',
   "  child=$!",
