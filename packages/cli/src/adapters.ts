@@ -3,7 +3,7 @@ import { connectDocker, ensureImages, pingDocker } from "@devup/docker";
 import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, kindNodes, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, assertContextAllowed, createKube, deletePods, forwardService, listIngressRoutes, listPodHealth, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
+import { applyObjects, assertContextAllowed, createKube, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 import type { HealthChecks } from "./health-watch.ts";
@@ -87,6 +87,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
     },
     sync: {
       sync: (r) => syncIntoPods(needKube(), { namespace: r.namespace, name: r.service, files: r.files, run: r.run, restart: r.restart, skip: r.skip, selector: selectorLabels(project, r.service) }),
+      keep: (namespace, service, files) => publishSyncedFiles(needKube(), namespace, service, { ...scopeSelector(project), [LABELS.name]: service }, files),
       pods: (namespace, service) => listPodHealth(needKube(), namespace, selectorLabels(project, service)),
       crashLogs: async (namespace, pod) => {
         const kube = needKube();

@@ -106,6 +106,12 @@ export interface SyncPort {
    * container or a new pod gets a new key).
    */
   sync(request: SyncRequest): Promise<{ pods: number; current?: string[] | undefined }>;
+  /**
+   * Keeps the files synced since the build in the cluster, where the restart wrapper of a new pod
+   * unpacks them before the process starts (no stale code in a replaced pod); `[]` removes them.
+   * Returns whether they are kept (false when too big).
+   */
+  keep?(namespace: string, service: string, files: SyncRequest["files"]): Promise<boolean>;
   /** The service's pods now (crash detection after a sync); without it, crashes are not watched for. */
   pods?(namespace: string, service: string): Promise<PodHealth[]>;
   /** The last lines the previous (crashed) instance of the pod's container wrote. */

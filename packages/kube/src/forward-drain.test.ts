@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { ForwardDrain } from "./forward-drain.ts";
 
 function socket() {
-  return { bytesRead: 0, bytesWritten: 0, destroyed: false, destroy() { this.destroyed = true; } };
+  return {
+    bytesRead: 0,
+    bytesWritten: 0,
+    destroyed: false,
+    destroy() {
+      this.destroyed = true;
+    },
+  };
 }
 
 describe("ForwardDrain", () => {
@@ -15,16 +22,30 @@ describe("ForwardDrain", () => {
     expect(s.destroyed).toBe(false);
   });
 
-  it("a connection to a pod going away is closed once idle between two looks, not while bytes flow", () => {
+  it("a connection to a pod going away is closed after an answer and a quiet look, never while a request waits", () => {
     const d = new ForwardDrain();
     const s = socket();
     d.pin(s, "api-1");
-    s.bytesRead = 100;
     expect(d.sweep(new Set(["api-2"]))).toBe(1); // first look: remembered
-    s.bytesWritten = 2000; // a response still being written
+    s.bytesRead += 120; // a request came in
+    expect(d.sweep(new Set(["api-2"]))).toBe(1);
+    expect(d.sweep(new Set(["api-2"]))).toBe(1); // still waiting for its answer: left open
     expect(d.sweep(new Set(["api-2"]))).toBe(1);
     expect(s.destroyed).toBe(false);
-    expect(d.sweep(new Set(["api-2"]))).toBe(0); // idle since the last look
+    s.bytesWritten += 2000; // the answer
+    expect(d.sweep(new Set(["api-2"]))).toBe(1);
+    expect(s.destroyed).toBe(false);
+    expect(d.sweep(new Set(["api-2"]))).toBe(0); // quiet after the answer: between requests
+    expect(s.destroyed).toBe(true);
+  });
+
+  it("an idle connection (nothing since the first look) is closed at the second look", () => {
+    const d = new ForwardDrain();
+    const s = socket();
+    d.pin(s, "api-1");
+    d.sweep(new Set());
+    expect(s.destroyed).toBe(false);
+    d.sweep(new Set());
     expect(s.destroyed).toBe(true);
   });
 

@@ -12,8 +12,17 @@ export interface DrainableSocket {
   destroy(): void;
 }
 
+interface Pin {
+  pod: string;
+  /** Bytes each way at the last look (undefined: not looked at while draining yet). */
+  read?: number;
+  written?: number;
+  /** What the last change was: a request came in (wait for its answer), or an answer went out. */
+  last?: "request" | "answer";
+}
+
 export class ForwardDrain {
-  readonly #pinned = new Map<DrainableSocket, { pod: string; bytes?: number }>();
+  readonly #pinned = new Map<DrainableSocket, Pin>();
 
   pin(socket: DrainableSocket, pod: string): void {
     this.#pinned.set(socket, { pod });
@@ -23,23 +32,34 @@ export class ForwardDrain {
     this.#pinned.delete(socket);
   }
 
-  /** Closes idle connections to pods not in `ready`; returns how many such connections are still busy (look again soon). */
+  /**
+   * Closes the connections to pods not in `ready` that are between requests: quiet since the last
+   * look, and what came last was an answer (or nothing). A request still waiting for its answer is
+   * left alone. Returns how many such connections remain (look again soon: every few ms).
+   */
   sweep(ready: ReadonlySet<string>): number {
-    let busy = 0;
+    let left = 0;
     for (const [socket, pin] of this.#pinned) {
       if (ready.has(pin.pod)) {
-        delete pin.bytes;
+        this.#pinned.set(socket, { pod: pin.pod });
         continue;
       }
-      const bytes = socket.bytesRead + socket.bytesWritten;
-      if (pin.bytes === bytes) {
+      const { bytesRead: read, bytesWritten: written } = socket;
+      const first = pin.read === undefined;
+      const asked = !first && read > pin.read!;
+      const answered = !first && written > pin.written!;
+      if (!first && !asked && !answered && pin.last !== "request") {
         this.#pinned.delete(socket);
         socket.destroy();
-      } else {
-        pin.bytes = bytes;
-        busy++;
+        continue;
       }
+      // Both in one look: the answer most likely followed the request (answers take a few ms).
+      if (answered) pin.last = "answer";
+      else if (asked) pin.last = "request";
+      pin.read = read;
+      pin.written = written;
+      left++;
     }
-    return busy;
+    return left;
   }
 }

@@ -113,7 +113,7 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
     sweeping = undefined;
     if (closing) return;
     const ready = new Set(pods.items().filter(isPodReady).map((p) => p.metadata?.name ?? ""));
-    if (drain.sweep(ready) > 0) sweeping = setTimeout(sweep, 250);
+    if (drain.sweep(ready) > 0) sweeping = setTimeout(sweep, 10);
   };
   const onChange = (): void => {
     if (!sweeping && !busy) sweeping = setTimeout(sweep, 0);

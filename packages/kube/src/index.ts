@@ -30,3 +30,4 @@ export { deletePods, listPodHealth, podHealth } from "./pod-health.ts";
 export type { PodHealth } from "./pod-health.ts";
 export { listIngressRoutes, routesOf } from "./ingress-routes.ts";
 export type { ClusterRoute } from "./ingress-routes.ts";
+export { publishSyncedFiles, syncedFilesObject, SYNCED_FILES_DIR } from "./synced-files.ts";

@@ -11,6 +11,7 @@ import type { Ports, WatchPort } from "../ports.ts";
 import type { Store } from "../store.ts";
 import { updateService } from "../update.ts";
 import { crashWatch, type CrashWatchOptions } from "./after-sync.ts";
+import { keptFiles } from "./kept-files.ts";
 import { classify, mergeChanges, type ServiceChange, type SyncFile } from "./classify.ts";
 import { Coalescer } from "./coalesce.ts";
 import { ServiceQueue } from "./queue.ts";
@@ -61,6 +62,8 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   const stopping = new AbortController();
   // A crash right after a sync is reported and holds the service until the next change.
   const crashes = crashWatch(ports, store, timer, options.crash);
+  // The synced files, kept in the cluster for pods that replace others (kept-files.ts).
+  const kept = keptFiles(ports, store);
   const watchCrash = (name: string, files: readonly string[], current: readonly string[] | undefined) => crashes.watch(project.namespace, name, files, current, () => held.add(name));
 
   const reconcileForwards = () =>
@@ -74,6 +77,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     const fresh = options.reload().project?.services.find((x) => x.name === name);
     if (fresh) project = { ...project, services: project.services.map((x) => (x.name === name ? fresh : x)) };
     if (stopping.signal.aborted) return;
+    await kept.clear(project.namespace, name); // the new pods must not unpack older files over the new image
     const ok = await updateService(project, ports, store, name, { trigger: files, now: () => timer.now(), started, signal: stopping.signal });
     if (stopping.signal.aborted) return;
     if (ok) {
@@ -83,6 +87,8 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       await reconcileForwards();
     } else {
       held.add(name);
+      const files = synced.get(name);
+      if (files?.size && !stopping.signal.aborted) await kept.keep(syncRequest(name, files.values()));
       store.dispatch({ type: "log", level: "warn", message: `[${name}] waiting for the next change (or r) before trying again` });
     }
   };
@@ -125,6 +131,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     for (const f of files) all.set(f.path, f);
     try {
       const request = syncRequest(name, all.values());
+      await kept.keep(request); // before a pod in crash back-off is replaced: its replacement starts with the fix
       await crashes.recover(project.namespace, name, stopping.signal);
       const r = await ports.sync.sync(request);
       // Kept-alive client connections led to the process that was just replaced: clients reconnect.
