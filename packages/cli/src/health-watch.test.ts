@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HealthWatch, stoppedMessage, type HealthEvent } from "./health-watch.ts";
+import { HealthWatch, offerRecreate, stoppedMessage, type HealthEvent } from "./health-watch.ts";
 
 function watch() {
   const world = { docker: true, nodes: true as boolean | undefined, clusterLookFails: false };
@@ -57,5 +57,16 @@ describe("stoppedMessage", () => {
     const gone = stoppedMessage(1, "devup", "shop", "cluster-gone");
     expect(gone).not.toContain("Still running");
     expect(gone).toContain("The cluster devup no longer exists");
+  });
+});
+
+describe("offerRecreate", () => {
+  it("outside a terminal it does not ask: it says how (Ctrl-C, then dev up) and answers no", async () => {
+    const said: string[] = [];
+    const out = { format: "text" as const, result: () => undefined, info: (e: { message?: string }) => void said.push(e.message ?? ""), diagnostics: () => undefined, text: () => undefined };
+    const ctx = { cwd: "/", out, options: {}, positionals: [], interactive: false };
+    expect(await offerRecreate(ctx, out, "devup", false)).toBe(false);
+    expect(await offerRecreate(ctx, out, "devup", true)).toBe(false);
+    expect(said).toEqual(["to create the cluster devup again: Ctrl-C, then dev up", "to create the cluster devup again: q, then dev up"]);
   });
 });
