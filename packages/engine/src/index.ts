@@ -10,3 +10,4 @@ export type { HistoryPort, IngressPort, SyncPort, SyncRequest, WatchPort } from 
 export { watchLocal, type LocalUpdatePort, type LocalWatchEvent, type LocalWatching } from "./watch/run-local-loop.ts";
 export { RESTART_LOOP } from "./restart-wrapper.ts";
 export { runTests, servicesWithTests, summaryTable, type TestsPort, type TestEvent, type TestResult, type TestOutcome, type RunTestsOptions } from "./ci.ts";
+export { describeConflict, ingressConflicts, type IngressConflict } from "./ingress-conflicts.ts";

@@ -33,7 +33,7 @@ export function ingressConflicts(project: ResolvedProject, routes: readonly Clus
 }
 
 /** One conflict in words, with what to do. */
-function describeConflict(c: IngressConflict, specFile: string): string {
+export function describeConflict(c: IngressConflict, specFile: string): string {
   return `[${c.service}] ingress ${c.host}${c.path} is also claimed by Ingress ${c.ingress} in namespace ${c.namespace}: requests go to only one of them. Change host or path in ${specFile}, or remove the other (dev down in its project)`;
 }
 

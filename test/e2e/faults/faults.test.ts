@@ -114,6 +114,22 @@ describe("runtime faults under dev up", () => {
     figures.push("second dev up: refused (exit 2) with the holder's pid");
   }, 60_000);
 
+  it("dev validate --cluster reports the ingress routes another project on the cluster claims (and not the project's own)", async () => {
+    const other = await sampleProject("f-other", 7500);
+    try {
+      const conflict = await devJson(other.dir, ["validate", "--cluster"]);
+      const said = `${conflict.stderr}${JSON.stringify(conflict.events)}`;
+      expect(conflict.code).toBe(1);
+      expect(said).toContain("claimed by another namespace");
+      expect(said).toContain(`in namespace ${NS}`);
+      const own = await devJson(project.dir, ["validate", "--cluster"]);
+      expect(own.code).toBe(0);
+      figures.push(`ingress conflict: dev validate --cluster in a second project: exit ${conflict.code}; the running project's own: exit ${own.code}`);
+    } finally {
+      await other.cleanup();
+    }
+  }, 60_000);
+
   it("pod kills: 0 failed requests on the 2-replica service; the 1-replica service's gap is measured", async () => {
     await run!.waitFor("watching", 30_000);
     await until("users serves", () => get(`${USERS}/health`), 60_000);
