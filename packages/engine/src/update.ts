@@ -8,7 +8,7 @@ import type { ResolvedProject } from "@devup/project";
 import { imageRequest } from "./image-request.ts";
 import type { Ports } from "./ports.ts";
 import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
-import { applyAndWait, buildProgress } from "./steps.ts";
+import { applyAndWait, buildProgress, unlessAborted } from "./steps.ts";
 import type { Phase } from "./state.ts";
 import type { Store } from "./store.ts";
 
@@ -41,7 +41,7 @@ export async function updateService(project: ResolvedProject, ports: Ports, stor
       store.dispatch({ type: "build", service: name, action: built.action, image: tag, durationMs: built.durationMs });
       if (built.action === "failed") throw built.error;
       store.dispatch({ type: "phase", service: name, phase: "delivering" });
-      const [d] = await ports.cluster.deliver([tag]);
+      const [d] = await unlessAborted(ports.cluster.deliver([tag]), signal);
       signal?.throwIfAborted();
       if (!d) throw new Error(`no delivery result for ${name}`);
       if (d.note) store.dispatch({ type: "log", level: "warn", message: `[${name}] ${d.note}` });
@@ -74,6 +74,7 @@ function stoppedState(phase: Phase | undefined): string {
     case "delivering":
       return "while delivering the new image: the previous version keeps running";
     case "applying":
+      return "while applying: the new objects may be partly applied (the next change or dev up applies them whole)";
     case "starting":
       return "while rolling out: the new version was applied and its rollout goes on in the cluster (dev status shows how it ends)";
     case "syncing":
