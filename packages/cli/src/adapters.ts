@@ -1,11 +1,12 @@
 /** The engine's ports, wired to the real adapters: dockerode, the kind CLI, the Kubernetes API. */
 import { connectDocker, ensureImages, imageCommand, pingDocker } from "@devup/docker";
-import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
+import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, kindNodes, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
+import { applyObjects, assertContextAllowed, createKube, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
+import type { HealthChecks } from "./health-watch.ts";
 import type { MachineTools } from "./machine.ts";
 import { contentTag } from "./project.ts";
 
@@ -23,6 +24,8 @@ export interface Connection {
   ports: Ports;
   /** Available after ports.cluster.ensure(). */
   kube(): Kube;
+  /** What `dev up` looks at while it runs: the Docker engine, and whether the kind cluster still has nodes. */
+  health: HealthChecks;
 }
 
 /** The labels that select everything devup manages for this project and environment. */
@@ -81,6 +84,14 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
     },
     sync: {
       sync: (r) => syncIntoPods(needKube(), { namespace: r.namespace, name: r.service, files: r.files, run: r.run, restart: r.restart, skip: r.skip, selector: selectorLabels(project, r.service) }),
+      keep: (namespace, service, files) => publishSyncedFiles(needKube(), namespace, service, { ...scopeSelector(project), [LABELS.name]: service }, files),
+      pods: (namespace, service) => listPodHealth(needKube(), namespace, selectorLabels(project, service)),
+      crashLogs: async (namespace, pod) => {
+        const kube = needKube();
+        const container = (await kube.core.readNamespacedPod({ name: pod, namespace })).spec?.containers[0]?.name ?? "";
+        return recentLogs(kube, namespace, pod, container, { previous: true, tailLines: 10 });
+      },
+      replace: (namespace, pods) => deletePods(needKube(), namespace, pods),
     },
     cluster: {
       async ensure() {
@@ -140,6 +151,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       async apply(objects, o) {
         await applyObjects(needKube(), objects, { dryRun: o?.dryRun ?? false });
       },
+      ingressRoutes: () => listIngressRoutes(needKube()),
       async prune(desired) {
         const deleted = await pruneObjects(needKube(), desired, { selector: scopeSelector(project), namespace: project.namespace });
         return deleted.map((r) => `${r.kind}/${r.name}`);
@@ -161,5 +173,9 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       },
     },
   };
-  return { ports, kube: needKube };
+  const health: HealthChecks = {
+    docker: () => pingDocker(docker, 3000),
+    cluster: async () => (project.cluster.provider === "kind" ? (await kindNodes(project.cluster.name, { kind: options.tools.kind })).length > 0 : undefined),
+  };
+  return { ports, kube: needKube, health };
 }

@@ -57,7 +57,7 @@ describe("usage errors", () => {
   it("name an unexpected argument: dev validate extra", async () => {
     const r = await dev(["validate", "extra"], invalid);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('error[E_USAGE]: unexpected argument "extra": dev validate takes no arguments\nhint: usage: dev validate [--env NAME]\n');
+    expect(r.stderr).toBe('error[E_USAGE]: unexpected argument "extra": dev validate takes no arguments\nhint: usage: dev validate [--env NAME] [--cluster]\n');
   });
 
   it("are devup's words for an unknown option, not Node's: dev --bogus", async () => {

@@ -178,8 +178,8 @@ export const commands: CommandSpec[] = [
   {
     name: "validate",
     summary: "check dev.yaml and every service.yaml, and list all problems",
-    usage: "dev validate [--env NAME]",
-    options: { env },
+    usage: "dev validate [--env NAME] [--cluster]",
+    options: { env, cluster: { type: "boolean", description: "also look at the cluster: ingress hosts and paths another namespace claims" } },
     load: () => import("./commands/validate.ts"),
   },
   {

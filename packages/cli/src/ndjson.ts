@@ -52,6 +52,8 @@ export function ndjsonEvent(action: Action, message: string | undefined): Ndjson
     }
     case "synced":
       return event("engine.synced", { service: action.service, files: action.files, pods: action.pods, restarted: action.restarted, durationMs: action.durationMs });
+    case "crashed":
+      return event("engine.crashed", { service: action.service, files: action.files, pods: action.pods, exitCode: action.exitCode, logs: action.logs });
     case "spec-invalid":
       return event("engine.spec-invalid", { errors: action.errors });
     case "spec-valid":

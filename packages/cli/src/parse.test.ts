@@ -114,7 +114,7 @@ describe("did you mean", () => {
 
 describe("arguments and values", () => {
   it("refuses an unexpected argument by name", () => {
-    expect(refused(["validate", "extra"])).toMatchObject({ message: 'unexpected argument "extra": dev validate takes no arguments', hint: "usage: dev validate [--env NAME]" });
+    expect(refused(["validate", "extra"])).toMatchObject({ message: 'unexpected argument "extra": dev validate takes no arguments', hint: "usage: dev validate [--env NAME] [--cluster]" });
     expect(refused(["logs", "users", "orders"]).message).toBe('unexpected argument "orders"');
     expect(refused(["env", "promote", "a", "b", "c"]).message).toBe('unexpected argument "c"');
     expect(command(["logs", "users"]).positionals).toEqual(["users"]);

@@ -2,7 +2,7 @@
  * Engine actions → output. Text: one line per meaningful step, prefixed by the service.
  * JSON: every action as its public NDJSON event (ndjson.ts; build lines included).
  */
-import type { Action, EngineState, Store } from "@devup/engine";
+import { crashMessage, type Action, type EngineState, type Store } from "@devup/engine";
 import { ndjsonEvent } from "./ndjson.ts";
 import type { Output } from "./output.ts";
 
@@ -58,6 +58,11 @@ export function describeAction(action: Action, state: EngineState): string | und
       return `[${action.service}] update, because of: ${action.trigger.slice(0, 5).join(", ")}${action.trigger.length > 5 ? ` and ${action.trigger.length - 5} more` : ""}`;
     case "synced":
       return `[${action.service}] synced ${action.files.length} file${action.files.length === 1 ? "" : "s"} into ${action.pods} pod${action.pods === 1 ? "" : "s"}${action.restarted ? " and restarted" : ""} in ${seconds(action.durationMs)}`;
+    case "crashed": {
+      const report = state.services[action.service]?.error;
+      const logs = action.logs.length ? [`[${action.service}]   its last lines:`, ...action.logs.map((l) => `[${action.service}]     ${l}`)] : [`[${action.service}]   (it wrote nothing)`];
+      return [`[${action.service}] CRASHED: ${crashMessage(action)}`, ...logs, ...(report?.hint ? [`[${action.service}]   hint: ${report.hint}`] : [])].join("\n");
+    }
     case "spec-invalid":
       return ["the spec is invalid; still running the last good version:", ...action.errors.map((e) => `  ${e}`)].join("\n");
     case "spec-valid":

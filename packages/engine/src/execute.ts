@@ -10,7 +10,7 @@ import type { ResolvedProject } from "@devup/project";
 import { plan, type Observed, type Plan } from "./plan/plan.ts";
 import type { DeliveryResult, Ports } from "./ports.ts";
 import { restartCommands } from "./restart-wrapper.ts";
-import { applyAndWait, buildProgress } from "./steps.ts";
+import { applyAndWait, buildProgress, unlessAborted } from "./steps.ts";
 import type { Store } from "./store.ts";
 
 const fail = (store: Store, service: string, error: unknown) => store.dispatch({ type: "failed", service, error: toErrorReport(error) });
@@ -49,7 +49,8 @@ export async function executeImages(project: ResolvedProject, ports: Ports, stor
 
   const { deliveries } = plan(project, observed());
   for (const d of deliveries) store.dispatch({ type: "phase", service: d.service, phase: "delivering" });
-  const answers = new Map<string, DeliveryResult>(deliveries.length ? (await ports.cluster.deliver(deliveries.map((d) => d.tag))).map((d) => [d.image, d]) : []);
+  // A stop does not wait for a delivery to finish (it goes on in the background; nothing is applied).
+  const answers = new Map<string, DeliveryResult>(deliveries.length ? (await unlessAborted(ports.cluster.deliver(deliveries.map((d) => d.tag)), signal)).map((d) => [d.image, d]) : []);
   signal?.throwIfAborted();
   for (const { service, tag } of deliveries) {
     const d = answers.get(tag);

@@ -1,8 +1,8 @@
 export { Store, type Listener } from "./store.ts";
-export { initialState, reduce, type Action, type EngineState, type ServiceState, type Phase, type ForwardState, type IngressState } from "./state.ts";
+export { crashMessage, initialState, reduce, type Action, type EngineState, type ServiceState, type Phase, type ForwardState, type IngressState } from "./state.ts";
 export { up, type UpOptions, type UpResult } from "./up.ts";
 export { ForwardSet, wantedForwards } from "./forwards.ts";
-export type { Ports, ImagesPort, ClusterPort, KubePort, ImageRequest, BuildResult, DeliveryResult, ForwardHandle } from "./ports.ts";
+export type { Ports, ImagesPort, ClusterPort, KubePort, ImageRequest, BuildResult, DeliveryResult, ForwardHandle, PodHealth } from "./ports.ts";
 export { updateService, type UpdateOptions } from "./update.ts";
 export { imageRequest } from "./image-request.ts";
 export { watchProject, type WatchOptions, type Watching } from "./watch/loop.ts";
@@ -13,3 +13,4 @@ export { runTests, servicesWithTests, summaryTable, type TestsPort, type TestEve
 export { plan, type Observed, type Plan } from "./plan/plan.ts";
 export { objectsForService, projectObjects } from "./plan/objects.ts";
 export { redeploy, type RedeployOptions } from "./execute.ts";
+export { describeConflict, ingressConflicts, type IngressConflict } from "./ingress-conflicts.ts";

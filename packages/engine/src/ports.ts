@@ -70,6 +70,8 @@ export interface KubePort {
   prune(keep: ReadonlyArray<KubeObject | ObjectRef>): Promise<string[]>;
   /** Resolves when the Deployment is available; throws a DevupError that says why not. `signal` stops waiting (rejects). */
   waitReady(namespace: string, name: string, onProgress: (ready: number, desired: number) => void, signal?: AbortSignal): Promise<void>;
+  /** Every Ingress rule on the cluster (all namespaces); without it, ingress conflicts are not looked for. */
+  ingressRoutes?(): Promise<ClusterRoute[]>;
   forward(options: {
     namespace: string;
     service: string;
@@ -77,6 +79,14 @@ export interface KubePort {
     localPort: number;
     onState: (status: "ready" | "waiting" | "error", message?: string) => void;
   }): Promise<ForwardHandle>;
+}
+
+/** An Ingress rule on the cluster. */
+export interface ClusterRoute {
+  namespace: string;
+  ingress: string;
+  host: string;
+  path: string;
 }
 
 export interface SyncRequest {
@@ -98,6 +108,29 @@ export interface SyncPort {
    * container or a new pod gets a new key).
    */
   sync(request: SyncRequest): Promise<{ pods: number; current?: string[] | undefined }>;
+  /**
+   * Keeps the files synced since the build in the cluster, where the restart wrapper of a new pod
+   * unpacks them before the process starts (no stale code in a replaced pod); `[]` removes them.
+   * Returns whether they are kept (false when too big).
+   */
+  keep?(namespace: string, service: string, files: SyncRequest["files"]): Promise<boolean>;
+  /** The service's pods now (crash detection after a sync); without it, crashes are not watched for. */
+  pods?(namespace: string, service: string): Promise<PodHealth[]>;
+  /** The last lines the previous (crashed) instance of the pod's container wrote. */
+  crashLogs?(namespace: string, pod: string): Promise<string[]>;
+  /** Deletes pods: their replacements start at once instead of waiting out the crash back-off. */
+  replace?(namespace: string, pods: readonly string[]): Promise<void>;
+}
+
+/** One pod of a service as crash detection sees it. */
+export interface PodHealth {
+  name: string;
+  uid: string;
+  restarts: number;
+  running: boolean;
+  /** Why the container waits (e.g. CrashLoopBackOff). */
+  waiting?: string | undefined;
+  lastExit?: { code: number; reason?: string | undefined } | undefined;
 }
 
 export interface WatchPort {

@@ -45,4 +45,43 @@ describe("restart wrapper", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("a wrapped Deployment mounts the synced files devup keeps (optional ConfigMap <service>-devup-sync)", () => {
+    const dep = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api", labels: { "app.kubernetes.io/name": "api" } }, spec: { template: { spec: { containers: [{ name: "api" }] } } } };
+    const [a] = wrapForRestart([dep], ["node", "src/server.js"]);
+    expect(a).toMatchObject({
+      spec: {
+        template: {
+          spec: {
+            volumes: [{ name: "devup-sync", configMap: { name: "api-devup-sync", optional: true } }],
+            containers: [{ volumeMounts: [{ name: "devup-sync", mountPath: "/var/run/devup-sync", readOnly: true }] }],
+          },
+        },
+      },
+    });
+  });
+
+  it("the loop (a real sh) unpacks the kept synced files and deletes the deleted ones before the process starts; without them it just starts", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "devup-restart-"));
+    try {
+      await run("mkdir", ["-p", join(dir, "root/app/src"), join(dir, "sync"), join(dir, "stage/app/src")]);
+      await writeFile(join(dir, "root/app/src/server.js"), "image code\n");
+      await writeFile(join(dir, "root/app/src/old.js"), "deleted since the build\n");
+      await writeFile(join(dir, "stage/app/src/server.js"), "synced code\n");
+      await run("tar", ["-c", "-f", join(dir, "sync/files.tar"), "-C", join(dir, "stage"), "app/src/server.js"]);
+      await writeFile(join(dir, "sync/deleted"), join(dir, "root/app/src/old.js"));
+      const loop = RESTART_LOOP.replaceAll("/var/run/devup-sync", join(dir, "sync")).replace("-C / ", `-C ${join(dir, "root")} `);
+      const seen = join(dir, "seen");
+      const child = `cat ${join(dir, "root/app/src/server.js")} > ${seen}; ls ${join(dir, "root/app/src")} >> ${seen}`;
+      await run("/bin/sh", ["-c", loop, "devup-restart", "/bin/sh", "-c", child]);
+      const { stdout } = await run("cat", [seen]);
+      expect(stdout).toBe("synced code\nserver.js\n");
+      await rm(join(dir, "sync"), { recursive: true });
+      await writeFile(join(dir, "root/app/src/server.js"), "image code\n");
+      await run("/bin/sh", ["-c", loop, "devup-restart", "/bin/sh", "-c", child]);
+      expect((await run("cat", [seen])).stdout).toBe("image code\nserver.js\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

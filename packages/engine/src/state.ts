@@ -2,7 +2,7 @@
  * The engine's one store: desired and observed state of every service, changed only by actions.
  * Subscribers (plain log, NDJSON, the TUI) read the state and the actions; nothing else mutates it.
  */
-import type { ErrorReport } from "@devup/errors";
+import { ErrorCodes, type ErrorReport } from "@devup/errors";
 
 export type Phase =
   | "pending"
@@ -75,6 +75,8 @@ export type Action =
   | { type: "forward"; service: string; forward: ForwardState }
   /** `restarted`: a sync rule restarted the process after the copy. */
   | { type: "synced"; service: string; files: string[]; pods: number; durationMs: number; restarted?: boolean | undefined }
+  /** A container crashed right after a sync: the synced files that likely caused it, and its last lines. */
+  | { type: "crashed"; service: string; files: string[]; pods: string[]; exitCode?: number | undefined; logs: string[] }
   | { type: "spec-invalid"; errors: string[] }
   /** The spec loads again after an invalid edit (`files`: the edit that fixed it). */
   | { type: "spec-valid"; files: string[] }
@@ -93,6 +95,13 @@ export function initialState(project: string, environment: string, namespace: st
       services.map((s) => [s.name, { name: s.name, phase: "pending", replicas: s.replicas, readyReplicas: 0, trigger: [], forwards: [] }]),
     ),
   };
+}
+
+/** "crashed after the sync of …": the one sentence the printer, the screen and the state's error share. */
+export function crashMessage(action: Extract<Action, { type: "crashed" }>): string {
+  const files = `${action.files.slice(0, 3).join(", ")}${action.files.length > 3 ? ` and ${action.files.length - 3} more` : ""}`;
+  const how = action.exitCode === undefined ? "crashed" : `crashed (exit code ${action.exitCode})`;
+  return `${action.pods.length === 1 ? `pod ${action.pods[0]}` : `pods ${action.pods.join(", ")}`} ${how} right after the sync of ${files}`;
 }
 
 function updateService(state: EngineState, name: string, change: (s: ServiceState) => ServiceState): EngineState {
@@ -145,6 +154,18 @@ export function reduce(state: EngineState, action: Action): EngineState {
         ...s,
         phase: "ready",
         updateDurationMs: s.updateStartedAt === undefined ? undefined : action.durationMs,
+      }));
+    case "crashed":
+      return updateService(state, action.service, (s) => ({
+        ...s,
+        phase: "failing",
+        error: {
+          code: ErrorCodes.rollout.code,
+          message: crashMessage(action),
+          details: action.logs,
+          hint: "fix the file: the fix is synced at once (pods in crash back-off are replaced); until then the restarted pods run the image's code",
+          exitCode: ErrorCodes.rollout.exit,
+        },
       }));
     case "ingress":
       return { ...state, ingress: { status: action.status, message: action.message, routes: action.routes } };

@@ -4,6 +4,24 @@ import type { KubeObject } from "@devup/manifests";
 import type { ImagesPort, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
 
+/**
+ * Waits for `work` unless `signal` aborts first (then rejects with its reason at once). For steps
+ * whose port takes no signal (delivery, apply): Ctrl-C does not wait for them; what they started
+ * ends with the process (its requests and child processes go with it).
+ */
+export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason as Error);
+    signal.addEventListener("abort", stop, { once: true });
+    work.then(
+      (value) => (signal.removeEventListener("abort", stop), resolve(value)),
+      (error: unknown) => (signal.removeEventListener("abort", stop), reject(error as Error)),
+    );
+  });
+}
+
 /** Build progress from the images port into the store. */
 export function buildProgress(store: Store): Parameters<ImagesPort["ensure"]>[1] {
   return {
@@ -28,7 +46,7 @@ export async function applyAndWait(
   record: readonly KubeObject[] = objects,
 ): Promise<number | undefined> {
   store.dispatch({ type: "phase", service, phase: "applying" });
-  await ports.kube.apply(objects);
+  await unlessAborted(ports.kube.apply(objects), signal);
   store.dispatch({ type: "applied", service, objects: objects.length });
   store.dispatch({ type: "phase", service, phase: "starting" });
   try {

@@ -9,6 +9,7 @@ import type { ResolvedProject } from "@devup/project";
 import { executeDryRun, executeImages, executeRollout } from "./execute.ts";
 import { ForwardSet } from "./forwards.ts";
 import { ensureIngress, type IngressOutcome } from "./ingress.ts";
+import { reportIngressConflicts } from "./ingress-conflicts.ts";
 import { plan } from "./plan/plan.ts";
 import type { ForwardHandle, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
@@ -46,6 +47,8 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
     store.dispatch({ type: "cluster", status: "failed", message: toErrorReport(error).message });
     throw error;
   }
+  // Ingress routes another project on this cluster claims too: said before anything is built.
+  await reportIngressConflicts(project, ports, store);
   for (const s of project.services) store.dispatch({ type: "update-start", service: s.name, trigger: options.trigger, at: now() });
 
   // 2. Images: content tags, then build only what is missing, then delivery into the cluster.

@@ -8,6 +8,7 @@ import { executeImages } from "./execute.ts";
 import { plan } from "./plan/plan.ts";
 import type { Ports } from "./ports.ts";
 import { applyAndWait } from "./steps.ts";
+import type { Phase } from "./state.ts";
 import type { Store } from "./store.ts";
 
 export interface UpdateOptions {
@@ -36,10 +37,28 @@ export async function updateService(project: ResolvedProject, ports: Ports, stor
     return true;
   } catch (error) {
     if (signal?.aborted) {
-      store.dispatch({ type: "log", level: "info", message: `[${name}] update stopped` });
+      store.dispatch({ type: "log", level: "info", message: `[${name}] update stopped ${stoppedState(store.state.services[name]?.phase)}` });
       return false;
     }
     store.dispatch({ type: "failed", service: name, error: toErrorReport(error) });
     return false;
+  }
+}
+
+/** Where a stopped update left the service, by the step it was in. */
+function stoppedState(phase: Phase | undefined): string {
+  switch (phase) {
+    case "building":
+      return "while building: the build was cancelled (its container removed); the previous version keeps running";
+    case "delivering":
+      return "while delivering the new image: the previous version keeps running";
+    case "applying":
+      return "while applying: the new objects may be partly applied (the next change or dev up applies them whole)";
+    case "starting":
+      return "while rolling out: the new version was applied and its rollout goes on in the cluster (dev status shows how it ends)";
+    case "syncing":
+      return "while syncing: some containers may have the new files, others not (the next dev up makes them the same)";
+    default:
+      return "before it changed anything: the previous version keeps running";
   }
 }

@@ -9,7 +9,8 @@ import { DevupError, errorMessage, isDevupError } from "@devup/errors";
 import { networkCode } from "./api-error.ts";
 import { pipeConnection } from "./forward-connection.ts";
 import type { Target } from "./forward-connection.ts";
-import { choosePod } from "./forward-target.ts";
+import { ForwardDrain } from "./forward-drain.ts";
+import { choosePod, isPodReady } from "./forward-target.ts";
 import type { PodChoice } from "./forward-target.ts";
 import type { Kube } from "./kube.ts";
 import type { Pod, Service } from "./types.ts";
@@ -105,7 +106,17 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
     options.onState?.(next, why);
   };
 
+  // Client connections pinned to a pod that goes away are closed once idle (forward-drain.ts).
+  const drain = new ForwardDrain();
+  let sweeping: ReturnType<typeof setTimeout> | undefined;
+  const sweep = (): void => {
+    sweeping = undefined;
+    if (closing) return;
+    const ready = new Set(pods.items().filter(isPodReady).map((p) => p.metadata?.name ?? ""));
+    if (drain.sweep(ready) > 0) sweeping = setTimeout(sweep, 10);
+  };
   const onChange = (): void => {
+    if (!sweeping && !busy) sweeping = setTimeout(sweep, 0);
     if (busy) return setState("error", busy);
     const current = choice();
     if (current.kind === "pod") setState(connectionError ? "error" : "ready", connectionError);
@@ -166,13 +177,17 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
 
   function onConnection(socket: Socket): void {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      drain.unpin(socket);
+    });
     pipeConnection({
       kube,
       namespace,
       socket,
       pick,
       onConnected(target) {
+        drain.pin(socket, target.pod);
         lastPod = target.pod;
         failedAt.delete(target.pod);
         connectionError = undefined;
@@ -206,6 +221,7 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
     close() {
       closing ??= new Promise<void>((resolve) => {
         clearTimeout(retry);
+        clearTimeout(sweeping);
         services.close();
         pods.close();
         for (const wake of wakeups) wake();

@@ -26,3 +26,8 @@ export { appendRevision, deleteHistories, HISTORY_LIMIT, historyName, latestRevi
 export type { Outcome, RecordRequest, Revision } from "./history.ts";
 export { runJob, jobState } from "./job.ts";
 export type { JobOutcome, JobState, RunJobOptions } from "./job.ts";
+export { deletePods, listPodHealth, podHealth } from "./pod-health.ts";
+export type { PodHealth } from "./pod-health.ts";
+export { listIngressRoutes, routesOf } from "./ingress-routes.ts";
+export type { ClusterRoute } from "./ingress-routes.ts";
+export { publishSyncedFiles, syncedFilesObject, SYNCED_FILES_DIR } from "./synced-files.ts";

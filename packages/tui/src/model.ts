@@ -112,7 +112,7 @@ export class TuiModel {
     const text = this.#options.describe?.(action, state);
     if (text) {
       const service = "service" in action ? action.service : "";
-      const kind: LineKind = action.type === "build-line" ? "build" : action.type === "failed" || (action.type === "log" && action.level !== "info") ? "error" : "event";
+      const kind: LineKind = action.type === "build-line" ? "build" : action.type === "failed" || action.type === "crashed" || (action.type === "log" && action.level !== "info") ? "error" : "event";
       for (const raw of text.split("\n")) {
         const m = PREFIX.exec(raw);
         // Engine messages name their service in the prefix; keep it when it is not a service.

@@ -3,6 +3,9 @@ import { DevupError } from "@devup/errors";
 import { up, watchProject, type Watching } from "@devup/engine";
 import { formatDiagnostic, loadProject, type ResolvedProject } from "@devup/project";
 import type { CommandContext } from "../context.ts";
+import { dockerEndpoint } from "@devup/docker";
+import { abandonedMessage, interruptedMessage } from "../interrupt.ts";
+import { HealthWatch, offerRecreate, stoppedMessage } from "../health-watch.ts";
 import type { Output } from "../output.ts";
 import { attachPrinter } from "../printer.ts";
 import { busyForwards, lockProject } from "../preflight.ts";
@@ -11,10 +14,10 @@ import { startScreen, wantsScreen } from "../screen.ts";
 import { startSession } from "../session.ts";
 import { chokidarWatcher } from "../watch-files.ts";
 
-/** Resolves on Ctrl-C or SIGTERM, or when `quit` resolves (the screen's q key). */
-function untilSignal(quit?: Promise<void>): Promise<NodeJS.Signals | "quit"> {
+/** Resolves on Ctrl-C or SIGTERM, or when `quit` resolves (the screen's q key, or a yes to recreating the cluster). */
+function untilSignal(quit?: Promise<void>, recreate?: Promise<void>): Promise<NodeJS.Signals | "quit" | "recreate"> {
   return new Promise((resolve) => {
-    const done = (signal: NodeJS.Signals | "quit") => {
+    const done = (signal: NodeJS.Signals | "quit" | "recreate") => {
       process.off("SIGINT", done);
       process.off("SIGTERM", done);
       resolve(signal);
@@ -22,6 +25,7 @@ function untilSignal(quit?: Promise<void>): Promise<NodeJS.Signals | "quit"> {
     process.on("SIGINT", done);
     process.on("SIGTERM", done);
     void quit?.then(() => done("quit"));
+    void recreate?.then(() => done("recreate"));
   });
 }
 
@@ -56,12 +60,7 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
   const started = Date.now();
   // Ctrl-C before the first pass ends: say what was applied and keeps running (the screen says it itself).
   const interrupted = () => {
-    const applied = Object.values(store.state.services).filter((s) => ["applying", "starting", "ready", "failing", "syncing"].includes(s.phase)).map((s) => s.name);
-    ctx.out.info({
-      type: "interrupted",
-      applied,
-      message: `stopped during ${keepForwarding ? "dev up" : "dev apply"}: ${applied.length ? `${applied.join(", ")} ${applied.length === 1 ? "was" : "were"} applied and keep${applied.length === 1 ? "s" : ""} running in namespace ${project.namespace}` : "nothing was applied yet"}; the cluster ${project.cluster.name} keeps running (dev down removes the workloads)`,
-    });
+    ctx.out.info({ type: "interrupted", ...interruptedMessage(store.state, keepForwarding ? "dev up" : "dev apply") });
     process.exit(130);
   };
   if (!screen) {
@@ -103,15 +102,33 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
       });
       out.info({ type: "watching", message: "watching for changes: synced files are copied into the running containers, other changes rebuild (--no-watch to turn off)" });
     }
-    await untilSignal(screen?.tui.quitRequested);
+    // Docker or the cluster gone under dev up is said in words; a gone cluster can be created again.
+    let recreate: (() => void) | undefined;
+    const recreating = new Promise<void>((resolve) => (recreate = resolve));
+    const health = new HealthWatch(connection.health, { cluster: project.cluster.name, docker: dockerEndpoint() }, (e) => {
+      out.info({ type: e.type, message: e.message });
+      if (e.type === "cluster-gone") void offerRecreate(ctx, out, project.cluster.name, Boolean(screen)).then((yes) => yes && recreate?.());
+    }).start();
+    const how = await untilSignal(screen?.tui.quitRequested, recreating);
+    health.close();
+    // Stopping waits for the update in progress to stop; a second Ctrl-C does not wait.
+    const abandon = () => {
+      ctx.out.info({ type: "abandoned", message: abandonedMessage(store.state) });
+      process.exit(130);
+    };
+    process.once("SIGINT", abandon);
+    process.once("SIGTERM", abandon);
     screen?.tui.say("stopping the forwards and the watching…");
     await watching?.close();
     await Promise.all(result.forwards.map((f) => f.close()));
     await screen?.tui.close(); // the terminal gets its screen back; what stays running is said there
-    ctx.out.info({
-      type: "stopped",
-      message: `stopped ${result.forwards.length} forward${result.forwards.length === 1 ? "" : "s"}. Still running: the cluster ${project.cluster.name} and the workloads in namespace ${project.namespace} (dev down removes them; dev down --cluster also deletes the cluster)`,
-    });
+    process.off("SIGINT", abandon);
+    process.off("SIGTERM", abandon);
+    if (how === "recreate") {
+      ctx.out.info({ type: "recreating", message: `creating the cluster ${project.cluster.name} again and deploying everything` });
+      return deployLocked(ctx, project, keepForwarding, watchFiles);
+    }
+    ctx.out.info({ type: "stopped", message: stoppedMessage(result.forwards.length, project.cluster.name, project.namespace, health.state) });
   }
   if (result.ingress?.status === "failed" && !result.failed.length) {
     throw new DevupError("rollout", result.ingress.message, { hint: "the reason is above; dev up again retries the ingress controller" });

@@ -30,9 +30,10 @@ function setup(options: { syncFails?: boolean | (() => boolean); readyFails?: ()
   const ports: Ports = {
     images: {
       tag: (r) => Promise.resolve(`devup.local/shop-${r.service}:v${builds.length + 1}`),
-      ensure: (reqs, _on, signal) => {
+      ensure: (reqs, on, signal) => {
         if (options.buildUntilAborted) {
           builds.push(...reqs.map((r) => r.service));
+          for (const r of reqs) on.start(r.service);
           // A build that only ends when it is stopped, as a long Docker build would.
           return new Promise((_resolve, reject) => signal?.addEventListener("abort", () => reject(signal.reason as Error), { once: true }));
         }
@@ -138,7 +139,7 @@ describe("watchProject", () => {
     await expect(Promise.race([closed.then(() => "closed"), new Promise((r) => setTimeout(() => r("still open"), 1000))])).resolves.toBe("closed");
     expect(t.applied).toEqual([]);
     expect(t.actions.filter((a) => a.type === "failed")).toEqual([]);
-    expect(t.actions).toContainEqual({ type: "log", level: "info", message: "[api] update stopped" });
+    expect(t.actions).toContainEqual({ type: "log", level: "info", message: "[api] update stopped while building: the build was cancelled (its container removed); the previous version keeps running" });
   });
 
   it("a change outside the sync rules rebuilds and rolls that service", async () => {

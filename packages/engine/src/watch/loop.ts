@@ -10,9 +10,11 @@ import { plan } from "../plan/plan.ts";
 import type { Ports, SyncRequest, WatchPort } from "../ports.ts";
 import type { Store } from "../store.ts";
 import { updateService } from "../update.ts";
+import { crashWatch, type CrashWatchOptions } from "./after-sync.ts";
 import type { SyncFile } from "./classify.ts";
 import { syncFailed, syncWork, WatchCore } from "./core.ts";
-import type { Timer } from "./timer.ts";
+import { keptFiles } from "./kept-files.ts";
+import { realTimer, type Timer } from "./timer.ts";
 
 export interface WatchOptions {
   watcher: WatchPort;
@@ -27,6 +29,8 @@ export interface WatchOptions {
   resyncMs?: number;
   /** The forwards `up` opened: services a spec edit adds get theirs once ready, removed ones' are closed. */
   forwards?: ForwardSet | undefined;
+  /** Crash detection after a sync (after-sync.ts). */
+  crash?: CrashWatchOptions | undefined;
 }
 
 export interface Watching {
@@ -49,6 +53,13 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   // Stops the update in progress when watching ends (Ctrl-C, q): a build or rollout wait must not outlive it.
   const stopping = new AbortController();
   const log = (level: "info" | "warn" | "error", message: string) => store.dispatch({ type: "log", level, message });
+  const timer = options.timer ?? realTimer;
+  // A crash right after a sync is reported and holds the service until the next change.
+  const crashes = crashWatch(ports, store, timer, options.crash);
+  // The synced files, kept in the cluster for pods that replace others (kept-files.ts).
+  const kept = keptFiles(ports, store);
+  const watchCrash = (name: string, files: readonly string[], pods: readonly string[] | undefined) =>
+    crashes.watch(core.project.namespace, name, files, pods, () => core.hold(name));
 
   const reconcileForwards = () =>
     options.forwards?.reconcile(core.project, (name) => store.state.services[name]?.phase === "ready").catch((error: unknown) => {
@@ -58,6 +69,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
   const rebuild = async (name: string, files: string[], started = false) => {
     core.reloadService(name);
     if (stopping.signal.aborted) return;
+    await kept.clear(core.project.namespace, name); // the new pods must not unpack older files over the new image
     const ok = await updateService(core.project, ports, store, name, { trigger: files, now: () => core.timer.now(), started, signal: stopping.signal });
     if (stopping.signal.aborted) return;
     if (ok) {
@@ -68,6 +80,8 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     } else {
       // Held: a re-sync into a crashing pod would otherwise rebuild, fail and re-sync again forever.
       core.hold(name);
+      const files = synced.get(name);
+      if (files?.size && !stopping.signal.aborted) await kept.keep(syncRequest(name, files.values()));
       log("warn", `[${name}] waiting for the next change (or r) before trying again`);
     }
   };
@@ -81,6 +95,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     try {
       const r = await ports.sync.sync(syncRequest(name, files.values(), current.get(name) ?? new Set()));
       if (r.current) current.set(name, new Set(r.current));
+      if (r.pods) watchCrash(name, [...files.keys()], r.current);
       if (r.pods) log("info", `[${name}] re-synced ${files.size} file${files.size === 1 ? "" : "s"} into ${r.pods} restarted or new pod${r.pods === 1 ? "" : "s"}`);
     } catch (error) {
       log("warn", `[${name}] a restarted pod could not get the synced files again (${errorMessage(error)}); rebuilding so it does not run stale code`);
@@ -99,22 +114,25 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     let outcome: { pods: number; current?: string[] | undefined; restart: boolean };
     try {
       const request = syncRequest(name, all.values());
+      await kept.keep(request); // before a pod in crash back-off is replaced: its replacement starts with the fix
+      await crashes.recover(core.project.namespace, name, stopping.signal);
       outcome = { ...(await ports.sync.sync(request)), restart: request.restart };
     } catch (error) {
       log("warn", syncFailed(name, error));
       return rebuild(name, files.map((f) => f.path), true);
     }
-    // The sync's outcome is handled here (what a crash after a sync does belongs here too).
+    // The sync's outcome is handled here; a crash right after it is watched for (after-sync.ts).
     // Kept-alive client connections led to the process that was just replaced: clients reconnect.
     if (outcome.restart) options.forwards?.reset(name);
     synced.set(name, all);
     if (outcome.current) current.set(name, new Set(outcome.current));
     store.dispatch({ type: "synced", service: name, files: files.map((f) => f.path), pods: outcome.pods, durationMs: core.timer.now() - start, restarted: outcome.restart });
+    watchCrash(name, files.map((f) => f.path), outcome.current);
   };
 
   const core: WatchCore = new WatchCore(
     initial,
-    { watcher: options.watcher, reload: options.reload, timer: options.timer, quietMs: options.quietMs, maxWaitMs: options.maxWaitMs, syncQuietMs: options.syncQuietMs ?? 50 },
+    { watcher: options.watcher, reload: options.reload, timer, quietMs: options.quietMs, maxWaitMs: options.maxWaitMs, syncQuietMs: options.syncQuietMs ?? 50 },
     {
       update: (name, change) => (change.kind === "sync" ? sync(name, change.files) : rebuild(name, change.files)),
       accept(_before, loaded) {
@@ -155,6 +173,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     },
     async close() {
       core.timer.clear(resyncHandle);
+      crashes.close();
       stopping.abort(new Error("watching stopped"));
       await core.close();
       await core.idle();
