@@ -3,10 +3,12 @@ import { statfs } from "node:fs/promises";
 import { createServer } from "node:net";
 import { kindClusterStatus } from "@devup/cluster";
 import { connectDocker, pingDocker } from "@devup/docker";
+import { useDockerEndpoint } from "@devup/docker/endpoint";
 import { DevupError, errorMessage } from "@devup/errors";
 import { findProjectRoot, loadProject } from "@devup/project";
 import { execa } from "execa";
 import type { CommandContext } from "../context.ts";
+import { endpointFinding, kubeconfigFiles, kubeContextFinding, memoryNeeded, resourcesFinding } from "../laptop-checks.ts";
 import { findKind } from "../machine.ts";
 
 type Outcome = "ok" | "warn" | "fail";
@@ -36,11 +38,20 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
   const major = Number(process.versions.node.split(".")[0]);
   add({ name: "node", outcome: major >= 22 ? "ok" : "fail", detail: `Node ${process.versions.node}`, hint: "devup needs Node >= 22; ./dev fetches one" });
 
-  const docker = connectDocker();
+  let endpoint;
   try {
+    endpoint = useDockerEndpoint();
+  } catch (error) {
+    endpoint = error instanceof Error ? error : new Error(errorMessage(error));
+  }
+  add(endpointFinding(endpoint));
+  let engineInfo: { MemTotal?: number; NCPU?: number } | undefined;
+  try {
+    const docker = connectDocker();
     await pingDocker(docker, 3000);
     const v = await docker.version();
     add({ name: "docker", outcome: "ok", detail: `Docker engine ${v.Version} answers` });
+    engineInfo = (await docker.info()) as { MemTotal?: number; NCPU?: number };
   } catch (error) {
     add({ name: "docker", outcome: "fail", detail: errorMessage(error), hint: "start Docker; on a machine devup sets up itself, scripts/cluster/ensure starts it" });
   }
@@ -61,6 +72,8 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
     add({ name: "spec", outcome: "warn", detail: errorMessage(error) });
   }
   const p = project?.value;
+  if (engineInfo) add(resourcesFinding(engineInfo, memoryNeeded(p)));
+  add(kubeContextFinding(kubeconfigFiles(), p?.cluster.provider === "kind" ? p.cluster.name : undefined));
   let clusterExists = false;
   if (p && p.cluster.provider === "kind" && kind) {
     const s = await kindClusterStatus(p.cluster.name, { kind }).catch(() => undefined);
