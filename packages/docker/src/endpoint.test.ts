@@ -135,3 +135,18 @@ describe("resolveDockerEndpoint", () => {
     expect(ep.why).toMatch(/none of the usual sockets/);
   });
 });
+
+describe("useDockerEndpoint", () => {
+  it("exports a context's endpoint to the environment children inherit, once per process", async () => {
+    const { vi } = await import("vitest");
+    vi.resetModules();
+    const { useDockerEndpoint } = await import("./endpoint.ts");
+    const h = home();
+    context(join(h, ".docker"), "colima", "unix:///colima.sock");
+    const env: NodeJS.ProcessEnv = { DOCKER_CONFIG: join(h, ".docker"), DOCKER_CONTEXT: "colima" };
+    expect(useDockerEndpoint(env).why).toBe('docker context "colima" (DOCKER_CONTEXT)');
+    expect(env.DOCKER_HOST).toBe("unix:///colima.sock");
+    // Asked again (DOCKER_HOST is now set), the reason stays the context's.
+    expect(useDockerEndpoint(env).source).toBe("context");
+  });
+});
