@@ -7,12 +7,12 @@
  */
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { homedir } from "node:os";
 import { connectDocker, pingDocker } from "@devup/docker";
 import { DevupError } from "@devup/errors";
 import { execa } from "execa";
 import type { CommandContext } from "./context.ts";
 import { findHarness } from "./harness.ts";
+import { devupCacheDir, ensureKind } from "./kind-fetch.ts";
 
 export interface MachineTools {
   /** Path of the kind binary (default: kind on PATH). */
@@ -44,7 +44,11 @@ async function wantsOffline(): Promise<boolean> {
 /** Runs the offline harness when this machine needs it; returns what it provides. */
 export async function prepareMachine(ctx: CommandContext): Promise<MachineTools> {
   const harness = findHarness();
-  if (!harness || !(await wantsOffline())) return {};
+  if (!harness || !(await wantsOffline())) {
+    // A laptop with Docker: kind's published node image; kind itself fetched when missing.
+    const kind = await ensureKind({ found: await findKind(), say: (message) => ctx.out.info({ type: "machine", message }) });
+    return { kind };
+  }
   ctx.out.info({
     type: "machine",
     message:
@@ -72,7 +76,7 @@ export async function findKind(): Promise<string | undefined> {
   if (process.env.DEVUP_KIND) return process.env.DEVUP_KIND;
   const onPath = await execa("kind", ["version"], { reject: false });
   if (onPath.exitCode === 0) return "kind";
-  const cache = process.env.DEVUP_CACHE_DIR ?? `${process.env.XDG_CACHE_HOME ?? `${homedir()}/.cache`}/devup`;
+  const cache = devupCacheDir();
   const dirs = (await readdir(`${cache}/bin`).catch(() => [] as string[])).filter((d) => d.startsWith("kind-")).sort();
   const newest = dirs[dirs.length - 1];
   return newest && existsSync(`${cache}/bin/${newest}/kind`) ? `${cache}/bin/${newest}/kind` : undefined;

@@ -57,7 +57,7 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
   }
 
   const kind = await findKind();
-  if (!kind) add({ name: "kind", outcome: "fail", detail: "kind is not installed", hint: "go install sigs.k8s.io/kind@v0.30.0 (./dev up does it on an offline machine)" });
+  if (!kind) add({ name: "kind", outcome: "fail", detail: "kind is not installed", hint: "dev up fetches the pinned kind for this platform (its SHA-256 checked) into ~/.cache/devup/bin, or: brew install kind / go install sigs.k8s.io/kind@v0.30.0" });
   else {
     const v = await execa(kind, ["version"], { reject: false });
     add({ name: "kind", outcome: v.exitCode === 0 ? "ok" : "fail", detail: v.exitCode === 0 ? `${v.stdout.trim()} (${kind})` : `${kind} does not run` });
