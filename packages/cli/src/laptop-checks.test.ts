@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { endpointFinding, kubeconfigFiles, kubeContextFinding, memoryBytes, memoryNeeded, resourcesFinding } from "./laptop-checks.ts";
+import { endpointFinding, kindFinding, kubeconfigFiles, kubeContextFinding, memoryBytes, memoryNeeded, resourcesFinding } from "./laptop-checks.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -75,5 +75,15 @@ describe("kubectl context", () => {
   it("names a kubeconfig that is not YAML", () => {
     const bad = file("config", "current-context: [unclosed\n");
     expect(kubeContextFinding([bad], "shop")).toMatchObject({ outcome: "warn", detail: expect.stringContaining(`${bad} is not valid YAML`) as unknown });
+  });
+});
+
+describe("kindFinding", () => {
+  it("is fine with the pinned kind, warns about another version with the fix, fails on one that does not run", () => {
+    expect(kindFinding("/k", { exitCode: 0, stdout: "kind v0.30.0 go1.24.6 darwin/arm64\n" }, "v0.30.0")).toEqual({ name: "kind", outcome: "ok", detail: "kind v0.30.0 go1.24.6 darwin/arm64 (/k)" });
+    const old = kindFinding("kind", { exitCode: 0, stdout: "kind v0.20.0 go1.20.4 linux/amd64" }, "v0.30.0");
+    expect(old).toMatchObject({ outcome: "warn", detail: "kind v0.20.0 go1.20.4 linux/amd64 (kind); devup is tested with v0.30.0" });
+    expect(old.hint).toContain("go install sigs.k8s.io/kind@v0.30.0");
+    expect(kindFinding("/k", { exitCode: 126, stdout: "" }, "v0.30.0")).toMatchObject({ outcome: "fail", detail: "/k does not run" });
   });
 });

@@ -100,3 +100,12 @@ export function kubeContextFinding(files: string[], clusterName: string | undefi
     hint: `kubectl config use-context ${want} (after dev up created it) to look at what devup runs; devup itself always uses ${want}`,
   };
 }
+
+/** `kind version` against the version devup pins (v0.30.0): another one works or not, so a warning. */
+export function kindFinding(kind: string, run: { exitCode?: number | undefined; stdout: string }, pinned: string): Finding {
+  if (run.exitCode !== 0) return { name: "kind", outcome: "fail", detail: `${kind} does not run`, hint: `reinstall kind ${pinned}, or remove it and let dev up fetch it` };
+  const version = /\bkind (v\d+\.\d+\.\d+)\b/.exec(run.stdout)?.[1];
+  const detail = `${run.stdout.trim()} (${kind})`;
+  if (version === pinned) return { name: "kind", outcome: "ok", detail };
+  return { name: "kind", outcome: "warn", detail: `${detail}; devup is tested with ${pinned}`, hint: `brew upgrade kind, or go install sigs.k8s.io/kind@${pinned}; an older kind may not know the node image's Kubernetes version` };
+}

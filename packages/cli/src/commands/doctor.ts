@@ -8,7 +8,8 @@ import { DevupError, errorMessage } from "@devup/errors";
 import { findProjectRoot, loadProject } from "@devup/project";
 import { execa } from "execa";
 import type { CommandContext } from "../context.ts";
-import { endpointFinding, kubeconfigFiles, kubeContextFinding, memoryNeeded, resourcesFinding } from "../laptop-checks.ts";
+import { KIND_VERSION } from "../kind-fetch.ts";
+import { endpointFinding, kindFinding, kubeconfigFiles, kubeContextFinding, memoryNeeded, resourcesFinding } from "../laptop-checks.ts";
 import { findKind } from "../machine.ts";
 
 type Outcome = "ok" | "warn" | "fail";
@@ -57,11 +58,8 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
   }
 
   const kind = await findKind();
-  if (!kind) add({ name: "kind", outcome: "fail", detail: "kind is not installed", hint: "dev up fetches the pinned kind for this platform (its SHA-256 checked) into ~/.cache/devup/bin, or: brew install kind / go install sigs.k8s.io/kind@v0.30.0" });
-  else {
-    const v = await execa(kind, ["version"], { reject: false });
-    add({ name: "kind", outcome: v.exitCode === 0 ? "ok" : "fail", detail: v.exitCode === 0 ? `${v.stdout.trim()} (${kind})` : `${kind} does not run` });
-  }
+  if (!kind) add({ name: "kind", outcome: "warn", detail: "kind is not installed", hint: `dev up fetches kind ${KIND_VERSION} for this platform (its SHA-256 checked) into ~/.cache/devup/bin, or: brew install kind / go install sigs.k8s.io/kind@${KIND_VERSION}` });
+  else add(kindFinding(kind, await execa(kind, ["version"], { reject: false }), KIND_VERSION));
 
   let project;
   try {
