@@ -107,14 +107,17 @@ export interface SecondEngine {
 }
 
 /**
- * A second dockerd on its own socket, data-root and exec-root (its own containerd), with no bridge and
- * no iptables rules so that it stays out of the main engine's way. `images` are copied from the main engine.
+ * A second dockerd on its own socket, data-root and exec-root (its own containerd), with no default bridge
+ * and no iptables rules so that it stays out of the main engine's way (user-defined networks and
+ * 127.0.0.1 port publishing still work, through docker-proxy). `images` are copied from the main engine.
  */
-export async function startSecondEngine(images: string[]): Promise<SecondEngine> {
+export async function startSecondEngine(images: string[], runtimeShim?: string): Promise<SecondEngine> {
   const dir = await mkdtemp(join(tmpdir(), "devup-dockerd2-"));
   const socket = join(dir, "docker.sock");
   const host = `unix://${socket}`;
-  await writeFile(join(dir, "daemon.json"), "{}\n");
+  // Privileged containers (kind's nodes) need the harness's runtime shim where the main engine needs it.
+  const config = runtimeShim ? { "default-runtime": "devup-runc", runtimes: { "devup-runc": { path: runtimeShim } }, "exec-opts": ["native.cgroupdriver=cgroupfs"] } : {};
+  await writeFile(join(dir, "daemon.json"), `${JSON.stringify(config)}\n`);
   const args = ["--config-file", join(dir, "daemon.json"), "--host", host, "--data-root", join(dir, "data"), "--exec-root", join(dir, "exec"), "--pidfile", join(dir, "pid"), "--bridge", "none", "--iptables=false", "--ip-masq=false"];
   const { openSync } = await import("node:fs");
   const child = spawn("dockerd", args, { detached: true, stdio: ["ignore", openSync(join(dir, "log"), "a"), openSync(join(dir, "log"), "a")] });
