@@ -50,7 +50,7 @@ describe("the installed CLI", () => {
     await writeFile(join(dir, "dev.yaml"), `${await readFile(join(dir, "dev.yaml"), "utf8")}cluster:\n  name: ${cluster.name}\n  ingress: { httpPort: 18280 }\n`);
 
     const env = userEnv({ DOCKER_HOST: "unix:///var/run/docker.sock" });
-    const up = devLong(installed.dev, dir, ["up"], env);
+    const up = devLong(installed.dev, dir, ["up", "--no-watch"], env); // this shared machine runs out of inotify instances
     try {
       const summary = await up.waitFor("summary", 10 * 60_000);
       expect(summary.ready).toEqual(["hello"]);
@@ -126,7 +126,7 @@ describe("a second Docker engine on its own socket", () => {
     const file = join(dir, "services/hello/service.yaml");
     await writeFile(file, (await readFile(file, "utf8")).replace(/forward: \d+/, "forward: 18194"));
     await writeFile(join(dir, "dev.yaml"), `${await readFile(join(dir, "dev.yaml"), "utf8")}cluster:\n  name: ${SECOND_CLUSTER}\n  ingress: { httpPort: 18281 }\n`);
-    const up = devLong(installed.dev, dir, ["up"], env);
+    const up = devLong(installed.dev, dir, ["up", "--no-watch"], env); // this shared machine runs out of inotify instances
     try {
       const summary = await up.waitFor("summary", 10 * 60_000);
       expect(summary.ready).toEqual(["hello"]);
