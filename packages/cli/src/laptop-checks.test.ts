@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { endpointFinding, kindFinding, kubeconfigFiles, kubeContextFinding, memoryBytes, memoryNeeded, resourcesFinding } from "./laptop-checks.ts";
+import { endpointFinding, inotifyFinding, kindFinding, kubeconfigFiles, kubeContextFinding, memoryBytes, memoryNeeded, readInotify, resourcesFinding } from "./laptop-checks.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -85,5 +85,34 @@ describe("kindFinding", () => {
     expect(old).toMatchObject({ outcome: "warn", detail: "kind v0.20.0 go1.20.4 linux/amd64 (kind); devup is tested with v0.30.0" });
     expect(old.hint).toContain("go install sigs.k8s.io/kind@v0.30.0");
     expect(kindFinding("/k", { exitCode: 126, stdout: "" }, "v0.30.0")).toMatchObject({ outcome: "fail", detail: "/k does not run" });
+  });
+});
+
+describe("inotify", () => {
+  it("reads the limits and counts open inotify instances from a /proc tree", () => {
+    const proc = mkdtempSync(join(tmpdir(), "devup-proc-"));
+    dirs.push(proc);
+    mkdirSync(join(proc, "sys/fs/inotify"), { recursive: true });
+    writeFileSync(join(proc, "sys/fs/inotify/max_user_instances"), "128\n");
+    writeFileSync(join(proc, "sys/fs/inotify/max_user_watches"), "65536\n");
+    for (const [pid, links] of [["10", ["anon_inode:inotify", "anon_inode:inotify", "/dev/null"]], ["11", ["anon_inode:inotify"]], ["self", ["anon_inode:inotify"]]] as const) {
+      mkdirSync(join(proc, pid, "fd"), { recursive: true });
+      links.forEach((target, i) => symlinkSync(target, join(proc, pid, "fd", String(i))));
+    }
+    expect(readInotify(proc)).toEqual({ maxInstances: 128, maxWatches: 65536, inUse: 3 });
+    expect(readInotify(join(proc, "missing"))).toBeUndefined();
+  });
+
+  it("warns about low limits or nearly all instances taken, with the sysctl to run", () => {
+    expect(inotifyFinding({ maxInstances: 8192, maxWatches: 1048576, inUse: 40 })).toEqual({
+      name: "inotify",
+      outcome: "ok",
+      detail: "inotify: max_user_instances 8192, max_user_watches 1048576, 40 instances open",
+    });
+    const low = inotifyFinding({ maxInstances: 128, maxWatches: 65536, inUse: 10 });
+    expect(low).toMatchObject({ outcome: "warn", detail: expect.stringContaining("(below what kind recommends)") as unknown });
+    expect(low.hint).toMatch(/^sudo sysctl fs\.inotify\.max_user_instances=512 fs\.inotify\.max_user_watches=524288/);
+    const full = inotifyFinding({ maxInstances: 1024, maxWatches: 1048576, inUse: 1000 });
+    expect(full.detail).toContain('nearly all taken: a new kind node\'s systemd and dev up\'s file watcher fail with "Too many open files"');
   });
 });

@@ -3,7 +3,7 @@
  * Docker Desktop, Colima, OrbStack, Rancher Desktop, Podman machine) has been given, and where
  * kubectl points. Each finding carries its fix. The pure parts take their inputs as arguments.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { DockerEndpoint } from "@devup/docker/endpoint";
@@ -108,4 +108,63 @@ export function kindFinding(kind: string, run: { exitCode?: number | undefined; 
   const detail = `${run.stdout.trim()} (${kind})`;
   if (version === pinned) return { name: "kind", outcome: "ok", detail };
   return { name: "kind", outcome: "warn", detail: `${detail}; devup is tested with ${pinned}`, hint: `brew upgrade kind, or go install sigs.k8s.io/kind@${pinned}; an older kind may not know the node image's Kubernetes version` };
+}
+
+export interface InotifyState {
+  maxInstances: number;
+  maxWatches: number;
+  /** inotify instances open by processes this user can see (undefined when /proc cannot say). */
+  inUse?: number | undefined;
+}
+
+/** Linux only: the inotify limits and how many instances are open (kind's nodes run systemd, dev up watches files). */
+export function readInotify(proc = "/proc"): InotifyState | undefined {
+  const read = (name: string) => Number(readFileSync(join(proc, "sys", "fs", "inotify", name), "utf8").trim());
+  let state: InotifyState;
+  try {
+    state = { maxInstances: read("max_user_instances"), maxWatches: read("max_user_watches") };
+  } catch {
+    return undefined; // not Linux (a Mac's Docker VM has its own limits)
+  }
+  let inUse = 0;
+  try {
+    for (const pid of readdirSync(proc)) {
+      if (!/^\d+$/.test(pid)) continue;
+      let fds: string[];
+      try {
+        fds = readdirSync(join(proc, pid, "fd"));
+      } catch {
+        continue;
+      }
+      for (const fd of fds) {
+        try {
+          if (readlinkSync(join(proc, pid, "fd", fd)) === "anon_inode:inotify") inUse++;
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+    state.inUse = inUse;
+  } catch {
+    // /proc unreadable: limits only
+  }
+  return state;
+}
+
+const MIN_INSTANCES = 512;
+const MIN_WATCHES = 524288;
+
+/** Low inotify limits make kind nodes fail to boot ("Too many open files") and dev up's watcher fail. */
+export function inotifyFinding(state: InotifyState): Finding {
+  const used = state.inUse === undefined ? "" : `, ${state.inUse} instances open`;
+  const detail = `inotify: max_user_instances ${state.maxInstances}, max_user_watches ${state.maxWatches}${used}`;
+  const low = state.maxInstances < MIN_INSTANCES || state.maxWatches < MIN_WATCHES;
+  const full = state.inUse !== undefined && state.inUse >= state.maxInstances * 0.9;
+  if (!low && !full) return { name: "inotify", outcome: "ok", detail };
+  return {
+    name: "inotify",
+    outcome: "warn",
+    detail: `${detail}${full ? " (nearly all taken: a new kind node's systemd and dev up's file watcher fail with \"Too many open files\")" : " (below what kind recommends)"}`,
+    hint: `sudo sysctl fs.inotify.max_user_instances=${Math.max(MIN_INSTANCES, state.maxInstances * 4)} fs.inotify.max_user_watches=${Math.max(MIN_WATCHES, state.maxWatches)} (and in /etc/sysctl.d/ to keep it)`,
+  };
 }

@@ -9,7 +9,7 @@ import { findProjectRoot, loadProject } from "@devup/project";
 import { execa } from "execa";
 import type { CommandContext } from "../context.ts";
 import { KIND_VERSION } from "../kind-fetch.ts";
-import { endpointFinding, kindFinding, kubeconfigFiles, kubeContextFinding, memoryNeeded, resourcesFinding } from "../laptop-checks.ts";
+import { endpointFinding, inotifyFinding, kindFinding, kubeconfigFiles, kubeContextFinding, memoryNeeded, readInotify, resourcesFinding } from "../laptop-checks.ts";
 import { findKind } from "../machine.ts";
 
 type Outcome = "ok" | "warn" | "fail";
@@ -72,6 +72,8 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
   const p = project?.value;
   if (engineInfo) add(resourcesFinding(engineInfo, memoryNeeded(p)));
   add(kubeContextFinding(kubeconfigFiles(), p?.cluster.provider === "kind" ? p.cluster.name : undefined));
+  const inotify = readInotify();
+  if (inotify) add(inotifyFinding(inotify));
   let clusterExists = false;
   if (p && p.cluster.provider === "kind" && kind) {
     const s = await kindClusterStatus(p.cluster.name, { kind }).catch(() => undefined);
