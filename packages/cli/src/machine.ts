@@ -1,18 +1,18 @@
 /**
  * Getting this machine ready for a kind cluster. On a laptop with a running Docker engine, nothing:
  * kind uses its published node image. Where devup has to set up Docker itself, or the machine has
- * been set up offline before (devup's node image is present), the offline harness from this
- * checkout (scripts/cluster/ensure) starts Docker and builds what kind needs, without a registry.
+ * been set up offline before (devup's node image is present), the offline harness
+ * (scripts/cluster/ensure, shipped in the package or found in the checkout: harness.ts) starts Docker and builds what kind needs, without a registry.
  * DEVUP_OFFLINE=1 forces the harness, DEVUP_OFFLINE=0 skips it.
  */
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { homedir } from "node:os";
-import { fileURLToPath } from "node:url";
 import { connectDocker, pingDocker } from "@devup/docker";
 import { DevupError } from "@devup/errors";
 import { execa } from "execa";
 import type { CommandContext } from "./context.ts";
+import { findHarness } from "./harness.ts";
+import { devupCacheDir, ensureKind } from "./kind-fetch.ts";
 
 export interface MachineTools {
   /** Path of the kind binary (default: kind on PATH). */
@@ -25,7 +25,6 @@ export interface MachineTools {
   ingressImage?: string | undefined;
 }
 
-const HARNESS = fileURLToPath(new URL("../../../scripts/cluster/ensure", import.meta.url));
 const OFFLINE_NODE_IMAGE = "devup.local/kind-node";
 
 async function wantsOffline(): Promise<boolean> {
@@ -44,18 +43,23 @@ async function wantsOffline(): Promise<boolean> {
 
 /** Runs the offline harness when this machine needs it; returns what it provides. */
 export async function prepareMachine(ctx: CommandContext): Promise<MachineTools> {
-  if (!existsSync(HARNESS) || !(await wantsOffline())) return {};
+  const harness = findHarness();
+  if (!harness || !(await wantsOffline())) {
+    // A laptop with Docker: kind's published node image; kind itself fetched when missing.
+    const kind = await ensureKind({ found: await findKind(), say: (message) => ctx.out.info({ type: "machine", message }) });
+    return { kind };
+  }
   ctx.out.info({
     type: "machine",
     message:
-      "preparing this machine for offline kind clusters (scripts/cluster/ensure): the first run builds Kubernetes, etcd, CoreDNS, a kind node image and the ingress controller (Traefik) from source, about 30-45 min on 2 cores; later runs take seconds",
+      `preparing this machine for offline kind clusters (${harness.path}): the first run builds Kubernetes, etcd, CoreDNS, a kind node image and the ingress controller (Traefik) from source, about 30-45 min on 2 cores; later runs take seconds`,
   });
   const started = Date.now();
-  const result = await execa(HARNESS, [], { stdout: "pipe", stderr: ctx.out.format === "json" ? "pipe" : "inherit", reject: false });
+  const result = await execa(harness.path, [], { stdout: "pipe", stderr: ctx.out.format === "json" ? "pipe" : "inherit", reject: false });
   if (result.exitCode !== 0) {
-    throw new DevupError("cluster", "preparing the offline cluster tools failed (scripts/cluster/ensure)", {
+    throw new DevupError("cluster", `preparing the offline cluster tools failed (${harness.path})`, {
       details: String(result.stderr ?? "").split("\n").slice(-20),
-      hint: "its logs are in ~/.cache/devup/logs; run scripts/cluster/ensure alone to see every step",
+      hint: `its logs are in ~/.cache/devup/logs; run ${harness.path} alone to see every step`,
     });
   }
   const values: Record<string, string> = {};
@@ -72,7 +76,7 @@ export async function findKind(): Promise<string | undefined> {
   if (process.env.DEVUP_KIND) return process.env.DEVUP_KIND;
   const onPath = await execa("kind", ["version"], { reject: false });
   if (onPath.exitCode === 0) return "kind";
-  const cache = process.env.DEVUP_CACHE_DIR ?? `${process.env.XDG_CACHE_HOME ?? `${homedir()}/.cache`}/devup`;
+  const cache = devupCacheDir();
   const dirs = (await readdir(`${cache}/bin`).catch(() => [] as string[])).filter((d) => d.startsWith("kind-")).sort();
   const newest = dirs[dirs.length - 1];
   return newest && existsSync(`${cache}/bin/${newest}/kind`) ? `${cache}/bin/${newest}/kind` : undefined;

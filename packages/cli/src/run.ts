@@ -24,7 +24,12 @@ export async function run(argv: readonly string[], streams: Streams = process): 
       return ExitCode.ok;
     }
     const { command, options, positionals } = line;
-    const [{ createOutput }, { default: runCommand }] = await Promise.all([import("./output.ts"), command.load()]);
+    const [{ createOutput }, { default: runCommand }, { useDockerEndpoint }] = await Promise.all([import("./output.ts"), command.load(), import("@devup/docker/endpoint")]);
+    try {
+      useDockerEndpoint(); // DOCKER_HOST for kind and the docker CLI, from a docker context or a laptop's socket
+    } catch {
+      // A docker context that cannot be read: the commands that need Docker report it (connectDocker).
+    }
     await runCommand({
       cwd: resolve(typeof options.cwd === "string" ? options.cwd : process.cwd()),
       out: createOutput(json ? "json" : "text", streams),

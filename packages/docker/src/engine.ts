@@ -3,17 +3,13 @@
  */
 import { DevupError, errorMessage } from "@devup/errors";
 import Docker from "dockerode";
+import { useDockerEndpoint } from "./endpoint.ts";
 
-/** Where the engine is expected: DOCKER_HOST, else the default Unix socket. */
-export function dockerEndpoint(env: NodeJS.ProcessEnv = process.env): string {
-  const host = env.DOCKER_HOST;
-  if (!host) return "/var/run/docker.sock";
-  return host.startsWith("unix://") ? host.slice("unix://".length) : host;
-}
-
-/** A dockerode client for DOCKER_HOST (unix://, tcp://, ssh://) or /var/run/docker.sock. */
+/** A dockerode client for the engine `useDockerEndpoint` chooses (endpoint.ts). */
 export function connectDocker(): Docker {
-  // docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH itself.
+  // The choice is exported as DOCKER_HOST (and DOCKER_CERT_PATH/DOCKER_TLS_VERIFY for a TLS
+  // context), which docker-modem reads itself.
+  useDockerEndpoint();
   return new Docker();
 }
 
@@ -26,7 +22,7 @@ function endpointOf(docker: Docker): string {
     const port = typeof modem.port === "string" || typeof modem.port === "number" ? `:${modem.port}` : "";
     return `${protocol}://${modem.host}${port}`;
   }
-  return dockerEndpoint();
+  return useDockerEndpoint().host;
 }
 
 const START_HINT =

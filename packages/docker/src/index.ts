@@ -1,7 +1,7 @@
 export { findBuildx, type Buildx } from "./buildkit.ts";
 export { buildImage, INPUTS_HASH_LABEL, type BuildImageOptions, type BuiltImage } from "./build.ts";
 export { hashBuildInputs, ignoreMatcher, listContextFiles, localImageRef, type BuildInputs, type IgnoreMatcher } from "./context.ts";
-export { connectDocker, dockerEndpoint, imageCommand, imageExists, pingDocker } from "./engine.ts";
+export { connectDocker, imageCommand, imageExists, pingDocker } from "./engine.ts";
 export { ensureImages, summarizeBuilds, type BuildEvent, type BuildSummary, type EnsureImagesOptions, type ImageRequest, type ImageResult } from "./ensure.ts";
 export { followLocalLogs, type LogLine } from "./run-local/logs.ts";
 export { listLocalVolumes, removeLocalVolumes } from "./run-local/volumes.ts";

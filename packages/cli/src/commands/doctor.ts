@@ -3,10 +3,13 @@ import { statfs } from "node:fs/promises";
 import { createServer } from "node:net";
 import { kindClusterStatus } from "@devup/cluster";
 import { connectDocker, findBuildx, pingDocker } from "@devup/docker";
+import { useDockerEndpoint } from "@devup/docker/endpoint";
 import { DevupError, errorMessage } from "@devup/errors";
 import { findProjectRoot, loadProject } from "@devup/project";
 import { execa } from "execa";
 import type { CommandContext } from "../context.ts";
+import { KIND_VERSION } from "../kind-fetch.ts";
+import { endpointFinding, inotifyFinding, kindFinding, kubeconfigFiles, kubeContextFinding, memoryNeeded, readInotify, resourcesFinding } from "../laptop-checks.ts";
 import { findKind } from "../machine.ts";
 
 type Outcome = "ok" | "warn" | "fail";
@@ -36,11 +39,20 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
   const major = Number(process.versions.node.split(".")[0]);
   add({ name: "node", outcome: major >= 22 ? "ok" : "fail", detail: `Node ${process.versions.node}`, hint: "devup needs Node >= 22; ./dev fetches one" });
 
-  const docker = connectDocker();
+  let endpoint;
   try {
+    endpoint = useDockerEndpoint();
+  } catch (error) {
+    endpoint = error instanceof Error ? error : new Error(errorMessage(error));
+  }
+  add(endpointFinding(endpoint));
+  let engineInfo: { MemTotal?: number; NCPU?: number } | undefined;
+  try {
+    const docker = connectDocker();
     await pingDocker(docker, 3000);
     const v = await docker.version();
     add({ name: "docker", outcome: "ok", detail: `Docker engine ${v.Version} answers` });
+    engineInfo = (await docker.info()) as { MemTotal?: number; NCPU?: number };
   } catch (error) {
     add({ name: "docker", outcome: "fail", detail: errorMessage(error), hint: "start Docker; on a machine devup sets up itself, scripts/cluster/ensure starts it" });
   }
@@ -57,11 +69,8 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
     });
 
   const kind = await findKind();
-  if (!kind) add({ name: "kind", outcome: "fail", detail: "kind is not installed", hint: "go install sigs.k8s.io/kind@v0.30.0 (./dev up does it on an offline machine)" });
-  else {
-    const v = await execa(kind, ["version"], { reject: false });
-    add({ name: "kind", outcome: v.exitCode === 0 ? "ok" : "fail", detail: v.exitCode === 0 ? `${v.stdout.trim()} (${kind})` : `${kind} does not run` });
-  }
+  if (!kind) add({ name: "kind", outcome: "warn", detail: "kind is not installed", hint: `dev up fetches kind ${KIND_VERSION} for this platform (its SHA-256 checked) into ~/.cache/devup/bin, or: brew install kind / go install sigs.k8s.io/kind@${KIND_VERSION}` });
+  else add(kindFinding(kind, await execa(kind, ["version"], { reject: false }), KIND_VERSION));
 
   let project;
   try {
@@ -72,6 +81,10 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
     add({ name: "spec", outcome: "warn", detail: errorMessage(error) });
   }
   const p = project?.value;
+  if (engineInfo) add(resourcesFinding(engineInfo, memoryNeeded(p)));
+  add(kubeContextFinding(kubeconfigFiles(), p?.cluster.provider === "kind" ? p.cluster.name : undefined));
+  const inotify = readInotify();
+  if (inotify) add(inotifyFinding(inotify));
   let clusterExists = false;
   if (p && p.cluster.provider === "kind" && kind) {
     const s = await kindClusterStatus(p.cluster.name, { kind }).catch(() => undefined);

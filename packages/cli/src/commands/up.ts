@@ -3,7 +3,7 @@ import { DevupError } from "@devup/errors";
 import { up, watchProject, type Watching } from "@devup/engine";
 import { formatDiagnostic, loadProject, type ResolvedProject } from "@devup/project";
 import type { CommandContext } from "../context.ts";
-import { dockerEndpoint } from "@devup/docker";
+import { useDockerEndpoint } from "@devup/docker/endpoint";
 import { abandonedMessage, interruptedMessage } from "../interrupt.ts";
 import { HealthWatch, offerRecreate, stoppedMessage } from "../health-watch.ts";
 import type { Output } from "../output.ts";
@@ -105,7 +105,7 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
     // Docker or the cluster gone under dev up is said in words; a gone cluster can be created again.
     let recreate: (() => void) | undefined;
     const recreating = new Promise<void>((resolve) => (recreate = resolve));
-    const health = new HealthWatch(connection.health, { cluster: project.cluster.name, docker: dockerEndpoint() }, (e) => {
+    const health = new HealthWatch(connection.health, { cluster: project.cluster.name, docker: useDockerEndpoint().host.replace(/^unix:\/\//, "") }, (e) => {
       out.info({ type: e.type, message: e.message });
       if (e.type === "cluster-gone") void offerRecreate(ctx, out, project.cluster.name, Boolean(screen)).then((yes) => yes && recreate?.());
     }).start();
