@@ -6,7 +6,8 @@
  * DEVUP_OFFLINE=1 forces the harness, DEVUP_OFFLINE=0 skips it.
  */
 import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { connectDocker, pingDocker } from "@devup/docker";
 import { DevupError } from "@devup/errors";
 import { execa } from "execa";
@@ -49,6 +50,8 @@ export async function prepareMachine(ctx: CommandContext): Promise<MachineTools>
     const kind = await ensureKind({ found: await findKind(), say: (message) => ctx.out.info({ type: "machine", message }) });
     return { kind };
   }
+  const cached = await fromLastRun(harness.path);
+  if (cached) return toolsOf(cached);
   ctx.out.info({
     type: "machine",
     message:
@@ -62,13 +65,56 @@ export async function prepareMachine(ctx: CommandContext): Promise<MachineTools>
       hint: `its logs are in ~/.cache/devup/logs; run ${harness.path} alone to see every step`,
     });
   }
+  const values = keyValues(result.stdout);
+  ctx.out.info({ type: "machine", message: `offline cluster tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s (node image ${values.NODE_IMAGE ?? "?"})` });
+  return toolsOf(values);
+}
+
+function toolsOf(values: Record<string, string>): MachineTools {
+  return { kind: values.KIND, nodeImage: values.NODE_IMAGE, registryContainer: values.REGISTRY_CONTAINER, ingressImage: values.TRAEFIK_IMAGE || undefined };
+}
+
+function keyValues(text: string): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const line of result.stdout.split("\n")) {
+  for (const line of text.split("\n")) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
     if (m) values[m[1]!] = m[2]!;
   }
-  ctx.out.info({ type: "machine", message: `offline cluster tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s (node image ${values.NODE_IMAGE ?? "?"})` });
-  return { kind: values.KIND, nodeImage: values.NODE_IMAGE, registryContainer: values.REGISTRY_CONTAINER, ingressImage: values.TRAEFIK_IMAGE || undefined };
+  return values;
+}
+
+/** The newest modification time of the files under `dir` (the harness's recipes). */
+async function newestFile(dir: string): Promise<number> {
+  let newest = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) newest = Math.max(newest, (await stat(join(e.parentPath, e.name))).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * What the harness printed last time (`ensure.env` in the cache), when nothing it depends on changed
+ * since: the file is newer than every harness file, and the kind binary, the node and ingress images
+ * and a running registry container it names are still there. Saves the harness's ~2 s of checks on
+ * every `dev up`; anything missing and the harness runs as before.
+ */
+export async function fromLastRun(harness: string, cacheDir: string = devupCacheDir(), stillThere: (values: Record<string, string>) => Promise<boolean> = inDocker): Promise<Record<string, string> | undefined> {
+  const file = join(cacheDir, "ensure.env");
+  const [text, written] = await Promise.all([readFile(file, "utf8").catch(() => undefined), stat(file).then((s) => s.mtimeMs, () => 0)]);
+  if (!text || written <= (await newestFile(dirname(harness)).catch(() => Infinity))) return undefined;
+  const values = keyValues(text);
+  if (!values.KIND || !existsSync(values.KIND) || !values.NODE_IMAGE || !values.REGISTRY_CONTAINER) return undefined;
+  return (await stillThere(values)) ? values : undefined;
+}
+
+/** The node and ingress images exist and the registry container runs. */
+async function inDocker(values: Record<string, string>): Promise<boolean> {
+  const docker = connectDocker();
+  const there = await Promise.all([
+    ...[values.NODE_IMAGE, values.TRAEFIK_IMAGE].filter((i): i is string => Boolean(i)).map((i) => docker.getImage(i).inspect().then(() => true, () => false)),
+    docker.getContainer(values.REGISTRY_CONTAINER!).inspect().then((c) => c.State.Running, () => false),
+  ]);
+  return there.every(Boolean);
 }
 
 /** The kind binary: DEVUP_KIND, `kind` on PATH, or the one the offline harness built. */
