@@ -96,7 +96,7 @@ export function watchFilter(project: ResolvedProject): (rel: string, isDir: bool
 }
 
 export const chokidarWatcher: WatchPort = {
-  watch(project, onChange) {
+  watch(project, onChange, onError) {
     const accept = watchFilter(project);
     const paths = [
       join(project.root, "dev.yaml"),
@@ -109,6 +109,8 @@ export const chokidarWatcher: WatchPort = {
       ignoreInitial: true,
       ignored: (path, stats) => !accept(toPosix(relative(project.root, path)), stats?.isDirectory()),
     });
+    // Without a listener an 'error' event (EMFILE: out of inotify instances) would end the process.
+    watcher.on("error", (error) => onError?.(error));
     watcher.on("all", (event, path) => {
       if (event === "addDir") return;
       onChange(toPosix(relative(project.root, path)));

@@ -135,7 +135,7 @@ export interface PodHealth {
 
 export interface WatchPort {
   /** Reports changed files (relative to the project root, "/"-separated) of every service's build context and the spec files. */
-  watch(project: ResolvedProject, onChange: (path: string) => void): { close(): Promise<void> };
+  watch(project: ResolvedProject, onChange: (path: string) => void, onError?: (error: unknown) => void): { close(): Promise<void> };
 }
 
 export interface HistoryPort {

@@ -38,6 +38,15 @@ export interface WatchHandlers {
   specValid(files: string[]): void;
   /** A re-plan threw (e.g. the prune failed). */
   replanFailed(specFiles: string[], error: unknown): void;
+  /** The file watcher failed (e.g. the machine ran out of inotify instances): edits are not seen. */
+  watchFailed?(error: unknown): void;
+}
+
+/** The words for a failed file watcher, with the fix when the machine ran out of inotify instances or watches. */
+export function watchFailedMessage(error: unknown): string {
+  const reason = errorMessage(error);
+  const inotify = /EMFILE|ENOSPC|too many open files|inotify/i.test(reason);
+  return `watching files failed (${reason}): edits are not picked up until the command starts again${inotify ? "; the machine is out of inotify instances or watches: raise them (sysctl fs.inotify.max_user_instances=512 fs.inotify.max_user_watches=524288)" : ""}`;
 }
 
 /** What the sync rules ask for these files: every distinct command, and a restart when any rule asks for one. */
@@ -92,7 +101,7 @@ export class WatchCore {
       // A file that is only copied into the running containers need not wait for a build's worth of edits.
       ...(syncQuietMs === undefined ? {} : { quietFor: (path: string) => (this.#syncOnly(path) ? syncQuietMs : (quietMs ?? 200)) }),
     });
-    this.#watcher = options.watcher.watch(initial, this.#onChange);
+    this.#watcher = options.watcher.watch(initial, this.#onChange, this.#onWatchError);
   }
 
   get project(): ResolvedProject {
@@ -157,6 +166,14 @@ export class WatchCore {
     await this.#watcher?.close();
   }
 
+  // Said once: a watcher out of inotify instances reports the same error for every folder.
+  #watchFailed = false;
+  readonly #onWatchError = (error: unknown): void => {
+    if (this.#watchFailed || this.#closed) return;
+    this.#watchFailed = true;
+    this.#handlers.watchFailed?.(error);
+  };
+
   readonly #onChange = (path: string): void => {
     if (!this.#closed) this.#coalescer.add(path);
   };
@@ -189,6 +206,6 @@ export class WatchCore {
     await this.#handlers.replanned?.(before, this.#project);
     await this.#watcher?.close();
     // Watching may have ended while this re-plan ran: no new watcher then.
-    if (!this.#closed) this.#watcher = this.#options.watcher.watch(this.#project, this.#onChange);
+    if (!this.#closed) this.#watcher = this.#options.watcher.watch(this.#project, this.#onChange, this.#onWatchError);
   }
 }

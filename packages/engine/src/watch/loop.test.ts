@@ -27,6 +27,7 @@ function setup(options: { syncFails?: boolean | (() => boolean); readyFails?: ()
   const builds: string[] = [];
   const applied: unknown[] = [];
   let emit: (path: string) => void = () => undefined;
+  let fail: ((error: unknown) => void) | undefined;
   const ports: Ports = {
     images: {
       tag: (r) => Promise.resolve(`devup.local/shop-${r.service}:v${builds.length + 1}`),
@@ -53,14 +54,24 @@ function setup(options: { syncFails?: boolean | (() => boolean); readyFails?: ()
     },
   };
   const w = watchProject(p, ports, store, {
-    watcher: { watch: (_p, on) => ((emit = on), { close: () => Promise.resolve() }) },
+    watcher: { watch: (_p, on, onError) => ((emit = on), (fail = onError), { close: () => Promise.resolve() }) },
     reload: options.reload ?? (() => ({ project: p, errors: [] })),
     timer,
   });
-  return { emit: (path: string) => emit(path), timer, actions, syncs, builds, applied, w, store };
+  return { emit: (path: string) => emit(path), fail: (error: unknown) => fail?.(error), timer, actions, syncs, builds, applied, w, store };
 }
 
 describe("watchProject", () => {
+  it("says once, in words and with the fix, that the file watcher failed (out of inotify instances)", () => {
+    const t = setup();
+    const emfile = Object.assign(new Error("EMFILE: too many open files, watch"), { code: "EMFILE" });
+    t.fail(emfile);
+    t.fail(emfile);
+    const said = t.actions.filter((a) => a.type === "log" && a.message.startsWith("watching files failed"));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ level: "error", message: expect.stringContaining("sysctl fs.inotify.max_user_instances=512") });
+  });
+
   it("a change under a sync rule is copied and the process restarted; the trigger is recorded", async () => {
     const t = setup();
     t.emit("services/api/src/a.js");

@@ -12,7 +12,7 @@ import type { Store } from "../store.ts";
 import { updateService } from "../update.ts";
 import { crashWatch, type CrashWatchOptions } from "./after-sync.ts";
 import type { SyncFile } from "./classify.ts";
-import { syncFailed, syncWork, WatchCore } from "./core.ts";
+import { syncFailed, syncWork, WatchCore, watchFailedMessage } from "./core.ts";
 import { keptFiles } from "./kept-files.ts";
 import { realTimer, type Timer } from "./timer.ts";
 
@@ -150,6 +150,7 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       specInvalid: (errors) => store.dispatch({ type: "spec-invalid", errors }),
       specValid: (files) => store.dispatch({ type: "spec-valid", files }),
       replanFailed: (spec, error) => log("error", `re-planning after ${spec.join(", ")} failed: ${toErrorReport(error).message}`),
+      watchFailed: (error) => log("error", watchFailedMessage(error)),
     },
   );
 

@@ -10,7 +10,7 @@ import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { WatchPort } from "../ports.ts";
 import type { Store } from "../store.ts";
 import type { SyncFile } from "./classify.ts";
-import { syncFailed, syncWork, WatchCore, type SyncWork } from "./core.ts";
+import { syncFailed, syncWork, WatchCore, watchFailedMessage, type SyncWork } from "./core.ts";
 import type { Timer } from "./timer.ts";
 
 export interface LocalUpdatePort {
@@ -92,6 +92,7 @@ export function watchLocal(initial: ResolvedProject, port: LocalUpdatePort, stor
       specInvalid: (errors) => store.dispatch({ type: "spec-invalid", errors }),
       specValid: (files) => store.dispatch({ type: "spec-valid", files }),
       replanFailed: (spec, error) => log("warn", `re-planning after ${spec.join(", ")} failed: ${toErrorReport(error).message}`),
+      watchFailed: (error) => log("warn", watchFailedMessage(error)),
     },
   );
 
