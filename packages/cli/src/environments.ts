@@ -3,6 +3,7 @@
  * printed before anything changes, the confirmation, and the deploy of pinned images.
  */
 import { createInterface } from "node:readline/promises";
+import { clusterProvider } from "@devup/cluster";
 import { DevupError, isDevupError } from "@devup/errors";
 import { up } from "@devup/engine";
 import type { Kube } from "@devup/kube";
@@ -63,10 +64,7 @@ async function currentImages(ctx: CommandContext, to: ResolvedProject): Promise<
 
 export async function imagePlan(ctx: CommandContext, to: ResolvedProject, images: Readonly<Record<string, string>>): Promise<string[]> {
   const now = await currentImages(ctx, to);
-  const where =
-    to.cluster.provider === "kind"
-      ? `kind cluster ${to.cluster.name}`
-      : `context ${to.cluster.context ?? "?"} (images pushed to ${to.cluster.registry ?? "its registry: set cluster.registry"})`;
+  const where = clusterProvider(to.cluster.provider).describe(to.cluster);
   return [
     `deploy into environment ${to.environment}: namespace ${to.namespace}, ${where}`,
     ...to.services.map((s) => {

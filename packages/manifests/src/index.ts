@@ -12,4 +12,5 @@ export {
   INGRESS_NAMESPACE,
   TRAEFIK_UPSTREAM_IMAGE,
   type IngressRoute,
+  type IngressSite,
 } from "./ingress-controller.ts";

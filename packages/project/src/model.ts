@@ -101,7 +101,8 @@ export interface ResolvedService {
 }
 
 export interface ResolvedCluster {
-  provider: "kind" | "context";
+  /** The spec's cluster.provider (one of the schema's names); packages/cluster's registry maps it to a ClusterProvider. */
+  provider: string;
   name: string;
   context?: string | undefined;
   /** Contexts devup did not create that the spec allows by name. */

@@ -1,7 +1,7 @@
 /** `dev doctor`: is everything `dev up` needs in place? Each check says what to do when it is not. */
 import { statfs } from "node:fs/promises";
 import { createServer } from "node:net";
-import { kindClusterStatus } from "@devup/cluster";
+import { clusterProvider } from "@devup/cluster";
 import { connectDocker, pingDocker } from "@devup/docker";
 import { DevupError, errorMessage } from "@devup/errors";
 import { findProjectRoot, loadProject } from "@devup/project";
@@ -62,13 +62,16 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
   }
   const p = project?.value;
   let clusterExists = false;
-  if (p && p.cluster.provider === "kind" && kind) {
-    const s = await kindClusterStatus(p.cluster.name, { kind }).catch(() => undefined);
+  const provider = p && clusterProvider(p.cluster.provider);
+  // A provider that runs on this machine needs its tool (kind), checked above; a context devup did not create is not asked.
+  if (p && provider?.status && (!provider.localMachine || kind)) {
+    const s = await provider.status(p.cluster, { kind }).catch(() => undefined);
+    const cluster = provider.describe(p.cluster);
     clusterExists = s?.exists === true;
     add({
       name: "cluster",
       outcome: !s ? "warn" : !s.exists ? "warn" : s.apiReady ? "ok" : "fail",
-      detail: !s ? "could not ask kind" : !s.exists ? `kind cluster ${p.cluster.name} does not exist yet` : s.apiReady ? `kind cluster ${p.cluster.name} answers (${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"})` : `kind cluster ${p.cluster.name} exists but does not answer`,
+      detail: !s ? `could not ask ${provider.name}` : !s.exists ? `${cluster} does not exist yet` : s.apiReady ? `${cluster} answers (${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"})` : `${cluster} exists but does not answer`,
       hint: !s?.exists ? "dev up creates it" : "dev up restarts it, or dev up --recreate-cluster",
     });
   }
