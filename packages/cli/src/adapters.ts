@@ -4,7 +4,7 @@ import { clusterProvider, type ClusterProvider, type ClusterTarget } from "@devu
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
 import { applyObjects, createKube, forwardService, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
-import { LABELS, MANAGED_BY, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
+import { projectSelector, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 import { guardContext } from "./cluster-access.ts";
 import type { MachineTools } from "./machine.ts";
@@ -22,11 +22,6 @@ export interface Connection {
   ports: Ports;
   /** Available after ports.cluster.ensure(). */
   kube(): Kube;
-}
-
-/** The labels that select everything devup manages for this project and environment. */
-export function scopeSelector(project: ResolvedProject): Record<string, string> {
-  return { [LABELS.managedBy]: MANAGED_BY, [LABELS.project]: project.name, [LABELS.environment]: project.environment };
 }
 
 export function connect(project: ResolvedProject, options: ConnectOptions): Connection {
@@ -69,8 +64,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
     },
     history: {
       async record(namespace, service, objects, d) {
-        const labels = { [LABELS.project]: project.name, [LABELS.environment]: project.environment };
-        return (await recordRevision(needKube(), namespace, service, labels, { objects, trigger: d.trigger, outcome: d.outcome, at: new Date(d.at), message: d.message, hashKey: project.hashKey })).revision;
+        return (await recordRevision(needKube(), namespace, service, projectSelector(project), { objects, trigger: d.trigger, outcome: d.outcome, at: new Date(d.at), message: d.message, hashKey: project.hashKey })).revision;
       },
     },
     sync: {
@@ -115,7 +109,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         await applyObjects(needKube(), objects, { dryRun: o?.dryRun ?? false });
       },
       async prune(desired) {
-        const deleted = await pruneObjects(needKube(), desired, { selector: scopeSelector(project), namespace: project.namespace });
+        const deleted = await pruneObjects(needKube(), desired, { selector: projectSelector(project, { managed: true }), namespace: project.namespace });
         return deleted.map((r) => `${r.kind}/${r.name}`);
       },
       async waitReady(namespace, name, onProgress, signal) {

@@ -1,6 +1,7 @@
-/** Reaching the project's existing cluster for status, logs and down (never creates anything). */
+/** Reaching the project's existing cluster for status, logs and down (never creates anything), and what runs there. */
 import { clusterProvider, type ClusterProvider, type ProviderTools } from "@devup/cluster";
-import { assertContextAllowed, createKube, type Kube } from "@devup/kube";
+import { assertContextAllowed, createKube, listDeployments, type Deployment, type Kube } from "@devup/kube";
+import { projectSelector } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 import type { CommandContext } from "./context.ts";
 import { findKind } from "./machine.ts";
@@ -35,9 +36,7 @@ export async function deleteProjectCluster(project: ResolvedProject): Promise<st
   return (await provider.delete(project.cluster, await localTools(provider))) ? `deleted the ${cluster}` : `the ${cluster} did not exist`;
 }
 
-/** A label selector string from a map. */
-export function selectorString(labels: Record<string, string>): string {
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(",");
+/** The project's workloads in its environment: the Deployments devup applied there. */
+export function projectWorkloads(kube: Kube, project: ResolvedProject): Promise<Deployment[]> {
+  return listDeployments(kube, project.namespace, projectSelector(project, { managed: true }));
 }

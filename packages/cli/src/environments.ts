@@ -9,8 +9,7 @@ import { up } from "@devup/engine";
 import type { Kube } from "@devup/kube";
 import { LABELS } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
-import { scopeSelector } from "./adapters.ts";
-import { existingCluster, selectorString } from "./cluster-access.ts";
+import { existingCluster, projectWorkloads } from "./cluster-access.ts";
 import type { CommandContext } from "./context.ts";
 import { attachPrinter } from "./printer.ts";
 import { loadValidProject } from "./project.ts";
@@ -30,9 +29,8 @@ export function fromTo(ctx: CommandContext, command: string): { from: string; to
 
 /** The exact image reference each service's Deployment runs in the environment's namespace. */
 async function runningImages(kube: Kube, project: ResolvedProject): Promise<Map<string, string>> {
-  const list = await kube.apps.listNamespacedDeployment({ namespace: project.namespace, labelSelector: selectorString(scopeSelector(project)) });
   const out = new Map<string, string>();
-  for (const d of list.items) {
+  for (const d of await projectWorkloads(kube, project)) {
     const service = d.metadata?.labels?.[LABELS.name];
     const image = d.spec?.template.spec?.containers[0]?.image;
     if (service && image) out.set(service, image);

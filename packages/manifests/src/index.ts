@@ -1,6 +1,6 @@
 export { buildObjects, redactSecrets, kindOrder, type ImageRefs } from "./objects.ts";
 export { renderFiles, renderStream, toYaml, RENDER_HEADER, type RenderedFile } from "./render.ts";
-export { projectLabels, selectorLabels } from "./labels.ts";
+export { projectLabels, projectSelector, selectorLabels } from "./labels.ts";
 export { claimName, configHash, configMapName, secretName } from "./workload.ts";
 export { LABELS, ANNOTATIONS, MANAGED_BY, type KubeObject, type ObjectMeta } from "./types.ts";
 export { testJob, testJobName, TEST_LABEL, type TestJobOptions } from "./job.ts";

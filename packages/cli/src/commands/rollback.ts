@@ -5,7 +5,7 @@
  */
 import { DevupError, toErrorReport } from "@devup/errors";
 import { applyObjects, readHistory, recordRevision, rollbackTarget, secretDataHash, waitForRollout, type Kube, type Revision } from "@devup/kube";
-import { LABELS, secretName } from "@devup/manifests";
+import { projectSelector, secretName } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 import { existingCluster } from "../cluster-access.ts";
 import { secondsOption, type CommandContext } from "../context.ts";
@@ -72,7 +72,7 @@ export async function rollback(ctx: CommandContext, project: ResolvedProject, ku
   });
   const started = Date.now();
   const trigger = [`dev rollback to ${target.revision}`];
-  const labels = { [LABELS.project]: project.name, [LABELS.environment]: project.environment };
+  const labels = projectSelector(project);
   const recorded = [...target.objects, ...(secret ? [secret] : [])];
   await applyObjects(kube, target.objects);
   let last = "";
