@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { clusterProvider } from "@devup/cluster";
 import { connectDocker, pingDocker } from "@devup/docker";
 import { DevupError, errorMessage } from "@devup/errors";
-import { findProjectRoot, loadProject } from "@devup/project";
+import { findProjectRoot, forwardedPorts, loadProject } from "@devup/project";
 import { execa } from "execa";
 import type { CommandContext } from "../context.ts";
 import { findKind } from "../machine.ts";
@@ -76,7 +76,7 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
     });
   }
   if (p) {
-    const ports = p.services.flatMap((s) => s.ports.filter((x) => x.forward !== undefined).map((x) => ({ port: x.forward!, what: `${s.name}:${x.name}` })));
+    const ports = p.services.flatMap((s) => forwardedPorts(s).map((x) => ({ port: x.forward, what: `${s.name}:${x.name}` })));
     // The ingress port is the cluster's own mapping once the cluster exists.
     if (!clusterExists) ports.push({ port: p.cluster.ingress.httpPort, what: "ingress" });
     const taken: string[] = [];

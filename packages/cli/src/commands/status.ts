@@ -1,6 +1,7 @@
 /** `dev status`: what runs in the cluster for this project and environment, and where to reach it. */
 import { latestRevisions, type Revision } from "@devup/kube";
 import { LABELS } from "@devup/manifests";
+import { forwardedPorts } from "@devup/project";
 import { existingCluster, projectWorkloads } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
 import { ingressLines, ingressView } from "../ingress-status.ts";
@@ -29,9 +30,7 @@ export default async function status(ctx: CommandContext): Promise<void> {
     const ready = d?.status?.readyReplicas ?? 0;
     const desired = d?.spec?.replicas ?? 0;
     const urls = [
-      ...s.ports
-        .filter((p) => p.forward !== undefined)
-        .map((p) => `http://127.0.0.1:${p.forward} ${forwarding ? `(forward of dev up, pid ${holder.pid})` : "(forward: not running; dev up starts it)"}`),
+      ...forwardedPorts(s).map((p) => `http://127.0.0.1:${p.forward} ${forwarding ? `(forward of dev up, pid ${holder.pid})` : "(forward: not running; dev up starts it)"}`),
     ];
     return {
       service: s.name,
