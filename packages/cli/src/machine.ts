@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
+import { parseHarnessOutput } from "@devup/cluster";
 import { connectDocker, pingDocker } from "@devup/docker";
 import { DevupError } from "@devup/errors";
 import { execa } from "execa";
@@ -58,11 +59,7 @@ export async function prepareMachine(ctx: CommandContext): Promise<MachineTools>
       hint: "its logs are in ~/.cache/devup/logs; run scripts/cluster/ensure alone to see every step",
     });
   }
-  const values: Record<string, string> = {};
-  for (const line of result.stdout.split("\n")) {
-    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m) values[m[1]!] = m[2]!;
-  }
+  const values = parseHarnessOutput(result.stdout);
   ctx.out.info({ type: "machine", message: `offline cluster tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s (node image ${values.NODE_IMAGE ?? "?"})` });
   return { kind: values.KIND, nodeImage: values.NODE_IMAGE, registryContainer: values.REGISTRY_CONTAINER, ingressImage: values.TRAEFIK_IMAGE || undefined };
 }
