@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseHarnessOutput } from "@devup/cluster";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const E2E_CLUSTER = process.env.DEVUP_E2E_CLUSTER ?? "devup-e2e";
@@ -28,11 +29,7 @@ let tools: OfflineTools | undefined;
 export function offlineTools(): OfflineTools {
   if (tools) return tools;
   const stdout = execFileSync(join(repoRoot, "scripts/cluster/ensure"), [], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 * 1024 * 1024 });
-  const all: Record<string, string> = {};
-  for (const line of stdout.split("\n")) {
-    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m) all[m[1]!] = m[2]!;
-  }
+  const all = parseHarnessOutput(stdout);
   if (!all.KIND || !all.NODE_IMAGE) throw new Error(`scripts/cluster/ensure did not print KIND= and NODE_IMAGE=; it printed:\n${stdout}`);
   tools = { kind: all.KIND, nodeImage: all.NODE_IMAGE, registry: all.REGISTRY, all };
   return tools;

@@ -1,11 +1,12 @@
-/** The engine's ports, wired to the real adapters: dockerode, the kind CLI, the Kubernetes API. */
+/** The engine's ports, wired to the real adapters: dockerode, the cluster's provider, the Kubernetes API. */
 import { connectDocker, ensureImages, imageCommand, pingDocker } from "@devup/docker";
-import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, kindNodes, type Cluster, type LocalRegistry } from "@devup/cluster";
+import { clusterProvider, type ClusterProvider, type ClusterTarget } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, assertContextAllowed, createKube, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
-import { LABELS, MANAGED_BY, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
+import { applyObjects, createKube, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
+import { LABELS, projectSelector, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
+import { guardContext } from "./cluster-access.ts";
 import type { HealthChecks } from "./health-watch.ts";
 import type { MachineTools } from "./machine.ts";
 import { contentTag } from "./project.ts";
@@ -28,27 +29,12 @@ export interface Connection {
   health: HealthChecks;
 }
 
-/** The labels that select everything devup manages for this project and environment. */
-export function scopeSelector(project: ResolvedProject): Record<string, string> {
-  return { [LABELS.managedBy]: MANAGED_BY, [LABELS.project]: project.name, [LABELS.environment]: project.environment };
-}
-
-/** The Kubernetes API for an existing project cluster (status, logs, down): no creation. */
-export async function connectKube(project: ResolvedProject, tools: MachineTools, allowContexts: readonly string[]): Promise<Kube> {
-  if (project.cluster.provider === "kind") {
-    const yaml = await kindKubeconfig(project.cluster.name, { kind: tools.kind });
-    return createKube({ kubeconfigYaml: yaml, context: `kind-${project.cluster.name}` });
-  }
-  const context = project.cluster.context!;
-  assertContextAllowed({ context, createdByDevup: false, allowed: [...allowContexts, ...project.cluster.allowedContexts] });
-  return createKube({ context });
-}
-
 export function connect(project: ResolvedProject, options: ConnectOptions): Connection {
   const docker = connectDocker();
   let kube: Kube | undefined = options.kube;
-  let cluster: Cluster | undefined;
-  let registry: LocalRegistry | undefined;
+  const provider: ClusterProvider = clusterProvider(project.cluster.provider);
+  const site = provider.ingress(project.cluster);
+  let cluster: ClusterTarget | undefined;
   const needKube = (): Kube => {
     if (!kube) throw new DevupError("internal", "the cluster is not connected yet");
     return kube;
@@ -78,13 +64,12 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
     },
     history: {
       async record(namespace, service, objects, d) {
-        const labels = { [LABELS.project]: project.name, [LABELS.environment]: project.environment };
-        return (await recordRevision(needKube(), namespace, service, labels, { objects, trigger: d.trigger, outcome: d.outcome, at: new Date(d.at), message: d.message, hashKey: project.hashKey })).revision;
+        return (await recordRevision(needKube(), namespace, service, projectSelector(project), { objects, trigger: d.trigger, outcome: d.outcome, at: new Date(d.at), message: d.message, hashKey: project.hashKey })).revision;
       },
     },
     sync: {
       sync: (r) => syncIntoPods(needKube(), { namespace: r.namespace, name: r.service, files: r.files, run: r.run, restart: r.restart, skip: r.skip, selector: selectorLabels(project, r.service) }),
-      keep: (namespace, service, files) => publishSyncedFiles(needKube(), namespace, service, { ...scopeSelector(project), [LABELS.name]: service }, files),
+      keep: (namespace, service, files) => publishSyncedFiles(needKube(), namespace, service, { ...projectSelector(project), [LABELS.name]: service }, files),
       pods: (namespace, service) => listPodHealth(needKube(), namespace, selectorLabels(project, service)),
       crashLogs: async (namespace, pod) => {
         const kube = needKube();
@@ -95,36 +80,18 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
     },
     cluster: {
       async ensure() {
-        const c = project.cluster;
-        if (c.provider === "context") {
-          const context = c.context!;
-          assertContextAllowed({ context, createdByDevup: false, allowed: [...options.allowContexts, ...c.allowedContexts] });
-          if (!c.registry) throw new DevupError("usage", `cluster context ${context} needs cluster.registry: the registry its nodes pull devup's images from`);
-          kube = createKube({ context });
-          cluster = contextCluster({ context, registry: c.registry });
-          return { context, created: false };
-        }
-        await pingDocker(docker);
-        registry = options.tools.registryContainer ? await findLocalRegistry({ name: options.tools.registryContainer }) : await findLocalRegistry();
-        const ensured = await ensureKindCluster({
-          name: c.name,
-          kind: options.tools.kind,
-          nodeImage: c.nodeImage ?? options.tools.nodeImage,
-          workers: c.workers,
-          httpPort: c.ingress.httpPort,
-          registry,
-          recreate: options.recreateCluster,
-        });
-        cluster = ensured.cluster;
-        kube = createKube({ kubeconfigYaml: await kindKubeconfig(c.name, { kind: options.tools.kind }), context: ensured.cluster.context });
-        return { context: ensured.cluster.context, created: ensured.action === "created" || ensured.action === "recreated" };
+        guardContext(provider, project, options.allowContexts);
+        if (provider.localMachine) await pingDocker(docker);
+        const ensured = await provider.ensure(project.cluster, options.tools, { recreate: options.recreateCluster });
+        cluster = ensured.target;
+        kube = createKube(ensured.access);
+        return { context: ensured.access.context, created: ensured.created };
       },
       async deliver(images) {
         if (!cluster) throw new DevupError("internal", "images delivered before the cluster is ready");
         let fallback: string | undefined;
-        const results = await deliverImages(cluster, images, {
+        const results = await provider.deliver(cluster, images, {
           docker,
-          registry: cluster.provider === "kind" ? cluster.registry : undefined,
           onEvent: (e) => {
             if (e.type === "deliver-fallback") fallback = e.reason;
           },
@@ -140,20 +107,18 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         }));
       },
     },
-    ingress:
-      project.cluster.provider === "kind"
-        ? {
-            controllerImage: () => (options.tools.ingressImage ? { image: options.tools.ingressImage, local: true } : { image: TRAEFIK_UPSTREAM_IMAGE, local: false }),
-            hostPort: () => kindIngressHostPort(project.cluster.name, { kind: options.tools.kind }),
-          }
-        : undefined,
+    ingress: {
+      site,
+      controllerImage: () => (options.tools.ingressImage ? { image: options.tools.ingressImage, local: true } : { image: TRAEFIK_UPSTREAM_IMAGE, local: false }),
+      hostPort: () => provider.mappedIngressPort(project.cluster, options.tools),
+    },
     kube: {
       async apply(objects, o) {
         await applyObjects(needKube(), objects, { dryRun: o?.dryRun ?? false });
       },
       ingressRoutes: () => listIngressRoutes(needKube()),
       async prune(desired) {
-        const deleted = await pruneObjects(needKube(), desired, { selector: scopeSelector(project), namespace: project.namespace });
+        const deleted = await pruneObjects(needKube(), desired, { selector: projectSelector(project, { managed: true }), namespace: project.namespace });
         return deleted.map((r) => `${r.kind}/${r.name}`);
       },
       async waitReady(namespace, name, onProgress, signal) {
@@ -175,7 +140,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
   };
   const health: HealthChecks = {
     docker: () => pingDocker(docker, 3000),
-    cluster: async () => (project.cluster.provider === "kind" ? (await kindNodes(project.cluster.name, { kind: options.tools.kind })).length > 0 : undefined),
+    cluster: async () => (provider.nodesExist ? await provider.nodesExist(project.cluster, options.tools) : undefined),
   };
   return { ports, kube: needKube, health };
 }

@@ -1,9 +1,8 @@
-/** Reaching the project's existing cluster for status, logs and down (never creates anything). */
-import { kindClusterStatus } from "@devup/cluster";
-import { DevupError } from "@devup/errors";
-import type { Kube } from "@devup/kube";
+/** Reaching the project's existing cluster for status, logs and down (never creates anything), and what runs there. */
+import { clusterProvider, type ClusterProvider, type ProviderTools } from "@devup/cluster";
+import { assertContextAllowed, createKube, listDeployments, type Deployment, type Kube } from "@devup/kube";
+import { projectSelector } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
-import { connectKube } from "./adapters.ts";
 import type { CommandContext } from "./context.ts";
 import { findKind } from "./machine.ts";
 
@@ -12,18 +11,32 @@ export function allowedContexts(ctx: CommandContext): string[] {
   return Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : [];
 }
 
-export async function existingCluster(ctx: CommandContext, project: ResolvedProject): Promise<Kube> {
-  if (project.cluster.provider === "context") return connectKube(project, {}, allowedContexts(ctx));
-  const kind = await findKind();
-  const status = await kindClusterStatus(project.cluster.name, { kind });
-  if (!status.exists) throw new DevupError("notFound", `the kind cluster ${project.cluster.name} does not exist`, { hint: "dev up creates it" });
-  if (!status.apiReady) throw new DevupError("cluster", `the kind cluster ${project.cluster.name} exists but does not answer`, { hint: "dev up restarts it; dev doctor says more" });
-  return connectKube(project, { kind }, allowedContexts(ctx));
+/** The context guard, before anything touches the cluster: a context devup did not create must be allowed by name. */
+export function guardContext(provider: ClusterProvider, project: ResolvedProject, allowContexts: readonly string[]): void {
+  assertContextAllowed({ context: provider.kubeContext(project.cluster), createdByDevup: provider.ownsCluster, allowed: [...allowContexts, ...project.cluster.allowedContexts] });
 }
 
-/** A label selector string from a map. */
-export function selectorString(labels: Record<string, string>): string {
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(",");
+/** What a provider that runs on this machine needs to reach an existing cluster (the kind binary); nothing for the others. */
+export async function localTools(provider: ClusterProvider): Promise<ProviderTools> {
+  return provider.localMachine ? { kind: await findKind() } : {};
+}
+
+/** The Kubernetes API for the project's existing cluster (status, logs, down): never creates anything. */
+export async function existingCluster(ctx: CommandContext, project: ResolvedProject): Promise<Kube> {
+  const provider = clusterProvider(project.cluster.provider);
+  guardContext(provider, project, allowedContexts(ctx));
+  return createKube(await provider.access(project.cluster, await localTools(provider)));
+}
+
+/** `dev down --cluster`: deletes the cluster when its provider owns it and says what happened; undefined for a cluster devup does not delete. */
+export async function deleteProjectCluster(project: ResolvedProject): Promise<string | undefined> {
+  const provider = clusterProvider(project.cluster.provider);
+  if (!provider.delete) return undefined;
+  const cluster = provider.describe(project.cluster);
+  return (await provider.delete(project.cluster, await localTools(provider))) ? `deleted the ${cluster}` : `the ${cluster} did not exist`;
+}
+
+/** The project's workloads in its environment: the Deployments devup applied there. */
+export function projectWorkloads(kube: Kube, project: ResolvedProject): Promise<Deployment[]> {
+  return listDeployments(kube, project.namespace, projectSelector(project, { managed: true }));
 }

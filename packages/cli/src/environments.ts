@@ -3,13 +3,13 @@
  * printed before anything changes, the confirmation, and the deploy of pinned images.
  */
 import { createInterface } from "node:readline/promises";
+import { clusterProvider } from "@devup/cluster";
 import { DevupError, isDevupError } from "@devup/errors";
 import { up } from "@devup/engine";
 import type { Kube } from "@devup/kube";
 import { LABELS } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
-import { scopeSelector } from "./adapters.ts";
-import { existingCluster, selectorString } from "./cluster-access.ts";
+import { existingCluster, projectWorkloads } from "./cluster-access.ts";
 import type { CommandContext } from "./context.ts";
 import { attachPrinter } from "./printer.ts";
 import { loadValidProject } from "./project.ts";
@@ -29,9 +29,8 @@ export function fromTo(ctx: CommandContext, command: string): { from: string; to
 
 /** The exact image reference each service's Deployment runs in the environment's namespace. */
 async function runningImages(kube: Kube, project: ResolvedProject): Promise<Map<string, string>> {
-  const list = await kube.apps.listNamespacedDeployment({ namespace: project.namespace, labelSelector: selectorString(scopeSelector(project)) });
   const out = new Map<string, string>();
-  for (const d of list.items) {
+  for (const d of await projectWorkloads(kube, project)) {
     const service = d.metadata?.labels?.[LABELS.name];
     const image = d.spec?.template.spec?.containers[0]?.image;
     if (service && image) out.set(service, image);
@@ -63,10 +62,7 @@ async function currentImages(ctx: CommandContext, to: ResolvedProject): Promise<
 
 export async function imagePlan(ctx: CommandContext, to: ResolvedProject, images: Readonly<Record<string, string>>): Promise<string[]> {
   const now = await currentImages(ctx, to);
-  const where =
-    to.cluster.provider === "kind"
-      ? `kind cluster ${to.cluster.name}`
-      : `context ${to.cluster.context ?? "?"} (images pushed to ${to.cluster.registry ?? "its registry: set cluster.registry"})`;
+  const where = clusterProvider(to.cluster.provider).describe(to.cluster);
   return [
     `deploy into environment ${to.environment}: namespace ${to.namespace}, ${where}`,
     ...to.services.map((s) => {

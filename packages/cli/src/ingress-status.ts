@@ -1,9 +1,9 @@
 /** The ingress part of `dev status`: each route's URL and whether the controller that serves it runs. */
-import { kindIngressHostPort } from "@devup/cluster";
+import { clusterProvider } from "@devup/cluster";
 import type { Kube } from "@devup/kube";
 import { INGRESS_CONTROLLER_NAME, INGRESS_NAMESPACE, ingressRoutes, wantsIngressController, type IngressRoute } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
-import { findKind } from "./machine.ts";
+import { localTools } from "./cluster-access.ts";
 
 /**
  * ready / not ready / not installed: devup's controller on a kind cluster; no host port: the kind
@@ -17,9 +17,11 @@ export interface IngressView {
 }
 
 export async function ingressView(kube: Kube, project: ResolvedProject): Promise<IngressView> {
-  const routes = ingressRoutes(project);
-  if (!wantsIngressController(project)) return { controller: "external", routes };
-  if ((await kindIngressHostPort(project.cluster.name, { kind: await findKind() }).catch(() => undefined)) === undefined) return { controller: "no host port", routes };
+  const provider = clusterProvider(project.cluster.provider);
+  const site = provider.ingress(project.cluster);
+  const routes = ingressRoutes(project, site);
+  if (!wantsIngressController(project, site)) return { controller: "external", routes };
+  if ((await provider.mappedIngressPort(project.cluster, await localTools(provider)).catch(() => undefined)) === undefined) return { controller: "no host port", routes };
   try {
     const d = await kube.apps.readNamespacedDeployment({ name: INGRESS_CONTROLLER_NAME, namespace: INGRESS_NAMESPACE });
     return { controller: (d.status?.readyReplicas ?? 0) > 0 ? "ready" : "not ready", routes };

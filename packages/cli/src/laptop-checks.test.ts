@@ -60,21 +60,21 @@ describe("kubectl context", () => {
 
   it("is fine when kubectl points at the project's cluster or nowhere", () => {
     const mine = file("config", "apiVersion: v1\nkind: Config\ncurrent-context: kind-shop\n");
-    expect(kubeContextFinding([mine], "shop")).toEqual({ name: "kubectl", outcome: "ok", detail: "kubectl context kind-shop" });
-    expect(kubeContextFinding([join(tmpdir(), "no-such-kubeconfig")], "shop").detail).toMatch(/^no current kubectl context .*; dev up adds kind-shop$/);
+    expect(kubeContextFinding([mine], "kind-shop")).toEqual({ name: "kubectl", outcome: "ok", detail: "kubectl context kind-shop" });
+    expect(kubeContextFinding([join(tmpdir(), "no-such-kubeconfig")], "kind-shop").detail).toMatch(/^no current kubectl context .*; dev up adds kind-shop$/);
   });
 
   it("warns when kubectl points elsewhere (the first file with a current context wins), with the command to switch", () => {
     const none = file("a", "apiVersion: v1\nkind: Config\n");
     const other = file("b", "current-context: docker-desktop\n");
-    const f = kubeContextFinding([none, other], "shop");
+    const f = kubeContextFinding([none, other], "kind-shop");
     expect(f).toMatchObject({ outcome: "warn", detail: "kubectl points at docker-desktop, not at this project's cluster kind-shop" });
     expect(f.hint).toMatch(/^kubectl config use-context kind-shop/);
   });
 
   it("names a kubeconfig that is not YAML", () => {
     const bad = file("config", "current-context: [unclosed\n");
-    expect(kubeContextFinding([bad], "shop")).toMatchObject({ outcome: "warn", detail: expect.stringContaining(`${bad} is not valid YAML`) as unknown });
+    expect(kubeContextFinding([bad], "kind-shop")).toMatchObject({ outcome: "warn", detail: expect.stringContaining(`${bad} is not valid YAML`) as unknown });
   });
 });
 

@@ -67,7 +67,8 @@ export function kubeconfigFiles(env: NodeJS.ProcessEnv = process.env, home: stri
 }
 
 /** Where kubectl points (the first current-context among the files) compared with the project's kind context. */
-export function kubeContextFinding(files: string[], clusterName: string | undefined): Finding {
+/** `want`: the kubectl context of the project's cluster (its provider's `kubeContext`). */
+export function kubeContextFinding(files: string[], want: string | undefined): Finding {
   let current: string | undefined;
   for (const file of files) {
     let text: string;
@@ -88,7 +89,6 @@ export function kubeContextFinding(files: string[], clusterName: string | undefi
       break;
     }
   }
-  const want = clusterName ? `kind-${clusterName}` : undefined;
   if (!current) {
     return { name: "kubectl", outcome: "ok", detail: `no current kubectl context (${files.join(delimiter)})${want ? `; dev up adds ${want}` : ""}` };
   }

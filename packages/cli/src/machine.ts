@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { parseHarnessOutput } from "@devup/cluster";
 import { connectDocker, pingDocker } from "@devup/docker";
 import { DevupError } from "@devup/errors";
 import { execa } from "execa";
@@ -65,22 +66,13 @@ export async function prepareMachine(ctx: CommandContext): Promise<MachineTools>
       hint: `its logs are in ~/.cache/devup/logs; run ${harness.path} alone to see every step`,
     });
   }
-  const values = keyValues(result.stdout);
+  const values = parseHarnessOutput(result.stdout);
   ctx.out.info({ type: "machine", message: `offline cluster tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s (node image ${values.NODE_IMAGE ?? "?"})` });
   return toolsOf(values);
 }
 
 function toolsOf(values: Record<string, string>): MachineTools {
   return { kind: values.KIND, nodeImage: values.NODE_IMAGE, registryContainer: values.REGISTRY_CONTAINER, ingressImage: values.TRAEFIK_IMAGE || undefined };
-}
-
-function keyValues(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m) values[m[1]!] = m[2]!;
-  }
-  return values;
 }
 
 /** The newest modification time of the files under `dir` (the harness's recipes). */
@@ -102,7 +94,7 @@ export async function fromLastRun(harness: string, cacheDir: string = devupCache
   const file = join(cacheDir, "ensure.env");
   const [text, written] = await Promise.all([readFile(file, "utf8").catch(() => undefined), stat(file).then((s) => s.mtimeMs, () => 0)]);
   if (!text || written <= (await newestFile(dirname(harness)).catch(() => Infinity))) return undefined;
-  const values = keyValues(text);
+  const values = parseHarnessOutput(text);
   if (!values.KIND || !existsSync(values.KIND) || !values.NODE_IMAGE || !values.REGISTRY_CONTAINER) return undefined;
   return (await stillThere(values)) ? values : undefined;
 }

@@ -8,16 +8,12 @@
 import { randomBytes } from "node:crypto";
 import { chmod, lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, parse, resolve } from "node:path";
 import { DevupError, errorMessage } from "@devup/errors";
+import { isInside } from "@devup/files";
 
 export const OUTPUT_MARKER = ".devup-render";
 const MARKER_TEXT = "This folder is written by `dev render`: files that start with devup's header are replaced or removed on each run.\n";
-
-const isInside = (path: string, folder: string) => {
-  const rel = relative(folder, path);
-  return rel === "" || !(rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel));
-};
 
 /**
  * `--out` against the project root unless absolute (never the current folder: a service folder is a

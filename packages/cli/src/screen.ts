@@ -4,7 +4,7 @@
  */
 import type { Store, Watching } from "@devup/engine";
 import { streamLogs, type Kube } from "@devup/kube";
-import { LABELS } from "@devup/manifests";
+import { projectSelector } from "@devup/manifests";
 import { formatDiagnostic, type ResolvedProject } from "@devup/project";
 import type * as TuiModule from "@devup/tui";
 import type { LogSource, Tui } from "@devup/tui";
@@ -27,7 +27,7 @@ function clusterLogs(kube: () => Kube, project: ResolvedProject): LogSource {
       const controller = new AbortController();
       streamLogs(kube(), {
         namespace: project.namespace,
-        selector: { [LABELS.project]: project.name, [LABELS.environment]: project.environment, [LABELS.name]: service },
+        selector: projectSelector(project, { service }),
         follow: true,
         tailLines: 50,
         signal: controller.signal,

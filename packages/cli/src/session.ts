@@ -3,6 +3,7 @@
  * runs: `--timeout` checked, the machine prepared (the offline harness where it is needed), the
  * adapters connected, and a Store for the project. Each command attaches its own output to the Store.
  */
+import { clusterProvider } from "@devup/cluster";
 import { initialState, Store } from "@devup/engine";
 import type { ResolvedProject } from "@devup/project";
 import { connect, type Connection } from "./adapters.ts";
@@ -17,7 +18,7 @@ export interface Session {
 
 export async function startSession(ctx: CommandContext, project: ResolvedProject, options: { recreateCluster?: boolean } = {}): Promise<Session> {
   const rolloutTimeoutMs = secondsOption(ctx, "timeout", 300) * 1000;
-  const tools = project.cluster.provider === "kind" ? await prepareMachine(ctx) : {};
+  const tools = clusterProvider(project.cluster.provider).localMachine ? await prepareMachine(ctx) : {};
   const connection = connect(project, { tools, allowContexts: allowedContexts(ctx), rolloutTimeoutMs, ...(options.recreateCluster ? { recreateCluster: true } : {}) });
   const store = new Store(initialState(project.name, project.environment, project.namespace, project.cluster.name, project.services));
   return { connection, store };

@@ -1,8 +1,7 @@
 /** What `dev down` removes (and `dev ci` after its run): devup's objects of this project and environment, then its namespace. */
 import { deleteHistories, listClaims, pruneObjects, type Kube } from "@devup/kube";
-import { LABELS, MANAGED_BY } from "@devup/manifests";
+import { LABELS, MANAGED_BY, projectSelector } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
-import { scopeSelector } from "./adapters.ts";
 
 /** Whether the namespace still exists (terminating or not). */
 async function namespaceExists(kube: Kube, name: string): Promise<boolean> {
@@ -31,10 +30,10 @@ export interface Teardown {
  * this one would fail.
  */
 export async function removeWorkloads(kube: Kube, project: ResolvedProject, options: { waitMs?: number; volumes?: boolean } = {}): Promise<Teardown> {
-  const selector = scopeSelector(project);
+  const selector = projectSelector(project, { managed: true });
   const removed = await pruneObjects(kube, [], { selector, namespace: project.namespace });
   // Nothing left to roll back: the deploy histories go too (also when the namespace stays).
-  await deleteHistories(kube, project.namespace, { [LABELS.project]: project.name, [LABELS.environment]: project.environment });
+  await deleteHistories(kube, project.namespace, projectSelector(project));
   const volumesRemoved = options.volumes ? (await pruneObjects(kube, [], { selector, namespace: project.namespace, kinds: ["PersistentVolumeClaim"] })).map((r) => r.name) : [];
   const volumesKept = options.volumes ? [] : await listClaims(kube, project.namespace, selector);
   let namespaceRemoved = false;

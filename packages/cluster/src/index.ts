@@ -1,5 +1,9 @@
-export { contextCluster, type ContextClusterOptions } from "./context-cluster.ts";
-export { deliverImages, type DeliverOptions, type DeliveryEvent, type DeliveryMethod, type DeliveryResult } from "./deliver.ts";
+export type { ClusterProvider, ClusterSettings, ClusterStatus, EnsuredCluster, IngressSite, KubeAccess, ProviderTools } from "./provider.ts";
+export { clusterProvider, deliverImages, registerClusterProvider } from "./providers.ts";
+export { parseHarnessOutput } from "./harness-output.ts";
+export type { DeliverOptions, DeliveryEvent, DeliveryMethod, DeliveryResult } from "./delivery.ts";
+export type { ClusterTarget, LocalRegistry } from "./types.ts";
+// The kind provider's parts, for the e2e tests and benchmarks that drive kind directly.
 export {
   createKindCluster,
   deleteKindCluster,
@@ -7,16 +11,9 @@ export {
   kindCluster,
   kindClusterStatus,
   kindKubeconfig,
-  kindNodes,
   type CreateKindClusterOptions,
-  type EnsureKindClusterOptions,
-  type EnsuredKindCluster,
-  type KindCliOptions,
-  type KindClusterStatus,
-} from "./kind.ts";
-export { kindIngressHostPort } from "./ingress-port.ts";
-export { kindConfigYaml, type KindConfigOptions } from "./kind-config.ts";
-export { nodeImages } from "./node.ts";
-export { normalizeImageRef, registryImageRef } from "./refs.ts";
-export { ensureLocalRegistry, findLocalRegistry, parseRegistryPort, registryHost, wireRegistry, type EnsureRegistryOptions, type FindRegistryOptions } from "./registry.ts";
-export type { Cluster, ContextCluster, KindCluster, LocalRegistry } from "./types.ts";
+  type KindCluster,
+} from "./kind/cluster.ts";
+export { nodeImages } from "./kind/node.ts";
+export { normalizeImageRef } from "./refs.ts";
+export { ensureLocalRegistry, findLocalRegistry, parseRegistryPort, type EnsureRegistryOptions } from "./kind/registry.ts";

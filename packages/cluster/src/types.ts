@@ -1,6 +1,6 @@
-/** What the other modules of this package share: the cluster targets and the local registry. */
+/** What the modules of this package share: a cluster target and the local registry. */
 
-/** A registry container on this machine that the kind nodes can reach by name. */
+/** A local registry container on this machine that the kind nodes can reach by name. */
 export interface LocalRegistry {
   /** Container name; the nodes reach it as <name>:<containerPort> on the kind network. */
   name: string;
@@ -10,24 +10,11 @@ export interface LocalRegistry {
   containerPort: number;
 }
 
-/** A kind cluster devup manages. */
-export interface KindCluster {
-  provider: "kind";
-  name: string;
-  /** The kubeconfig context kind writes: kind-<name>. */
+/**
+ * A cluster a provider has made ready: which provider owns it (its registry name) and the
+ * kubeconfig context that reaches it. Each provider extends it with what its delivery needs.
+ */
+export interface ClusterTarget {
+  provider: string;
   context: string;
-  /** Path of the kind binary (or "kind" from PATH). */
-  kind: string;
-  /** The local registry wired into the nodes, when there is one. */
-  registry: LocalRegistry | undefined;
 }
-
-/** A cluster reached through an existing kubeconfig context; images go to its registry. */
-export interface ContextCluster {
-  provider: "context";
-  context: string;
-  /** Registry host (and optional path) the cluster pulls from: "registry.example.com/team". */
-  registry: string;
-}
-
-export type Cluster = KindCluster | ContextCluster;

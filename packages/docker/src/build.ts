@@ -12,7 +12,7 @@ import { createBuildProgress } from "./build-progress.ts";
 import { buildWithBuildkit, findBuildx, type BuildkitBuild, type BuildkitFailure } from "./buildkit.ts";
 import { hashBuildInputs, listContextFiles, readDockerignore, type BuildInputs } from "./context.ts";
 import { dockerError } from "./engine.ts";
-import { packFiles, type MemoryEntry } from "./tar.ts";
+import { isInside, packFiles, type MemoryEntry } from "@devup/files";
 
 /** The label every devup-built image carries: the build-inputs hash it was built from. */
 export const INPUTS_HASH_LABEL = "devup.dev/inputs-hash";
@@ -128,8 +128,8 @@ async function buildkitError(service: string, dockerfilePath: string, failure: B
 
 /** A path as the user would type it from here: relative to the working folder when inside it. */
 function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith("..") && !rel.startsWith(sep) ? rel.split(sep).join("/") : path;
+  const cwd = process.cwd();
+  return path !== cwd && isInside(path, cwd) ? relative(cwd, path).split(sep).join("/") : path;
 }
 
 /**
@@ -190,9 +190,8 @@ async function buildkitContextOf(inputs: BuildInputs): Promise<BuildkitBuild["co
 /** The tar stream and the Dockerfile's name inside it. */
 async function buildContext(inputs: BuildInputs): Promise<{ tar: Readable; dockerfile: string }> {
   const files = await listContextFiles(inputs.context, inputs.dockerfile);
-  const rel = relative(inputs.context, inputs.dockerfile).split(sep).join("/");
-  if (!rel.startsWith("../") && rel !== ".." && !rel.startsWith("/")) {
-    return { tar: packFiles(inputs.context, files), dockerfile: rel };
+  if (isInside(inputs.dockerfile, inputs.context)) {
+    return { tar: packFiles(inputs.context, files), dockerfile: relative(inputs.context, inputs.dockerfile).split(sep).join("/") };
   }
   // Dockerfile outside the context: send it under a reserved name, and list that name in the
   // sent .dockerignore so the engine drops it from the context after reading it (the Docker CLI

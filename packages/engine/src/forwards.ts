@@ -4,7 +4,7 @@
  * gets its forwards once it is ready; a removed service's, or a changed port's, are closed).
  */
 import { toErrorReport } from "@devup/errors";
-import type { ResolvedProject } from "@devup/project";
+import { forwardedPorts, type ResolvedProject } from "@devup/project";
 import type { ForwardHandle, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
 
@@ -18,7 +18,8 @@ const keyOf = (w: Wanted) => `${w.service}/${w.port}/${w.localPort}`;
 
 /** The port-forwards a project wants: every TCP port with a `forward`. */
 export function wantedForwards(project: ResolvedProject): Wanted[] {
-  return project.services.flatMap((s) => s.ports.filter((p) => p.forward !== undefined && p.protocol === "TCP").map((p) => ({ service: s.name, port: p.name, localPort: p.forward! })));
+  // The Kubernetes API forwards TCP only.
+  return project.services.flatMap((s) => forwardedPorts(s).filter((p) => p.protocol === "TCP").map((p) => ({ service: s.name, port: p.name, localPort: p.forward })));
 }
 
 export class ForwardSet {

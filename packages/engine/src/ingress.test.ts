@@ -1,7 +1,7 @@
 // The ingress step against small fakes of the other side (kind's port mappings, delivery, the API
 // server). The real controller is exercised by test/e2e/ingress.
 import { DevupError } from "@devup/errors";
-import type { KubeObject } from "@devup/manifests";
+import type { IngressSite, KubeObject } from "@devup/manifests";
 import { memoryFs, validateProject, type ResolvedProject } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import { ensureIngress } from "./ingress.ts";
@@ -23,6 +23,8 @@ function project(dev: string, service = "image: example/api:1\nports:\n  - port:
 const kindProject = () => project("name: shop\ncluster:\n  name: dev\n  ingress: { httpPort: 8000 }\n");
 
 interface World {
+  /** Where the provider serves routes (kind's answer by default). */
+  site: IngressSite;
   hostPort: number | undefined;
   local: boolean;
   delivered: string[];
@@ -56,13 +58,14 @@ function fakes(world: World): Ports {
       forward: (o) => Promise.resolve({ localPort: o.localPort, close: () => Promise.resolve() }),
     },
     ingress: {
+      site: world.site,
       controllerImage: () => (world.local ? { image: "devup.local/traefik:v3.6.12", local: true } : { image: "traefik:v3.6.12", local: false }),
       hostPort: () => Promise.resolve(world.hostPort),
     },
   };
 }
 
-const world = (over: Partial<World> = {}): World => ({ hostPort: 8000, local: true, delivered: [], applied: [], waited: [], ...over });
+const world = (over: Partial<World> = {}): World => ({ site: { installsController: true, hostPort: 8000 }, hostPort: 8000, local: true, delivered: [], applied: [], waited: [], ...over });
 
 async function run(p: ResolvedProject, w: World) {
   const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
@@ -119,7 +122,7 @@ describe("ensureIngress", () => {
     const noRoutes = await run(project("name: shop\n", "image: example/api:1\n"), world());
     expect(noRoutes.outcome).toBeUndefined();
     const context = project("name: shop\ncluster:\n  provider: context\n  context: prod\n  registry: r.example.com/team\n");
-    const remote = await run(context, world());
+    const remote = await run(context, world({ site: { installsController: false, hostPort: undefined } }));
     expect(remote.outcome).toBeUndefined();
     const nginx = await run(project("name: shop\ncluster:\n  ingress: { className: nginx }\n"), world());
     expect(nginx.outcome).toBeUndefined();

@@ -1,8 +1,8 @@
 /**
- * The ingress step of `dev up`: on a kind cluster whose spec has routes, install the ingress
- * controller (Traefik), deliver its image like a service image when it was built locally, and
- * wait until it answers its readiness probe. Remote contexts bring their own controller: nothing
- * is installed there, the routes are only the generated Ingress objects.
+ * The ingress step of `dev up`: where the cluster's provider installs devup's controller (kind) and
+ * the spec has routes, install it (Traefik), deliver its image like a service image when it was built
+ * locally, and wait until it answers its readiness probe. Elsewhere (a context cluster) the cluster
+ * brings its own controller: nothing is installed, the routes are only the generated Ingress objects.
  */
 import { toErrorReport } from "@devup/errors";
 import { INGRESS_CONTROLLER_NAME, INGRESS_NAMESPACE, ingressControllerObjects, ingressRoutes, wantsIngressController } from "@devup/manifests";
@@ -18,9 +18,10 @@ export interface IngressOutcome {
 
 /** Installs and waits for the controller when this project needs one; undefined when it does not. Never throws. */
 export async function ensureIngress(project: ResolvedProject, ports: Ports, store: Store, now: () => number): Promise<IngressOutcome | undefined> {
-  if (project.cluster.provider !== "kind" || !ports.ingress) return undefined;
+  if (!ports.ingress?.site.installsController) return undefined;
+  const { site } = ports.ingress;
   const hasRoutes = project.services.some((s) => s.ingress.length > 0);
-  if (hasRoutes && !wantsIngressController(project)) {
+  if (hasRoutes && !wantsIngressController(project, site)) {
     const message = `ingress: devup installs Traefik (cluster.ingress.className: traefik); the routes use class ${project.cluster.ingress.className}, so they need a controller you install`;
     store.dispatch({ type: "log", level: "warn", message });
     return undefined;
@@ -29,7 +30,7 @@ export async function ensureIngress(project: ResolvedProject, ports: Ports, stor
 
   const started = now();
   const { httpPort } = project.cluster.ingress;
-  const routes = ingressRoutes(project).map((r) => ({ url: r.url, service: r.service }));
+  const routes = ingressRoutes(project, site).map((r) => ({ url: r.url, service: r.service }));
   const report = (status: "installing" | "ready" | "unreachable" | "failed", message: string, error?: unknown) =>
     store.dispatch({ type: "ingress", status, message, routes, durationMs: now() - started, ...(error === undefined ? {} : { error: toErrorReport(error) }) });
 

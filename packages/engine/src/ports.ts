@@ -2,7 +2,7 @@
  * The engine's edges. The engine orchestrates; these ports do the I/O. The CLI wires the real
  * adapters (Docker, kind, the Kubernetes API); unit tests wire small fakes of the other side.
  */
-import type { KubeObject, ObjectRef } from "@devup/manifests";
+import type { IngressSite, KubeObject, ObjectRef } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 
 export interface ImageRequest {
@@ -149,6 +149,8 @@ export interface HistoryPort {
 }
 
 export interface IngressPort {
+  /** Where the cluster's provider serves routes; devup installs its controller only where it says so. */
+  site: IngressSite;
   /** The controller image: a `local` one (built offline) is delivered like service images; the nodes pull any other. */
   controllerImage(): { image: string; local: boolean };
   /** The 127.0.0.1 port mapped to the ingress node's port 80; undefined when the cluster has no such mapping. */
@@ -161,7 +163,7 @@ export interface Ports {
   kube: KubePort;
   /** Deploy history for `dev rollback`; without it, nothing is recorded. */
   history?: HistoryPort | undefined;
-  /** Installs the ingress controller on kind clusters; without it, none is installed. */
+  /** Installs the ingress controller where the provider's site asks for it (kind); without it, none is installed. */
   ingress?: IngressPort | undefined;
   /** Live update; without it, every change is a rebuild. */
   sync?: SyncPort | undefined;

@@ -8,7 +8,7 @@ import { Exec, type V1Pod, type V1Status } from "@kubernetes/client-node";
 import { DevupError } from "@devup/errors";
 import type { Kube } from "./kube.ts";
 import { labelSelector } from "./selector.ts";
-import { syncArchive, type SyncEntry } from "./sync-tar.ts";
+import { syncArchive, type SyncEntry } from "@devup/files";
 
 /** What `restart` runs in the container: mark the restart as wanted, stop the child; the wrapper starts it again. */
 const RESTART_SCRIPT = 'test -s /tmp/.devup-child && touch /tmp/.devup-restart && kill "$(cat /tmp/.devup-child)"';

@@ -25,6 +25,7 @@ export type { SyncOptions } from "./exec-sync.ts";
 export { appendRevision, deleteHistories, HISTORY_LIMIT, historyName, latestRevisions, readHistory, recordRevision, rollbackTarget, secretDataHash } from "./history.ts";
 export type { Outcome, RecordRequest, Revision } from "./history.ts";
 export { runJob, jobState } from "./job.ts";
+export { listDeployments, type Deployment } from "./workloads.ts";
 export type { JobOutcome, JobState, RunJobOptions } from "./job.ts";
 export { deletePods, listPodHealth, podHealth } from "./pod-health.ts";
 export type { PodHealth } from "./pod-health.ts";

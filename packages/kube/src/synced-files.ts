@@ -10,7 +10,7 @@ import type { KubeObject } from "./types.ts";
 import { applyObjects } from "./apply.ts";
 import { httpStatus, kubeError } from "./api-error.ts";
 import type { Kube } from "./kube.ts";
-import { syncArchive, type SyncEntry } from "./sync-tar.ts";
+import { syncArchive, type SyncEntry } from "@devup/files";
 
 /** Where the wrapper finds them in the container. */
 export const SYNCED_FILES_DIR = "/var/run/devup-sync";

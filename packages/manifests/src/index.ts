@@ -1,6 +1,6 @@
 export { buildObjects, namespaceObject, serviceObjects, serviceObjectRefs, sortObjects, redactSecrets, kindOrder, type ImageRefs } from "./objects.ts";
 export { renderFiles, renderStream, toYaml, RENDER_HEADER, type RenderedFile } from "./render.ts";
-export { projectLabels, selectorLabels } from "./labels.ts";
+export { projectLabels, projectSelector, selectorLabels } from "./labels.ts";
 export { claimName, configHash, configMapName, secretName } from "./workload.ts";
 export { LABELS, ANNOTATIONS, MANAGED_BY, type KubeObject, type ObjectMeta, type ObjectRef } from "./types.ts";
 export { testJob, testJobName, TEST_LABEL, type TestJobOptions } from "./job.ts";
@@ -12,4 +12,5 @@ export {
   INGRESS_NAMESPACE,
   TRAEFIK_UPSTREAM_IMAGE,
   type IngressRoute,
+  type IngressSite,
 } from "./ingress-controller.ts";

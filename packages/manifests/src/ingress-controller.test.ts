@@ -27,6 +27,10 @@ const api = "image: example/api:1\nports:\n  - port: 8080\ningress:\n  - { host:
 const web = "image: example/web:1\nports:\n  - name: web\n    port: 3000\ningress:\n  - { path: / }\n";
 const kindDev = "name: shop\ncluster:\n  ingress: { className: traefik, httpPort: 8000 }\n";
 
+// What the kind provider says for kindDev (devup's Traefik on 127.0.0.1:8000), and what a context cluster says.
+const local = { installsController: true, hostPort: 8000 };
+const external = { installsController: false, hostPort: undefined };
+
 const byKind = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
 
 describe("the ingress controller objects", () => {
@@ -91,20 +95,20 @@ describe("the ingress controller objects", () => {
 describe("routes", () => {
   it("on kind: installed only when routes use the traefik class; URLs on the mapped host port", () => {
     const p = project(kindDev, { api, web });
-    expect(wantsIngressController(p)).toBe(true);
-    expect(ingressRoutes(p).map((r) => `${r.url} → ${r.service}:${r.port}`)).toEqual([
+    expect(wantsIngressController(p, local)).toBe(true);
+    expect(ingressRoutes(p, local).map((r) => `${r.url} → ${r.service}:${r.port}`)).toEqual([
       "http://api.localhost:8000/v1/users → api:http",
       "http://api.localhost:8000/v2/users → api:http",
       "http://localhost:8000/ → web:web",
     ]);
-    expect(wantsIngressController(project(kindDev, { db: "image: example/db:1\nports:\n  - port: 5432\n" }))).toBe(false);
-    expect(wantsIngressController(project("name: shop\ncluster:\n  ingress: { className: nginx }\n", { api }))).toBe(false);
+    expect(wantsIngressController(project(kindDev, { db: "image: example/db:1\nports:\n  - port: 5432\n" }), local)).toBe(false);
+    expect(wantsIngressController(project("name: shop\ncluster:\n  ingress: { className: nginx }\n", { api }), local)).toBe(false);
   });
 
   it("on a context cluster: nothing installed, URLs without the local port", () => {
     const p = project("name: shop\ncluster:\n  provider: context\n  context: prod\n  registry: registry.example.com/team\n", { api });
-    expect(wantsIngressController(p)).toBe(false);
-    expect(ingressRoutes(p).map((r) => r.url)).toEqual(["http://api.localhost/v1/users", "http://api.localhost/v2/users"]);
+    expect(wantsIngressController(p, external)).toBe(false);
+    expect(ingressRoutes(p, external).map((r) => r.url)).toEqual(["http://api.localhost/v1/users", "http://api.localhost/v2/users"]);
   });
 
   it("are Ingress objects with the class and Prefix paths Traefik serves", () => {

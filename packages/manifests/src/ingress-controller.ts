@@ -29,9 +29,17 @@ export interface IngressControllerOptions {
 const labels = { [LABELS.name]: INGRESS_CONTROLLER_NAME, [LABELS.partOf]: INGRESS_NAMESPACE, [LABELS.managedBy]: MANAGED_BY };
 const selector = { [LABELS.name]: INGRESS_CONTROLLER_NAME, [LABELS.partOf]: INGRESS_NAMESPACE };
 
-/** Whether devup installs a controller for this project: kind clusters whose routes use the Traefik class. */
-export function wantsIngressController(project: ResolvedProject): boolean {
-  return project.cluster.provider === "kind" && project.cluster.ingress.className === "traefik" && project.services.some((s) => s.ingress.length > 0);
+/** Where the cluster serves routes; its provider (packages/cluster) says. */
+export interface IngressSite {
+  /** devup installs its own controller (Traefik) on the cluster (kind). */
+  installsController: boolean;
+  /** The 127.0.0.1 port route URLs carry; undefined: the cluster's own ingress on port 80. */
+  hostPort: number | undefined;
+}
+
+/** Whether devup installs a controller for this project: a cluster where it installs one, and routes using the Traefik class. */
+export function wantsIngressController(project: ResolvedProject, site: IngressSite): boolean {
+  return site.installsController && project.cluster.ingress.className === "traefik" && project.services.some((s) => s.ingress.length > 0);
 }
 
 /** The controller's objects, in apply order. */
@@ -127,7 +135,7 @@ export interface IngressRoute {
 }
 
 /** Every route of the spec with its URL, in spec order. */
-export function ingressRoutes(project: ResolvedProject): IngressRoute[] {
-  const port = project.cluster.provider === "kind" ? `:${project.cluster.ingress.httpPort}` : "";
+export function ingressRoutes(project: ResolvedProject, site: IngressSite): IngressRoute[] {
+  const port = site.hostPort === undefined ? "" : `:${site.hostPort}`;
   return project.services.flatMap((s) => s.ingress.map((r) => ({ service: s.name, host: r.host, path: r.path, port: r.port, url: `http://${r.host}${port}${r.path}` })));
 }

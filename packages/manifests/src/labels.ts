@@ -19,3 +19,17 @@ export function selectorLabels(project: ResolvedProject, service: string): Recor
 export function serviceLabels(project: ResolvedProject, service: string): Record<string, string> {
   return { [LABELS.name]: service, ...projectLabels(project) };
 }
+
+/**
+ * The one selector for what devup runs for a project in an environment: `managed` limits it to the
+ * objects devup applies (not its deploy history, whose managed-by differs); `service` to that
+ * service's objects and pods. Every list, prune, log follow and history lookup selects with it.
+ */
+export function projectSelector(project: ResolvedProject, options: { managed?: boolean; service?: string | undefined } = {}): Record<string, string> {
+  return {
+    ...(options.managed ? { [LABELS.managedBy]: MANAGED_BY } : {}),
+    [LABELS.project]: project.name,
+    [LABELS.environment]: project.environment,
+    ...(options.service === undefined ? {} : { [LABELS.name]: options.service }),
+  };
+}

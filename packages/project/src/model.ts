@@ -101,7 +101,8 @@ export interface ResolvedService {
 }
 
 export interface ResolvedCluster {
-  provider: "kind" | "context";
+  /** The spec's cluster.provider (one of the schema's names); packages/cluster's registry maps it to a ClusterProvider. */
+  provider: string;
   name: string;
   context?: string | undefined;
   /** Contexts devup did not create that the spec allows by name. */
@@ -134,6 +135,16 @@ export interface ResolvedProject {
  * — also while its example stands in —, secret files), relative to the project root. An edit to one
  * changes the service's ConfigMap or Secret: the spec is planned again, whatever .gitignore says.
  */
+/**
+ * The ports a service asks to reach from this machine (`forward`), with their local port: the one
+ * list dev up's forwards (and the busy-port check before them), dev status's URLs and dev doctor's
+ * free-port check are made from. (run-local's plan filters the same way on its own structural copy of
+ * the service: the docker package does not depend on the spec package.)
+ */
+export function forwardedPorts(service: ResolvedService): Array<ResolvedPort & { forward: number }> {
+  return service.ports.filter((p): p is ResolvedPort & { forward: number } => p.forward !== undefined);
+}
+
 export function specInputs(service: ResolvedService): string[] {
   const files = new Set<string>();
   for (const f of Object.values(service.config?.files ?? {})) files.add(f.source);

@@ -65,7 +65,7 @@ describe("dev up on a real cluster", () => {
     run.process.kill("SIGINT");
     const result = await run.process;
     expect(result.exitCode).toBe(0);
-    expect(ofType(run.events, "stopped")[0]?.message).toMatch(/^stopped 3 forwards\. Still running: the cluster devup-e2e/);
+    expect(ofType(run.events, "stopped")[0]?.message).toMatch(new RegExp(`^stopped 3 forwards\\. Still running: the cluster ${cluster.name} `));
   });
 
   it("does zero builds and zero deliveries when nothing changed", async () => {

@@ -1,11 +1,11 @@
 /** `dev doctor`: is everything `dev up` needs in place? Each check says what to do when it is not. */
 import { statfs } from "node:fs/promises";
 import { createServer } from "node:net";
-import { kindClusterStatus } from "@devup/cluster";
+import { clusterProvider } from "@devup/cluster";
 import { connectDocker, findBuildx, pingDocker } from "@devup/docker";
 import { useDockerEndpoint } from "@devup/docker/endpoint";
 import { DevupError, errorMessage } from "@devup/errors";
-import { findProjectRoot, loadProject } from "@devup/project";
+import { findProjectRoot, forwardedPorts, loadProject } from "@devup/project";
 import { execa } from "execa";
 import type { CommandContext } from "../context.ts";
 import { KIND_VERSION } from "../kind-fetch.ts";
@@ -82,22 +82,25 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
   }
   const p = project?.value;
   if (engineInfo) add(resourcesFinding(engineInfo, memoryNeeded(p)));
-  add(kubeContextFinding(kubeconfigFiles(), p?.cluster.provider === "kind" ? p.cluster.name : undefined));
+  const provider = p && clusterProvider(p.cluster.provider);
+  add(kubeContextFinding(kubeconfigFiles(), provider && p ? provider.kubeContext(p.cluster) : undefined));
   const inotify = readInotify();
   if (inotify) add(inotifyFinding(inotify));
   let clusterExists = false;
-  if (p && p.cluster.provider === "kind" && kind) {
-    const s = await kindClusterStatus(p.cluster.name, { kind }).catch(() => undefined);
+  // A provider that runs on this machine needs its tool (kind), checked above; a context devup did not create is not asked.
+  if (p && provider?.status && (!provider.localMachine || kind)) {
+    const s = await provider.status(p.cluster, { kind }).catch(() => undefined);
+    const cluster = provider.describe(p.cluster);
     clusterExists = s?.exists === true;
     add({
       name: "cluster",
       outcome: !s ? "warn" : !s.exists ? "warn" : s.apiReady ? "ok" : "fail",
-      detail: !s ? "could not ask kind" : !s.exists ? `kind cluster ${p.cluster.name} does not exist yet` : s.apiReady ? `kind cluster ${p.cluster.name} answers (${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"})` : `kind cluster ${p.cluster.name} exists but does not answer`,
+      detail: !s ? `could not ask ${provider.name}` : !s.exists ? `${cluster} does not exist yet` : s.apiReady ? `${cluster} answers (${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"})` : `${cluster} exists but does not answer`,
       hint: !s?.exists ? "dev up creates it" : "dev up restarts it, or dev up --recreate-cluster",
     });
   }
   if (p) {
-    const ports = p.services.flatMap((s) => s.ports.filter((x) => x.forward !== undefined).map((x) => ({ port: x.forward!, what: `${s.name}:${x.name}` })));
+    const ports = p.services.flatMap((s) => forwardedPorts(s).map((x) => ({ port: x.forward, what: `${s.name}:${x.name}` })));
     // The ingress port is the cluster's own mapping once the cluster exists.
     if (!clusterExists) ports.push({ port: p.cluster.ingress.httpPort, what: "ingress" });
     const taken: string[] = [];

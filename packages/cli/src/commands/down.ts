@@ -1,14 +1,14 @@
 /**
  * `dev down`: remove devup's workloads for this project and environment; persistent volumes (claims
- * on the cluster, run-local's Docker volumes) stay unless `--volumes`; `--cluster` deletes the kind cluster.
+ * on the cluster, run-local's Docker volumes) stay unless `--volumes`; `--cluster` deletes a cluster devup
+ * owns (kind).
  */
-import { deleteKindCluster, kindClusterStatus } from "@devup/cluster";
+import { clusterProvider } from "@devup/cluster";
 import { connectDocker, listLocalVolumes, pingDocker, removeLocalVolumes } from "@devup/docker";
 import { DevupError, errorMessage } from "@devup/errors";
 import type { ResolvedProject } from "@devup/project";
-import { existingCluster } from "../cluster-access.ts";
+import { deleteProjectCluster, existingCluster } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
-import { findKind } from "../machine.ts";
 import { loadValidProject } from "../project.ts";
 import { removeWorkloads, type Teardown } from "../teardown.ts";
 
@@ -33,12 +33,12 @@ async function localVolumes(project: ResolvedProject, remove: boolean): Promise<
 export default async function down(ctx: CommandContext): Promise<void> {
   const project = loadValidProject(ctx);
   const volumes = ctx.options.volumes === true;
-  const kind = await findKind();
-  if (ctx.options.cluster === true && project.cluster.provider === "kind") {
-    const status = await kindClusterStatus(project.cluster.name, { kind });
-    if (status.exists) await deleteKindCluster(project.cluster.name, { kind });
-    ctx.out.result({ type: "down", cluster: project.cluster.name, message: status.exists ? `deleted the kind cluster ${project.cluster.name}` : `the kind cluster ${project.cluster.name} did not exist` });
-    return;
+  if (ctx.options.cluster === true) {
+    const message = await deleteProjectCluster(project);
+    if (message !== undefined) {
+      ctx.out.result({ type: "down", cluster: project.cluster.name, message });
+      return;
+    }
   }
   const local = await localVolumes(project, volumes);
   if (local?.error) throw new DevupError("docker", local.error, { hint: "stop dev run-local of this project, then run dev down --volumes again" });
@@ -51,7 +51,7 @@ export default async function down(ctx: CommandContext): Promise<void> {
   }
   const parts: string[] = [];
   if (teardown) parts.push(`removed ${plural(teardown.removed.length, "object")}${teardown.namespaceRemoved ? ` and the namespace ${project.namespace}` : ""}`);
-  else parts.push(`the kind cluster ${project.cluster.name} does not exist`);
+  else parts.push(`the ${clusterProvider(project.cluster.provider).describe(project.cluster)} does not exist`);
   const claimsRemoved = teardown?.volumesRemoved ?? [];
   const claimsKept = teardown?.volumesKept ?? [];
   const localNames = local?.names ?? [];

@@ -4,7 +4,7 @@
  */
 import { DevupError } from "@devup/errors";
 import { streamLogs } from "@devup/kube";
-import { LABELS } from "@devup/manifests";
+import { projectSelector } from "@devup/manifests";
 import { existingCluster } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
 import { logLineFormatter } from "../log-format.ts";
@@ -26,7 +26,7 @@ export default async function logs(ctx: CommandContext): Promise<void> {
   try {
     await streamLogs(kube, {
       namespace: project.namespace,
-      selector: { [LABELS.project]: project.name, ...(service ? { [LABELS.name]: service } : {}) },
+      selector: projectSelector(project, { service }),
       follow: ctx.options.follow === true,
       tailLines: Number.isFinite(tail) ? tail : 100,
       signal: controller.signal,

@@ -1,18 +1,12 @@
 /** `dev status`: what runs in the cluster for this project and environment, and where to reach it. */
 import { latestRevisions, type Revision } from "@devup/kube";
 import { LABELS } from "@devup/manifests";
-import { scopeSelector } from "../adapters.ts";
-import { existingCluster, selectorString } from "../cluster-access.ts";
+import { forwardedPorts } from "@devup/project";
+import { existingCluster, projectWorkloads } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
 import { ingressLines, ingressView } from "../ingress-status.ts";
 import { lockHolder } from "../preflight.ts";
 import { loadValidProject } from "../project.ts";
-
-interface DeploymentView {
-  metadata?: { name?: string; labels?: Record<string, string> };
-  spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
-  status?: { readyReplicas?: number; updatedReplicas?: number };
-}
 
 /** The last deploy from the service's history: when, how it ended, and what triggered it ("dev up" or the changed files). */
 function lastUpdate(r: Revision | undefined) {
@@ -25,22 +19,18 @@ function lastUpdate(r: Revision | undefined) {
 export default async function status(ctx: CommandContext): Promise<void> {
   const project = loadValidProject(ctx);
   const kube = await existingCluster(ctx, project);
-  const list = await kube.objects.list<DeploymentView & { apiVersion: string; kind: string }>(
-    "apps/v1", "Deployment", project.namespace, undefined, undefined, undefined, undefined, selectorString(scopeSelector(project)),
-  );
+  const workloads = await projectWorkloads(kube, project);
   const history = await latestRevisions(kube, project.namespace);
   // Forwards live only inside a running `dev up`: say whether one runs, rather than list dead URLs.
   const holder = lockHolder(project);
   const forwarding = holder?.command === "dev up";
-  const running = new Map(list.items.map((d) => [d.metadata?.labels?.[LABELS.name] ?? d.metadata?.name ?? "?", d]));
+  const running = new Map(workloads.map((d) => [d.metadata?.labels?.[LABELS.name] ?? d.metadata?.name ?? "?", d]));
   const rows = project.services.map((s) => {
     const d = running.get(s.name);
     const ready = d?.status?.readyReplicas ?? 0;
     const desired = d?.spec?.replicas ?? 0;
     const urls = [
-      ...s.ports
-        .filter((p) => p.forward !== undefined)
-        .map((p) => `http://127.0.0.1:${p.forward} ${forwarding ? `(forward of dev up, pid ${holder.pid})` : "(forward: not running; dev up starts it)"}`),
+      ...forwardedPorts(s).map((p) => `http://127.0.0.1:${p.forward} ${forwarding ? `(forward of dev up, pid ${holder.pid})` : "(forward: not running; dev up starts it)"}`),
     ];
     return {
       service: s.name,

@@ -6,7 +6,7 @@
 import { DevupError, errorMessage } from "@devup/errors";
 import type Docker from "dockerode";
 import { dockerError } from "../engine.ts";
-import { packFiles } from "../tar.ts";
+import { packFiles } from "@devup/files";
 import { demuxLines } from "./demux.ts";
 import { probeOnce } from "./probe.ts";
 import { localLabels, networkName, type ContainerPlan, type LocalProject } from "./plan.ts";

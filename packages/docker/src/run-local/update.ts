@@ -6,7 +6,7 @@
  * same container. A Docker restart keeps the container's files, so synced files survive a crash.
  */
 import { DevupError } from "@devup/errors";
-import { syncArchive } from "@devup/kube/sync-tar";
+import { syncArchive } from "@devup/files";
 import type Docker from "dockerode";
 import { demuxLines } from "./demux.ts";
 import { probeOnce } from "./probe.ts";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buffer } from "node:stream/consumers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { packFiles, parentDirs } from "./tar.ts";
+import { packFiles, parentDirs } from "./context-tar.ts";
 
 let dir: string;
 beforeEach(async () => {

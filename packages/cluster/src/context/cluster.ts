@@ -3,7 +3,15 @@
  * user allowed (the guard that checks that permission lives with the CLI/engine, not here).
  * Images are pushed to the registry that cluster pulls from.
  */
-import type { ContextCluster } from "./types.ts";
+import type { ClusterTarget } from "../types.ts";
+
+/** A cluster reached through an existing kubeconfig context; images go to its registry. */
+export interface ContextCluster extends ClusterTarget {
+  provider: "context";
+  context: string;
+  /** Registry host (and optional path) the cluster pulls from: "registry.example.com/team". */
+  registry: string;
+}
 
 export interface ContextClusterOptions {
   /** kubeconfig context name. */

@@ -3,9 +3,9 @@
  * the node labelled for ingress (the control plane in devup's kind config). Read back from Docker
  * each time: a cluster created by an older devup, by hand or by another tool may have none.
  */
-import { run } from "./exec.ts";
-import { kindNodes } from "./kind.ts";
-import type { KindCliOptions } from "./kind.ts";
+import { run } from "../exec.ts";
+import { kindNodes } from "./cluster.ts";
+import type { KindCliOptions } from "./cluster.ts";
 
 type PortBindings = Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null;
 

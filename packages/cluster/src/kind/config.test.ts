@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kindConfigYaml } from "./kind-config.ts";
+import { kindConfigYaml } from "./config.ts";
 
 describe("kind config", () => {
   it("is a single control plane by default", () => {

@@ -1,60 +1,21 @@
 /**
- * Image delivery: make built images available to the cluster's nodes, and say what each image is
- * called there (the reference manifests must use).
- *
- * kind, with a local registry (fast path): the image is pushed to localhost:<port> — only layers
- * the registry lacks move — and each node pulls it, fetching only layers it lacks.
- * kind, without one (fallback): `kind load docker-image`, which copies the whole image.
- * Either way an image a node already has is skipped. devup's tags are content hashes, so "the
- * node has this reference" means "the node has this content"; mutable tags (":latest") would
- * need a forced reload.
- * A context cluster: push to its registry.
+ * Image delivery into a kind cluster. With a local registry (fast path) the image is pushed to
+ * localhost:<port> — only layers the registry lacks move — and each node pulls it, fetching only
+ * layers it lacks. Without one (fallback): `kind load docker-image`, which copies the whole image.
+ * Either way an image every node already has is skipped.
  */
-import { DevupError, errorMessage, isDevupError } from "@devup/errors";
+import { DevupError, errorMessage } from "@devup/errors";
 import Docker from "dockerode";
-import { run } from "./exec.ts";
-import { kindNodes } from "./kind.ts";
-import { CERTS_D } from "./kind-config.ts";
+import { asClusterError, deliverOne, order, unique, type DeliverOptions, type DeliveryMethod, type DeliveryResult } from "../delivery.ts";
+import { run } from "../exec.ts";
+import { pushViaEngine } from "../push.ts";
+import { normalizeImageRef, registryImageRef } from "../refs.ts";
+import { kindNodes, type KindCluster } from "./cluster.ts";
+import { CERTS_D } from "./config.ts";
 import { nodeImages, pullOnNode } from "./node.ts";
-import { pushViaCli, pushViaEngine } from "./push.ts";
-import { normalizeImageRef, registryImageRef } from "./refs.ts";
 import { registryHost, wireRegistry } from "./registry.ts";
-import type { Cluster, ContextCluster, KindCluster, LocalRegistry } from "./types.ts";
 
-export type DeliveryMethod = "registry" | "kind-load" | "push";
-
-export interface DeliveryResult {
-  /** The local image reference asked for. */
-  image: string;
-  /** What the cluster calls it: use this in manifests. */
-  ref: string;
-  action: "present" | "delivered" | "failed";
-  method: DeliveryMethod;
-  durationMs: number;
-  error?: DevupError;
-}
-
-export type DeliveryEvent =
-  | { type: "deliver-skip"; image: string; ref: string }
-  | { type: "deliver-start"; image: string; ref: string; method: DeliveryMethod }
-  | { type: "deliver-line"; image: string; line: string }
-  | { type: "deliver-done"; image: string; ref: string; method: DeliveryMethod; durationMs: number }
-  | { type: "deliver-fail"; image: string; ref: string; method: DeliveryMethod; error: DevupError }
-  | { type: "deliver-fallback"; reason: string };
-
-export interface DeliverOptions {
-  /** Engine client for pushes (default: a new connection from DOCKER_HOST). */
-  docker?: Docker | undefined;
-  /** For kind: the local registry to use; default the cluster's; null forces `kind load`. */
-  registry?: LocalRegistry | null | undefined;
-  onEvent?: ((event: DeliveryEvent) => void) | undefined;
-}
-
-export async function deliverImages(cluster: Cluster, images: readonly string[], options: DeliverOptions = {}): Promise<DeliveryResult[]> {
-  return cluster.provider === "kind" ? deliverToKind(cluster, images, options) : deliverToContext(cluster, images, options);
-}
-
-async function deliverToKind(cluster: KindCluster, images: readonly string[], options: DeliverOptions): Promise<DeliveryResult[]> {
+export async function deliverToKind(cluster: KindCluster, images: readonly string[], options: DeliverOptions = {}): Promise<DeliveryResult[]> {
   const emit = options.onEvent ?? (() => {});
   const nodes = await kindNodes(cluster.name, cluster);
   if (nodes.length === 0) {
@@ -153,48 +114,3 @@ async function deliverToKind(cluster: KindCluster, images: readonly string[], op
   return order(results, images);
 }
 
-async function deliverToContext(cluster: ContextCluster, images: readonly string[], options: DeliverOptions): Promise<DeliveryResult[]> {
-  const emit = options.onEvent ?? (() => {});
-  const results: DeliveryResult[] = [];
-  for (const image of unique(images)) {
-    const ref = registryImageRef(image, cluster.registry);
-    results.push(await deliverOne(image, ref, "push", emit, (onLine) => pushViaCli(image, ref, onLine)));
-  }
-  return order(results, images);
-}
-
-async function deliverOne(
-  image: string,
-  ref: string,
-  method: DeliveryMethod,
-  emit: (e: DeliveryEvent) => void,
-  work: (onLine: (line: string) => void) => Promise<void>,
-): Promise<DeliveryResult> {
-  const started = performance.now();
-  emit({ type: "deliver-start", image, ref, method });
-  try {
-    await work((line) => emit({ type: "deliver-line", image, line }));
-    const durationMs = Math.round(performance.now() - started);
-    emit({ type: "deliver-done", image, ref, method, durationMs });
-    return { image, ref, action: "delivered", method, durationMs };
-  } catch (cause) {
-    const error = asClusterError(cause);
-    emit({ type: "deliver-fail", image, ref, method, error });
-    return { image, ref, action: "failed", method, durationMs: Math.round(performance.now() - started), error };
-  }
-}
-
-function asClusterError(cause: unknown): DevupError {
-  if (isDevupError(cause)) return cause;
-  return new DevupError("cluster", `image delivery failed: ${errorMessage(cause)}`, { cause });
-}
-
-function unique(images: readonly string[]): string[] {
-  return [...new Set(images)];
-}
-
-/** Results in the order the images were asked for (one per distinct image). */
-function order(results: DeliveryResult[], images: readonly string[]): DeliveryResult[] {
-  const by = new Map(results.map((r) => [r.image, r]));
-  return unique(images).map((i) => by.get(i)!);
-}

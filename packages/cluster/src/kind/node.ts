@@ -2,8 +2,8 @@
  * Commands inside kind node containers (`docker exec`): list the images containerd has,
  * pull one from a registry, read and write small files, ask the API server whether it is ready.
  */
-import { run } from "./exec.ts";
-import { normalizeImageRef } from "./refs.ts";
+import { run } from "../exec.ts";
+import { normalizeImageRef } from "../refs.ts";
 
 const DOCKER = "docker";
 

@@ -8,10 +8,10 @@
  * is present locally (nothing is ever pulled). Without a registry, delivery uses `kind load`.
  */
 import { DevupError } from "@devup/errors";
-import { run } from "./exec.ts";
-import { CERTS_D } from "./kind-config.ts";
+import { run } from "../exec.ts";
+import { CERTS_D } from "./config.ts";
 import { readRegistryConfig, writeNodeFile } from "./node.ts";
-import type { LocalRegistry } from "./types.ts";
+import type { LocalRegistry } from "../types.ts";
 
 const DEFAULT_REGISTRY_NAME = "devup-registry";
 const DEFAULT_REGISTRY_PORT = 5001;

@@ -1,8 +1,8 @@
 /** The files of a live update as one tar archive, entries named by their container path (no leading "/"), for `tar -x -C /`. */
 import { lstat, readFile, readlink, realpath } from "node:fs/promises";
-import { isAbsolute, relative, sep } from "node:path";
 import { DevupError } from "@devup/errors";
 import { pack } from "tar-stream";
+import { isInside } from "./inside.ts";
 
 export interface SyncEntry {
   /** Absolute path on this machine. */
@@ -15,8 +15,7 @@ export interface SyncEntry {
 
 async function leadsOut(local: string, within: string): Promise<string | undefined> {
   const [real, root] = await Promise.all([realpath(local), realpath(within)]);
-  const rel = relative(root, real);
-  return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? real : undefined;
+  return isInside(real, root) ? undefined : real;
 }
 
 /**

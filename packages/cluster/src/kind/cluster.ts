@@ -3,11 +3,23 @@
  * State is read back from kind and Docker each time, never kept in a file of our own.
  */
 import { DevupError } from "@devup/errors";
-import { run } from "./exec.ts";
-import { kindConfigYaml } from "./kind-config.ts";
+import { run } from "../exec.ts";
+import { kindConfigYaml } from "./config.ts";
 import { apiServerReady, containersRunning } from "./node.ts";
 import { wireRegistry } from "./registry.ts";
-import type { KindCluster, LocalRegistry } from "./types.ts";
+import type { ClusterTarget, LocalRegistry } from "../types.ts";
+
+/** A kind cluster devup manages. */
+export interface KindCluster extends ClusterTarget {
+  provider: "kind";
+  name: string;
+  /** The kubeconfig context kind writes: kind-<name>. */
+  context: string;
+  /** Path of the kind binary (or "kind" from PATH). */
+  kind: string;
+  /** The local registry wired into the nodes, when there is one. */
+  registry: LocalRegistry | undefined;
+}
 
 export interface KindCliOptions {
   /** Path of the kind binary; default `kind` from PATH. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { contextCluster } from "./context-cluster.ts";
-import { envFlag } from "./kind.ts";
-import { tail } from "./exec.ts";
+import { contextCluster } from "./cluster.ts";
+import { envFlag } from "../kind/cluster.ts";
+import { tail } from "../exec.ts";
 
 describe("context cluster", () => {
   it("keeps the registry without a trailing slash and refuses a scheme", () => {
