@@ -13,3 +13,4 @@ export {
   TRAEFIK_UPSTREAM_IMAGE,
   type IngressRoute,
 } from "./ingress-controller.ts";
+export { injectObjects, imageRepository, userObjectOrder, clusterScopedKinds, type InjectResult } from "./inject.ts";

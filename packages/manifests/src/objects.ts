@@ -8,7 +8,22 @@ import { claimName, configMapName, deployment, secretName } from "./workload.ts"
 export type ImageRefs = Readonly<Record<string, string>>;
 
 /** Apply order, in steps of 10 (also the rendered files' prefix); claims come before the pods that mount them. */
-const KIND_RANK: Readonly<Record<string, number>> = { Namespace: 0, ConfigMap: 10, Secret: 20, PersistentVolumeClaim: 25, Service: 30, Deployment: 40, Ingress: 50 };
+const KIND_RANK: Readonly<Record<string, number>> = {
+  Namespace: 0,
+  ServiceAccount: 5,
+  Role: 6,
+  RoleBinding: 7,
+  ConfigMap: 10,
+  Secret: 20,
+  PersistentVolumeClaim: 25,
+  Service: 30,
+  Deployment: 40,
+  StatefulSet: 40,
+  DaemonSet: 40,
+  Job: 45,
+  CronJob: 45,
+  Ingress: 50,
+};
 
 export function kindOrder(kind: string): number {
   return KIND_RANK[kind] ?? 60;
@@ -88,7 +103,8 @@ function ingress(project: ResolvedProject, s: ResolvedService): KubeObject | und
 
 export function buildObjects(project: ResolvedProject, images: ImageRefs): KubeObject[] {
   const objects: KubeObject[] = [{ apiVersion: "v1", kind: "Namespace", metadata: { name: project.namespace, labels: projectLabels(project) } }];
-  for (const s of project.services) {
+  // Services with manifests: bring their own objects (rendered and injected by the caller: inject.ts).
+  for (const s of project.services.filter((x) => !x.manifests)) {
     const image = images[s.name] ?? s.image;
     if (!image) throw new Error(`no image reference for service ${s.name}`);
     for (const o of [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), deployment(project, s, image), ingress(project, s)]) {
@@ -102,12 +118,13 @@ export function buildObjects(project: ResolvedProject, images: ImageRefs): KubeO
 export function redactSecrets(objects: readonly KubeObject[]): KubeObject[] {
   return objects.map((o) => {
     if (o.kind !== "Secret") return o;
-    const data = (o.data ?? {}) as Record<string, string>;
-    const { data: _data, ...rest } = o;
+    // A user's own Secret may carry stringData too: neither kind of value is shown.
+    const keys = [...Object.keys((o.data ?? {})), ...Object.keys((o.stringData ?? {}))];
+    const { data: _data, stringData: _stringData, ...rest } = o;
     return {
       ...rest,
       metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [ANNOTATIONS.redacted]: "true" } },
-      stringData: Object.fromEntries(Object.keys(data).map((k) => [k, "<redacted>"])),
+      stringData: Object.fromEntries([...new Set(keys)].sort().map((k) => [k, "<redacted>"])),
     };
   });
 }

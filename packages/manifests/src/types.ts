@@ -20,6 +20,8 @@ export const LABELS = {
   managedBy: "app.kubernetes.io/managed-by",
   project: "devup.dev/project",
   environment: "devup.dev/environment",
+  /** On the user's own objects (manifests:): the devup service they belong to. */
+  service: "devup.dev/service",
   /** On a PersistentVolumeClaim: the spec's volume name within the service. */
   volume: "devup.dev/volume",
 } as const;
