@@ -3,8 +3,9 @@ import { connectDocker, ensureImages, pingDocker } from "@devup/docker";
 import { contextCluster, deliverImages, ensureKindCluster, findLocalRegistry, kindIngressHostPort, kindKubeconfig, type Cluster, type LocalRegistry } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, assertContextAllowed, createKube, forwardService, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
-import { LABELS, MANAGED_BY, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
+import { applyObjects, assertContextAllowed, createKube, forwardService, OWN_PRUNE_KINDS, PRUNE_KINDS, pruneObjects, recordRevision, syncIntoPods, waitForObjects, waitForRollout, type Kube } from "@devup/kube";
+import { clusterScopedKinds, LABELS, MANAGED_BY, selectorLabels, TRAEFIK_UPSTREAM_IMAGE, type KubeObject } from "@devup/manifests";
+import { renderOwnManifests } from "@devup/own-manifests";
 import type { ResolvedProject } from "@devup/project";
 import type { MachineTools } from "./machine.ts";
 import { contentTag } from "./project.ts";
@@ -24,6 +25,14 @@ export interface Connection {
 }
 
 /** The labels that select everything devup manages for this project and environment. */
+/** Kinds to prune besides the generated ones, for projects with manifests: the common workload kinds and the namespaced kinds in the set. */
+export function ownPruneKinds(project: ResolvedProject, desired: readonly KubeObject[] = []): Array<{ kind: string; apiVersion: string }> {
+  if (!project.services.some((s) => s.manifests)) return [];
+  const cluster = clusterScopedKinds(desired);
+  const inSet = desired.filter((o) => !cluster.has(o.kind) && !(o.kind in PRUNE_KINDS)).map((o) => ({ kind: o.kind, apiVersion: o.apiVersion }));
+  return [...OWN_PRUNE_KINDS, ...inSet];
+}
+
 export function scopeSelector(project: ResolvedProject): Record<string, string> {
   return { [LABELS.managedBy]: MANAGED_BY, [LABELS.project]: project.name, [LABELS.environment]: project.environment };
 }
@@ -76,6 +85,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         return { entrypoint: typeof entry === "string" ? ["/bin/sh", "-c", entry] : entry, cmd: info.Config.Cmd ?? [] };
       },
     },
+    manifests: { render: (p, service, signal) => renderOwnManifests(p, service, { signal }) },
     history: {
       async record(namespace, service, objects, d) {
         const labels = { [LABELS.project]: project.name, [LABELS.environment]: project.environment };
@@ -144,8 +154,18 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         await applyObjects(needKube(), objects, { dryRun: o?.dryRun ?? false });
       },
       async prune(desired) {
-        const deleted = await pruneObjects(needKube(), desired, { selector: scopeSelector(project), namespace: project.namespace });
+        const deleted = await pruneObjects(needKube(), desired, { selector: scopeSelector(project), namespace: project.namespace, extraKinds: ownPruneKinds(project, desired) });
         return deleted.map((r) => `${r.kind}/${r.name}`);
+      },
+      async waitObjects(objects, onProgress, signal) {
+        // Deployments through the rollout watch (its diagnosis in words), everything else by its status.
+        const deployments = objects.filter((o) => o.kind === "Deployment");
+        await Promise.all([
+          ...deployments.map((d) =>
+            waitForRollout(needKube(), { namespace: d.metadata.namespace ?? project.namespace, name: d.metadata.name, timeoutMs: options.rolloutTimeoutMs, onProgress: (p) => onProgress(`Deployment ${d.metadata.name}: ${p.summary}`), ...(signal ? { signal } : {}) }),
+          ),
+          waitForObjects(needKube(), objects, { timeoutMs: options.rolloutTimeoutMs, signal, onProgress }),
+        ]);
       },
       async waitReady(namespace, name, onProgress, signal) {
         await waitForRollout(needKube(), { namespace, name, timeoutMs: options.rolloutTimeoutMs, onProgress: (p) => onProgress(p.available, p.desired), ...(signal ? { signal } : {}) });

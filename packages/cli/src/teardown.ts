@@ -2,7 +2,7 @@
 import { deleteHistories, listClaims, pruneObjects, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
-import { scopeSelector } from "./adapters.ts";
+import { ownPruneKinds, scopeSelector } from "./adapters.ts";
 
 /** Whether the namespace still exists (terminating or not). */
 async function namespaceExists(kube: Kube, name: string): Promise<boolean> {
@@ -32,7 +32,7 @@ export interface Teardown {
  */
 export async function removeWorkloads(kube: Kube, project: ResolvedProject, options: { waitMs?: number; volumes?: boolean } = {}): Promise<Teardown> {
   const selector = scopeSelector(project);
-  const removed = await pruneObjects(kube, [], { selector, namespace: project.namespace });
+  const removed = await pruneObjects(kube, [], { selector, namespace: project.namespace, extraKinds: ownPruneKinds(project) });
   // Nothing left to roll back: the deploy histories go too (also when the namespace stays).
   await deleteHistories(kube, project.namespace, { [LABELS.project]: project.name, [LABELS.environment]: project.environment });
   const volumesRemoved = options.volumes ? (await pruneObjects(kube, [], { selector, namespace: project.namespace, kinds: ["PersistentVolumeClaim"] })).map((r) => r.name) : [];

@@ -33,7 +33,7 @@ export async function applyAndWait(ports: Ports, store: Store, namespace: string
 }
 
 /** A history that cannot be written costs the rollback, not the deploy: said, not thrown. */
-async function recordDeploy(ports: Ports, store: Store, namespace: string, service: string, objects: readonly KubeObject[], outcome: "ready" | "failed", now: () => number, message?: string): Promise<void> {
+export async function recordDeploy(ports: Ports, store: Store, namespace: string, service: string, objects: readonly KubeObject[], outcome: "ready" | "failed", now: () => number, message?: string): Promise<void> {
   if (!ports.history) return;
   const trigger = store.state.services[service]?.trigger ?? [];
   try {

@@ -4,11 +4,12 @@
  * image whose content tag exists is not built, an image the nodes have is not delivered.
  */
 import { DevupError, toErrorReport } from "@devup/errors";
-import { buildObjects, LABELS, type KubeObject } from "@devup/manifests";
+import { buildObjects, type KubeObject } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import { ForwardSet } from "./forwards.ts";
 import { imageRequest } from "./image-request.ts";
 import { ensureIngress, type IngressOutcome } from "./ingress.ts";
+import { applyAndWaitOwn, ownObjectsOf, serviceOf } from "./own-objects.ts";
 import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
 import type { ForwardHandle, ImageRequest, Ports } from "./ports.ts";
 import { applyAndWait, buildProgress } from "./steps.ts";
@@ -98,14 +99,22 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
   // 4. Objects. Services whose image failed keep what runs now: their objects are not applied,
   //    but they stay in the desired set so that pruning leaves them alone.
   const restartable = await restartCommands(project, ports, Object.fromEntries(requests.filter((r) => !failed.has(r.service)).map((r) => [r.service, r.tag])));
-  const objects = wrapForRestart(buildObjects(project, { ...Object.fromEntries([...failed].map((f) => [f, "devup.invalid/unbuilt:failed"])), ...images }), restartable);
+  // Services with manifests: their own objects (own-objects.ts); one whose image failed is not rendered.
+  const own = await ownObjectsOf(project, ports.manifests, images, failed);
+  const objects = wrapForRestart([...buildObjects(project, { ...Object.fromEntries([...failed].map((f) => [f, "devup.invalid/unbuilt:failed"])), ...images }), ...own.objects], restartable);
+  for (const [service, error] of own.failed) {
+    failed.add(service);
+    fail(service, error);
+  }
   const byService = new Map<string, KubeObject[]>();
   for (const o of objects) {
-    const name = o.metadata.labels?.[LABELS.name];
+    const name = serviceOf(o);
     if (name) byService.set(name, [...(byService.get(name) ?? []), o]);
   }
   await ports.kube.apply(objects.filter((o) => o.kind === "Namespace"));
-  const pruned = await ports.kube.prune(objects);
+  // Without a manifests service's objects (image or render failed) the desired set is incomplete: no prune.
+  const incomplete = project.services.some((s) => s.manifests && failed.has(s.name));
+  const pruned = incomplete ? [] : await ports.kube.prune(objects);
   if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
 
   // A server-side dry run of every service's objects before anything is applied: what the API
@@ -115,7 +124,9 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
       .filter((s) => !failed.has(s.name))
       .map(async (s) => {
         try {
-          await ports.kube.apply(byService.get(s.name) ?? [], { dryRun: true });
+          // Custom resources of a CRD in the same set cannot be checked before the CRD exists.
+          const defined = new Set((byService.get(s.name) ?? []).filter((o) => o.kind === "CustomResourceDefinition").map((o) => (o.spec as { names?: { kind?: string } }).names?.kind));
+          await ports.kube.apply((byService.get(s.name) ?? []).filter((o) => !defined.has(o.kind)), { dryRun: true });
         } catch (error) {
           failed.add(s.name);
           const report = toErrorReport(error);
@@ -145,7 +156,8 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
         return false;
       }
       try {
-        await applyAndWait(ports, store, project.namespace, s.name, byService.get(s.name) ?? [], now);
+        if (s.manifests) await applyAndWaitOwn(ports, store, project.namespace, s.name, byService.get(s.name) ?? [], now);
+        else await applyAndWait(ports, store, project.namespace, s.name, byService.get(s.name) ?? [], now);
         return true;
       } catch (error) {
         fail(s.name, error);

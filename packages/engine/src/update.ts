@@ -6,6 +6,7 @@ import { toErrorReport } from "@devup/errors";
 import { buildObjects, LABELS } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 import { imageRequest } from "./image-request.ts";
+import { applyAndWaitOwn, ownObjects } from "./own-objects.ts";
 import type { Ports } from "./ports.ts";
 import { restartCommands, wrapForRestart } from "./restart-wrapper.ts";
 import { applyAndWait, buildProgress } from "./steps.ts";
@@ -47,6 +48,12 @@ export async function updateService(project: ResolvedProject, ports: Ports, stor
       if (d.action === "failed") throw d.error;
       store.dispatch({ type: "delivery", service: name, action: d.action, image: d.ref, method: d.method, durationMs: d.durationMs });
       image = d.ref;
+    }
+    if (s.manifests) {
+      const own = await ownObjects(project, ports.manifests, s, tag ? image : undefined, signal);
+      signal?.throwIfAborted();
+      await applyAndWaitOwn(ports, store, project.namespace, name, own, now, signal);
+      return true;
     }
     // Other services' objects are built only to satisfy the builder; only this service's are applied.
     const images = Object.fromEntries(project.services.map((x) => [x.name, x.name === name ? image! : (store.state.services[x.name]?.image ?? x.image ?? "devup.invalid/unused")]));

@@ -7,7 +7,7 @@ export { createKube } from "./kube.ts";
 export type { Kube, KubeOptions } from "./kube.ts";
 export { applyObjects } from "./apply.ts";
 export type { ApplyAction, ApplyOptions, ApplyResult } from "./apply.ts";
-export { pruneObjects, listClaims, PRUNE_KINDS } from "./prune.ts";
+export { pruneObjects, listClaims, PRUNE_KINDS, OWN_PRUNE_KINDS } from "./prune.ts";
 export type { ObjectRef, PruneKind, PruneOptions } from "./prune.ts";
 export { waitForRollout } from "./rollout.ts";
 export type { RolloutProgress, WaitForRolloutOptions } from "./rollout.ts";
@@ -26,3 +26,5 @@ export { appendRevision, deleteHistories, HISTORY_LIMIT, historyName, latestRevi
 export type { Outcome, RecordRequest, Revision } from "./history.ts";
 export { runJob, jobState } from "./job.ts";
 export type { JobOutcome, JobState, RunJobOptions } from "./job.ts";
+export { objectStatus, waitForObjects } from "./object-ready.ts";
+export type { ObjectStatus, WaitForObjectsOptions } from "./object-ready.ts";

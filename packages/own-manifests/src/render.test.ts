@@ -82,11 +82,11 @@ describe.skipIf(!findTool("kubectl"))("renderOwnManifests: kustomize", () => {
 
   it("reports kustomize's own message with the spec line", async () => {
     const root = copy();
-    writeFileSync(join(root, "services/worker/k8s/overlays/dev/kustomization.yaml"), "resources: [../../missing]\n");
+    writeFileSync(join(root, "services/worker/deploy/overlays/dev/kustomization.yaml"), "resources: [../../missing]\n");
     const p = load(root);
     const e = await rejection(renderOwnManifests(p, service(p, "worker")));
     expect(e.code).toBe("E_RENDER_FAILED");
-    expect(e.message).toMatch(/^services\/worker\/service\.yaml:2:1: worker: kubectl kustomize services\/worker\/k8s\/overlays\/dev failed \(exit 1\): .*missing/);
+    expect(e.message).toMatch(/^services\/worker\/service\.yaml:2:1: worker: kubectl kustomize services\/worker\/deploy\/overlays\/dev failed \(exit 1\): .*missing/);
   });
 });
 

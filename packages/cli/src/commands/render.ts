@@ -2,13 +2,21 @@
 import { readdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { buildObjects, redactSecrets, RENDER_HEADER, renderFiles, renderStream } from "@devup/manifests";
+import { ownObjectsOf } from "@devup/engine";
+import { errorMessage } from "@devup/errors";
+import { renderOwnManifests } from "@devup/own-manifests";
 import type { CommandContext } from "../context.ts";
 import { imageRefs, loadValidProject } from "../project.ts";
 import { claimOutputDir, readRegularFile, resolveOutDir, writeInto } from "../safe-output.ts";
 
 export default async function render(ctx: CommandContext): Promise<void> {
   const project = loadValidProject(ctx);
-  const all = buildObjects(project, await imageRefs(project));
+  const images = await imageRefs(project);
+  // Services with manifests: their own objects, rendered and with the images injected, as dev up applies them.
+  const own = await ownObjectsOf(project, { render: (p, service) => renderOwnManifests(p, service) }, images);
+  const [firstFailure] = own.failed.values();
+  if (firstFailure !== undefined) throw firstFailure instanceof Error ? firstFailure : new Error(errorMessage(firstFailure));
+  const all = [...buildObjects(project, images), ...own.objects];
   const objects = ctx.options["include-secrets"] ? all : redactSecrets(all);
   const out = typeof ctx.options.out === "string" ? ctx.options.out : join("k8s", project.environment);
   if (out === "-") {

@@ -4,11 +4,11 @@
  */
 import { join } from "node:path";
 import { errorMessage, toErrorReport } from "@devup/errors";
-import { buildObjects } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import type { ForwardSet } from "../forwards.ts";
 import type { Ports, WatchPort } from "../ports.ts";
 import type { Store } from "../store.ts";
+import { desiredObjects } from "../own-objects.ts";
 import { updateService } from "../update.ts";
 import { classify, mergeChanges, type ServiceChange, type SyncFile } from "./classify.ts";
 import { Coalescer } from "./coalesce.ts";
@@ -158,7 +158,9 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
     }
     if (project.services.length < before.services.length || project.services.some((s) => !before.services.find((b) => b.name === s.name))) {
       const images = Object.fromEntries(project.services.map((s) => [s.name, store.state.services[s.name]?.image ?? s.image ?? "devup.invalid/unbuilt:pending"]));
-      const pruned = await ports.kube.prune(buildObjects(project, images));
+      // A manifests service whose objects cannot be made now: no prune (it would delete them).
+      const desired = await desiredObjects(project, ports, images);
+      const pruned = desired ? await ports.kube.prune(desired) : [];
       if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
     }
     await reconcileForwards();

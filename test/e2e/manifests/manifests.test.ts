@@ -1,0 +1,81 @@
+// A project whose services bring their own objects, on the real cluster through the real CLI: a
+// Helm chart (Deployment + Service + ConfigMap + StatefulSet with a claim, values from the spec), a
+// kustomize overlay (replicas, env patch), plain YAML with a CRD and one of its resources, and two
+// built images injected into them. Removing an object from the YAML prunes it.
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createKube, forwardService, type Kube } from "@devup/kube";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { E2E_CLUSTER, e2eCluster, repoRoot, type E2ECluster } from "../harness.ts";
+import { devJson } from "../up/project.ts";
+
+let cluster: E2ECluster;
+let dir: string;
+let kube: Kube;
+const NAMESPACE = "mixed-e2e";
+
+beforeAll(async () => {
+  cluster = e2eCluster();
+  kube = createKube({ kubeconfigPath: cluster.kubeconfig, context: cluster.context });
+  dir = await mkdtemp(join(tmpdir(), "devup-manifests-"));
+  await cp(join(repoRoot, "test/fixtures/manifests"), dir, { recursive: true });
+  const devYaml = await readFile(join(dir, "dev.yaml"), "utf8");
+  await writeFile(join(dir, "dev.yaml"), devYaml.replace("name: mixed\n", `name: ${NAMESPACE}\ncluster: { name: ${E2E_CLUSTER} }\n`));
+}, 300_000);
+
+afterAll(async () => {
+  if (dir) {
+    await devJson(dir, ["down", "--volumes"]);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+async function get(service: string, port: string, path: string): Promise<string> {
+  const forward = await forwardService(kube, { namespace: NAMESPACE, service, port, localPort: 0 });
+  try {
+    const res = await fetch(`http://127.0.0.1:${forward.localPort}${path}`, { signal: AbortSignal.timeout(5000) });
+    return await res.text();
+  } finally {
+    await forward.close();
+  }
+}
+
+describe("manifests: Helm, kustomize and plain YAML in the same loop", () => {
+  it("all come up with the injected content-tagged images; a removed object is pruned", async () => {
+    const first = await devJson(dir, ["apply", "--timeout", "240"]);
+    expect(first.code, `${first.stderr}\n${JSON.stringify(first.events.filter((e) => e.type.includes("failed")))}`).toBe(0);
+
+    const web = await kube.apps.readNamespacedDeployment({ name: "web", namespace: NAMESPACE });
+    const webImage = web.spec!.template.spec!.containers[0]!.image!;
+    expect(webImage).toMatch(/\/mixed-e2e-web:[0-9a-f]{16}$/);
+    expect(web.metadata!.labels).toMatchObject({ "app.kubernetes.io/managed-by": "devup", "devup.dev/service": "web" });
+    const store = await kube.apps.readNamespacedStatefulSet({ name: "web-store", namespace: NAMESPACE });
+    expect(store.status?.readyReplicas).toBe(1);
+    expect(store.spec!.template.spec!.containers[0]!.image).toBe(webImage);
+    const claim = await kube.core.readNamespacedPersistentVolumeClaim({ name: "data-web-store-0", namespace: NAMESPACE });
+    expect(claim.spec!.resources!.requests!.storage).toBe("64Mi");
+
+    const worker = await kube.apps.readNamespacedDeployment({ name: "worker", namespace: NAMESPACE });
+    expect(worker.status?.readyReplicas).toBe(2);
+    expect(worker.spec!.template.spec!.containers[0]!.image).toMatch(/\/mixed-e2e-worker:[0-9a-f]{16}$/);
+    expect(worker.spec!.template.spec!.containers[0]!.env).toEqual([{ name: "MODE", value: "dev-overlay" }]);
+
+    const pods = await kube.core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: "app=web" });
+    expect(pods.items.map((p) => p.status?.containerStatuses?.[0]?.image)).toContain(webImage);
+    expect(await get("web", "http", "/")).toBe("web: hello from the spec\n");
+
+    const gadget = await kube.objects.read({ apiVersion: "fixtures.devup.dev/v1", kind: "Gadget", metadata: { name: "sprocket", namespace: NAMESPACE } });
+    expect((gadget as unknown as { spec: { size: number } }).spec.size).toBe(3);
+
+    // Remove the ConfigMap from the plain YAML: the next apply prunes it; an unrelated object stays.
+    await kube.core.createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: "not-devups" }, data: { a: "b" } } });
+    const infra = join(dir, "infra/10-gadget.yaml");
+    await writeFile(infra, (await readFile(infra, "utf8")).split("---\n")[0]!);
+    const second = await devJson(dir, ["apply", "--timeout", "240"]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.events.filter((e) => e.type === "engine.pruned").flatMap((e) => e.objects as string[])).toEqual(["ConfigMap/shared-settings"]);
+    await expect(kube.core.readNamespacedConfigMap({ name: "shared-settings", namespace: NAMESPACE })).rejects.toThrow();
+    expect((await kube.core.readNamespacedConfigMap({ name: "not-devups", namespace: NAMESPACE })).data).toEqual({ a: "b" });
+  }, 900_000);
+});
