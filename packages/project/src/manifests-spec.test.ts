@@ -69,6 +69,14 @@ describe("manifests: in a service", () => {
     expect(plain).toContain("services.api.forward: forward: is for services with manifests:");
   });
 
+  it("refuses a sync that would restart the process (the restart loop wraps only generated containers)", () => {
+    const files = { "services/api/k/kustomization.yaml": "" };
+    expect(messages(run("build: {}\nmanifests: { kustomize: k }\nsync: [{ from: ., to: /app }]\n", files))).toEqual([
+      "services/api/service.yaml:3:8: services.api.sync[0].then: then: restart is not available with manifests: yet (devup does not rewrite your containers' commands); use then: none, or run: [a command that reloads]",
+    ]);
+    expect(messages(run("build: {}\nmanifests: { kustomize: k }\nsync: [{ from: ., to: /app, then: none }]\n", files))).toEqual([]);
+  });
+
   it("refuses a bad image field path and a bad forward", () => {
     const text = messages(run("manifests: { kustomize: k, imageFields: [{ kind: W, path: 'spec..image' }] }\nforward: [{ port: 80, local: 0 }]\n", { "services/api/k/kustomization.yaml": "" })).join("\n");
     expect(text).toContain('manifests.imageFields[0].path: expected a field path like "spec.image"');

@@ -36,6 +36,10 @@ export function resolveManifests(name: string, dir: string, f: ServiceFields, fs
     if (f[key].length) error([key], `${key} has no effect with manifests: (your objects define the Service and pods)${key === "ports" ? "; use forward: [{ port, local }] to forward a port of your Service" : ""}`);
   }
   if (Object.keys(f.env).length) error(["env"], "env has no effect with manifests: (your objects set the containers' environment)");
+  f.sync.forEach((rule, i) => {
+    // The restart loop wraps a generated container's command; your objects' commands are not rewritten.
+    if (rule.then === "restart") error(["sync", i, "then"], 'then: restart is not available with manifests: yet (devup does not rewrite your containers\' commands); use then: none, or run: [a command that reloads]');
+  });
 
   const given = (["yaml", "kustomize", "helm"] as const).filter((k) => m[k] !== undefined);
   if (given.length !== 1) {
