@@ -14,3 +14,4 @@ export {
   type IngressRoute,
 } from "./ingress-controller.ts";
 export { injectObjects, imageRepository, userObjectOrder, clusterScopedKinds, type InjectResult } from "./inject.ts";
+export { ejectObjects, type EjectedFile } from "./eject.ts";

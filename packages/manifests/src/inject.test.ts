@@ -103,8 +103,12 @@ describe("injectObjects", () => {
     expect(objects.map((o) => o.metadata.namespace)).toEqual(["shop", undefined, undefined, "shop"]);
     expect(objects[0]!.metadata.labels!.team).toBe("core");
     const podLabels = (o: KubeObject) => (o.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
-    expect(podLabels(objects[0]!)).toEqual({ app: "api", "app.kubernetes.io/name": "api", "devup.dev/project": "shop", "devup.dev/service": "api" });
-    expect(podLabels(objects[3]!)).toEqual({ app: "api", "devup.dev/project": "shop", "devup.dev/service": "api" });
+    expect(podLabels(objects[0]!)).toEqual({ app: "api", "app.kubernetes.io/name": "api", "devup.dev/project": "shop" });
+    expect(podLabels(objects[3]!)).toEqual({ app: "api", "devup.dev/project": "shop" });
+    // An object already named for the service by app.kubernetes.io/name needs no devup.dev/service.
+    const named = deployment("api");
+    named.metadata.labels = { "app.kubernetes.io/name": "api" };
+    expect(injectObjects(p, p.services[0]!, [named], BUILT).objects[0]!.metadata.labels!["devup.dev/service"]).toBeUndefined();
   });
 });
 

@@ -101,10 +101,11 @@ export function injectObjects(project: ResolvedProject, service: ResolvedService
     if (image !== undefined) holder[key] = image;
     replaced++;
   };
-  const labels = { ...projectLabels(project), [LABELS.service]: service.name };
   const out = objects.map((original) => {
     const o = structuredClone(original);
-    o.metadata = { ...o.metadata, labels: { ...o.metadata.labels, ...labels } };
+    // devup.dev/service says which service the object is part of, unless app.kubernetes.io/name already does.
+    const own: Record<string, string> = o.metadata.labels?.[LABELS.name] === service.name ? {} : { [LABELS.service]: service.name };
+    o.metadata = { ...o.metadata, labels: { ...o.metadata.labels, ...projectLabels(project), ...own } };
     if (o.metadata.namespace === undefined && !clusterScoped.has(o.kind)) o.metadata.namespace = project.namespace;
     const podPath = POD_SPEC_PATHS[o.kind];
     if (podPath) {
@@ -144,7 +145,7 @@ function labelPodTemplate(o: KubeObject, podPath: readonly string[], project: Re
   const selector = at(o, [...podPath.slice(0, -2), "selector", "matchLabels"]);
   const meta = isObject(at(o, metaPath)) ? (at(o, metaPath) as Json) : (holder.metadata = {} as Json);
   const current = isObject(meta.labels) ? (meta.labels as Record<string, string>) : {};
-  const add: Record<string, string> = { [LABELS.name]: service.name, [LABELS.project]: project.name, [LABELS.service]: service.name };
+  const add: Record<string, string> = { [LABELS.name]: service.name, [LABELS.project]: project.name };
   const sel = isObject(selector) ? selector : {};
   meta.labels = { ...current, ...Object.fromEntries(Object.entries(add).filter(([k]) => sel[k] === undefined || sel[k] === add[k])) };
 }

@@ -103,7 +103,12 @@ function ingress(project: ResolvedProject, s: ResolvedService): KubeObject | und
 
 export function buildObjects(project: ResolvedProject, images: ImageRefs): KubeObject[] {
   const objects: KubeObject[] = [{ apiVersion: "v1", kind: "Namespace", metadata: { name: project.namespace, labels: projectLabels(project) } }];
-  // Services with manifests: bring their own objects (rendered and injected by the caller: inject.ts).
+  // Services with manifests: bring their own objects (rendered and injected by the caller: inject.ts);
+  // only their Secret (secrets:) is generated, so secret values never have to be written into YAML.
+  for (const s of project.services.filter((x) => x.manifests)) {
+    const o = secret(project, s);
+    if (o) objects.push(o);
+  }
   for (const s of project.services.filter((x) => !x.manifests)) {
     const image = images[s.name] ?? s.image;
     if (!image) throw new Error(`no image reference for service ${s.name}`);

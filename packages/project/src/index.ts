@@ -14,3 +14,4 @@ export { toDnsLabel } from "./compose/values.ts";
 export { scaffoldFromDockerfiles, exposedPorts, type FoundDockerfile } from "./scaffold.ts";
 export { cloneEnvironmentOverlay } from "./edit-environments.ts";
 export { mountedFilePath, objectKey } from "./mounted-files.ts";
+export { ejectServiceSpec, type EjectedSpec } from "./eject-spec.ts";

@@ -14,7 +14,8 @@ type Report = (path: PathSegment[], message: string) => void;
 const GLOB_CHARS = /[*?[\]{}]/;
 
 /** Fields that shape the generated Deployment/Service: the user's objects say these themselves. */
-const GENERATED_ONLY = ["image", "command", "args", "workingDir", "config", "secrets", "resources", "health", "metrics", "test"] as const;
+// `secrets:` stays: its Secret is still generated (values never written into your YAML; `dev eject` relies on it).
+const GENERATED_ONLY = ["image", "command", "args", "workingDir", "config", "resources", "health", "metrics", "test"] as const;
 const GENERATED_LISTS = ["ports", "ingress", "volumes"] as const;
 
 /**
