@@ -5,7 +5,7 @@ export { memoryFs, type ProjectFs } from "./fs.ts";
 export type { SourceFile } from "./source.ts";
 export { validateProject, validateFiles, DEFAULT_ENVIRONMENT, type ProjectSources, type ValidateOptions } from "./validate.ts";
 export { loadProject, findProjectRoot, readProjectSources, readSourceFile, nodeProjectFs, DEV_FILE, SERVICE_FILE, type LoadedProject } from "./load.ts";
-export { dependencyLayers, specInputs } from "./model.ts";
+export { dependencyLayers, manifestInputs, specInputs } from "./model.ts";
 export type * from "./model.ts";
 export { devFileJsonSchema, serviceFileJsonSchema } from "./json-schema.ts";
 export { importCompose, type ComposeImport, type ComposeSources, type GeneratedFile } from "./compose/convert.ts";

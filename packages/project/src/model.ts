@@ -178,6 +178,27 @@ export function specInputs(service: ResolvedService): string[] {
   return [...files].sort();
 }
 
+/**
+ * What a service's own objects are rendered from (manifests:), relative to the project root: the
+ * folder before a YAML glob's wildcard (or the file), the chart and its values files, the kustomize
+ * folder — or, inside the service's folder, its top folder there, where bases usually sit. An edit there re-renders it.
+ */
+export function manifestInputs(service: ResolvedService): string[] {
+  const source = service.manifests?.source;
+  if (!source) return [];
+  if (source.kind === "helm") return [source.chart, ...source.values];
+  if (source.kind === "kustomize") {
+    // services/api/deploy/overlays/dev → services/api/deploy: the base beside the overlays too.
+    if (service.dir === "." || !source.dir.startsWith(`${service.dir}/`)) return [source.dir];
+    return [`${service.dir}/${source.dir.slice(service.dir.length + 1).split("/")[0]!}`];
+  }
+  return [...new Set(source.files.map((f) => {
+    const parts = f.split("/");
+    const glob = parts.findIndex((p) => /[*?[\]{}]/.test(p));
+    return glob < 0 ? f : parts.slice(0, glob).join("/") || ".";
+  }))];
+}
+
 /** Services in dependency layers: each layer depends only on earlier ones. Assumes no cycles. */
 export function dependencyLayers(services: readonly ResolvedService[]): string[][] {
   const remaining = new Map(services.map((s) => [s.name, new Set(s.dependsOn)]));
