@@ -1,7 +1,8 @@
 // A project whose services bring their own objects, on the real cluster through the real CLI: a
 // Helm chart (Deployment + Service + ConfigMap + StatefulSet with a claim, values from the spec), a
 // kustomize overlay (replicas, env patch), plain YAML with a CRD and one of its resources, and two
-// built images injected into them. Removing an object from the YAML prunes it.
+// built images injected into them. Removing an object from the YAML prunes it; `dev down` removes
+// devup's objects and leaves an unrelated one in the namespace.
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,6 +30,8 @@ afterAll(async () => {
     await devJson(dir, ["down", "--volumes"]);
     await rm(dir, { recursive: true, force: true });
   }
+  // dev down keeps a manifests project's namespace (it may hold what others put there): this test's goes.
+  await kube?.core.deleteNamespace({ name: NAMESPACE }).catch(() => undefined);
 });
 
 async function get(service: string, port: string, path: string): Promise<string> {
@@ -76,6 +79,15 @@ describe("manifests: Helm, kustomize and plain YAML in the same loop", () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.events.filter((e) => e.type === "engine.pruned").flatMap((e) => e.objects as string[])).toEqual(["ConfigMap/shared-settings"]);
     await expect(kube.core.readNamespacedConfigMap({ name: "shared-settings", namespace: NAMESPACE })).rejects.toThrow();
+    expect((await kube.core.readNamespacedConfigMap({ name: "not-devups", namespace: NAMESPACE })).data).toEqual({ a: "b" });
+
+    // dev down removes devup's objects (the custom resource included) and leaves the unrelated one.
+    const down = await devJson(dir, ["down"]);
+    expect(down.code, down.stderr).toBe(0);
+    await expect(kube.apps.readNamespacedDeployment({ name: "web", namespace: NAMESPACE })).rejects.toThrow();
+    await expect(kube.apps.readNamespacedStatefulSet({ name: "web-store", namespace: NAMESPACE })).rejects.toThrow();
+    await expect(kube.apps.readNamespacedDeployment({ name: "worker", namespace: NAMESPACE })).rejects.toThrow();
+    await expect(kube.objects.read({ apiVersion: "fixtures.devup.dev/v1", kind: "Gadget", metadata: { name: "sprocket", namespace: NAMESPACE } })).rejects.toThrow();
     expect((await kube.core.readNamespacedConfigMap({ name: "not-devups", namespace: NAMESPACE })).data).toEqual({ a: "b" });
   }, 900_000);
 });
