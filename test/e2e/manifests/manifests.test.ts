@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { createKube, forwardService, type Kube } from "@devup/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { E2E_CLUSTER, e2eCluster, repoRoot, type E2ECluster } from "../harness.ts";
-import { devJson } from "../up/project.ts";
+import { devJson, devUp, ofType } from "../up/project.ts";
 
 let cluster: E2ECluster;
 let dir: string;
@@ -89,5 +89,61 @@ describe("manifests: Helm, kustomize and plain YAML in the same loop", () => {
     await expect(kube.apps.readNamespacedDeployment({ name: "worker", namespace: NAMESPACE })).rejects.toThrow();
     await expect(kube.objects.read({ apiVersion: "fixtures.devup.dev/v1", kind: "Gadget", metadata: { name: "sprocket", namespace: NAMESPACE } })).rejects.toThrow();
     expect((await kube.core.readNamespacedConfigMap({ name: "not-devups", namespace: NAMESPACE })).data).toEqual({ a: "b" });
+  }, 900_000);
+
+  it("dev up: the forward answers, a source edit syncs into the Helm-deployed pods, a chart edit re-renders, a Dockerfile edit rebuilds and rolls, dev rollback restores it", async () => {
+    const webImage = async () => (await kube.apps.readNamespacedDeployment({ name: "web", namespace: NAMESPACE })).spec!.template.spec!.containers[0]!.image!;
+    const run = devUp(dir, ["--no-tui"]);
+    let previous: string | undefined;
+    try {
+      await run.waitFor("watching", 10 * 60_000);
+      const forwarded = async () => (await fetch("http://127.0.0.1:18491/", { signal: AbortSignal.timeout(5000) })).text();
+      for (let i = 0; i < 50 && !(await forwarded().catch(() => "")).startsWith("web:"); i++) await new Promise((r) => setTimeout(r, 200));
+      expect(await forwarded()).toBe("web: hello from the spec\n");
+      const first = await webImage();
+      await new Promise((r) => setTimeout(r, 500)); // the watcher's first scan
+      const before = run.events.length;
+      const since = (type: string) => ofType(run.events.slice(before), type);
+      const until = async (what: () => boolean, ms: number, label: string) => {
+        const end = Date.now() + ms;
+        while (!what()) {
+          if (Date.now() > end) throw new Error(`${label} within ${ms} ms; last events: ${JSON.stringify(run.events.slice(-6))}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+
+      // A source edit under the sync rule: copied into the running pods, no build.
+      const server = join(dir, "services/web/src/server.js");
+      await writeFile(server, `${await readFile(server, "utf8")}// edited\n`);
+      await until(() => since("engine.synced").some((e) => e.service === "web" && Number(e.pods) >= 1), 60_000, "no sync of web");
+      expect(since("engine.build").filter((e) => e.service === "web" && e.action === "built")).toEqual([]);
+
+      // A chart template edit: rendered again and applied.
+      const cm = join(dir, "services/web/chart/templates/configmap.yaml");
+      await writeFile(cm, `${await readFile(cm, "utf8")}  EXTRA: "from-the-chart"\n`);
+      await until(() => since("engine.ready").some((e) => e.service === "web"), 120_000, "web not re-applied after the chart edit");
+      expect((await kube.core.readNamespacedConfigMap({ name: "web-settings", namespace: NAMESPACE })).data).toMatchObject({ EXTRA: "from-the-chart" });
+
+      // (chart/ and src/ are in web's build context: the re-render also built the edited sources' tag.)
+      previous = await webImage();
+      // A Dockerfile edit: built, delivered, rolled; the pods run the new content tag.
+      const readyBefore = since("engine.ready").length;
+      const dockerfile = join(dir, "services/web/Dockerfile");
+      await writeFile(dockerfile, (await readFile(dockerfile, "utf8")).replace("ENV PORT=8080", `ENV PORT=8080 BUILD=${Date.now()}`));
+      await until(() => since("engine.build").some((e) => e.service === "web" && e.action === "built") && since("engine.ready").filter((e) => e.service === "web").length > readyBefore, 5 * 60_000, "web not rebuilt and ready");
+      const second = await webImage();
+      expect(second).not.toBe(first);
+      expect(second).not.toBe(previous);
+      expect(second).toMatch(/\/mixed-e2e-web:[0-9a-f]{16}$/);
+    } finally {
+      run.process.kill("SIGINT");
+      await run.process;
+    }
+
+    const back = await devJson(dir, ["rollback", "web", "--timeout", "180"]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(ofType(back.events, "rollback")[0]).toMatchObject({ service: "web" });
+    // The revision before the Dockerfile edit.
+    expect(await webImage()).toBe(previous);
   }, 900_000);
 });
