@@ -4,7 +4,7 @@
  * rollout with its diagnosis, and report the time to ready and to serving.
  */
 import { DevupError, toErrorReport } from "@devup/errors";
-import { applyObjects, readHistory, recordRevision, rollbackTarget, secretDataHash, waitForRollout, type Kube, type Revision } from "@devup/kube";
+import { applyObjects, readHistory, recordRevision, rollbackTarget, secretDataHash, waitForObjects, waitForRollout, type Kube, type Revision } from "@devup/kube";
 import { LABELS, secretName } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 import { existingCluster } from "../cluster-access.ts";
@@ -77,14 +77,20 @@ export async function rollback(ctx: CommandContext, project: ResolvedProject, ku
   await applyObjects(kube, target.objects);
   let last = "";
   try {
-    await waitForRollout(kube, {
-      namespace: project.namespace,
-      name: service,
-      timeoutMs,
-      onProgress: (p) => {
-        if (p.summary !== last) ctx.out.info({ type: "rollback-progress", service, message: `[${service}] ${(last = p.summary)}` });
-      },
-    });
+    const progress = (summary: string) => {
+      if (summary !== last) ctx.out.info({ type: "rollback-progress", service, message: `[${service}] ${(last = summary)}` });
+    };
+    if (spec.manifests) {
+      // The user's own objects: every Deployment in them by its rollout, the rest by its status.
+      await Promise.all([
+        ...target.objects
+          .filter((o) => o.kind === "Deployment")
+          .map((d) => waitForRollout(kube, { namespace: d.metadata.namespace ?? project.namespace, name: d.metadata.name, service, timeoutMs, onProgress: (p) => progress(`Deployment ${d.metadata.name}: ${p.summary}`) })),
+        waitForObjects(kube, target.objects, { timeoutMs, onProgress: progress }),
+      ]);
+    } else {
+      await waitForRollout(kube, { namespace: project.namespace, name: service, timeoutMs, onProgress: (p) => progress(p.summary) });
+    }
   } catch (error) {
     await recordRevision(kube, project.namespace, service, labels, { objects: recorded, trigger, outcome: "failed", at: new Date(), message: toErrorReport(error).message, hashKey: project.hashKey }).catch(() => undefined);
     throw error;
