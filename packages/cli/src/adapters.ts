@@ -3,12 +3,14 @@ import { connectDocker, ensureImages, imageCommand, pingDocker } from "@devup/do
 import { clusterProvider, type ClusterProvider, type ClusterTarget } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, createKube, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForRollout, type Kube } from "@devup/kube";
+import { applyObjects, createKube, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForObjects, waitForRollout, type Kube } from "@devup/kube";
 import { LABELS, projectSelector, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
+import { renderOwnManifests } from "@devup/own-manifests";
 import type { ResolvedProject } from "@devup/project";
 import { guardContext } from "./cluster-access.ts";
 import type { HealthChecks } from "./health-watch.ts";
 import type { MachineTools } from "./machine.ts";
+import { ownPruneKinds } from "./own-kinds.ts";
 import { contentTag } from "./project.ts";
 
 export interface ConnectOptions {
@@ -62,6 +64,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       },
       command: (tag) => imageCommand(docker, tag),
     },
+    manifests: { render: (p, service, signal) => renderOwnManifests(p, service, { signal }) },
     history: {
       async record(namespace, service, objects, d) {
         return (await recordRevision(needKube(), namespace, service, projectSelector(project), { objects, trigger: d.trigger, outcome: d.outcome, at: new Date(d.at), message: d.message, hashKey: project.hashKey })).revision;
@@ -118,8 +121,18 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       },
       ingressRoutes: () => listIngressRoutes(needKube()),
       async prune(desired) {
-        const deleted = await pruneObjects(needKube(), desired, { selector: projectSelector(project, { managed: true }), namespace: project.namespace });
+        const deleted = await pruneObjects(needKube(), desired, { selector: projectSelector(project, { managed: true }), namespace: project.namespace, extraKinds: ownPruneKinds(project, desired) });
         return deleted.map((r) => `${r.kind}/${r.name}`);
+      },
+      async waitObjects(objects, onProgress, signal) {
+        // Deployments through the rollout watch (its diagnosis in words), everything else by its status.
+        const deployments = objects.filter((o) => o.kind === "Deployment");
+        await Promise.all([
+          ...deployments.map((d) =>
+            waitForRollout(needKube(), { namespace: d.metadata.namespace ?? project.namespace, name: d.metadata.name, timeoutMs: options.rolloutTimeoutMs, onProgress: (p) => onProgress(`Deployment ${d.metadata.name}: ${p.summary}`), ...(signal ? { signal } : {}) }),
+          ),
+          waitForObjects(needKube(), objects, { timeoutMs: options.rolloutTimeoutMs, signal, onProgress }),
+        ]);
       },
       async waitReady(namespace, name, onProgress, signal) {
         await waitForRollout(needKube(), { namespace, name, timeoutMs: options.rolloutTimeoutMs, onProgress: (p) => onProgress(p.available, p.desired), ...(signal ? { signal } : {}) });

@@ -176,6 +176,17 @@ export const commands: CommandSpec[] = [
     load: () => import("./commands/render.ts"),
   },
   {
+    name: "eject",
+    summary: "write a service's generated objects as plain YAML into its folder and switch its service.yaml to manifests:",
+    usage: "dev eject SERVICE [--force] [--env NAME]",
+    args: ["SERVICE"],
+    options: {
+      env,
+      force: { type: "boolean", description: "replace YAML files already in <service>/deploy/ (a copy of each is kept in .devup/backup/)" },
+    },
+    load: () => import("./commands/eject.ts"),
+  },
+  {
     name: "validate",
     summary: "check dev.yaml and every service.yaml, and list all problems",
     usage: "dev validate [--env NAME] [--cluster]",

@@ -102,7 +102,7 @@ describe("did you mean", () => {
     expect(refused(["validate", "--outptu", "json"])).toMatchObject({ message: 'unknown option "--outptu"; did you mean "--output"?', hint: "run `dev validate --help` for its options" });
     expect(refused(["--outptu", "json", "validate"]).message).toBe('unknown option "--outptu"; did you mean "--output"?');
     expect(refused(["render", "--outt", "x"]).message).toBe('unknown option "--outt"; did you mean "--out"?');
-    expect(refused(["validate", "--force"]).hint).toBe("--force is an option of `dev import compose` and `dev init`; run `dev validate --help` for its options");
+    expect(refused(["validate", "--force"]).hint).toBe("--force is an option of `dev eject` and `dev import compose` and `dev init`; run `dev validate --help` for its options");
   });
 
   it("refuses unknown options in devup's words, not Node's", () => {

@@ -71,3 +71,22 @@ describe("watchFilter", () => {
     }
   });
 });
+
+describe("watchFilter: manifests", () => {
+  it("keeps everything under a chart, a values file and a kustomize folder, git-ignored or not", () => {
+    const root = mkdtempSync(join(tmpdir(), "devup-watch-manifests-"));
+    try {
+      writeFileSync(join(root, ".gitignore"), "charts/\n");
+      const files = { "dev.yaml": "name: shop\nmanifests:\n  db: { helm: { chart: infra/db, values: [infra/dev.yaml] } }\n", "infra/db/Chart.yaml": "", "infra/dev.yaml": "" };
+      const r = validateProject({ root, devFile: { path: "dev.yaml", text: files["dev.yaml"] }, serviceFiles: [] }, memoryFs(files));
+      expect(r.errors).toEqual([]);
+      const accept = watchFilter(r.value!);
+      expect(accept("infra/db/templates/deployment.yaml", false)).toBe(true);
+      expect(accept("infra/db/charts", true)).toBe(true);
+      expect(accept("infra/dev.yaml", false)).toBe(true);
+      expect(accept("infra/db/templates/.deployment.yaml.swp", false)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

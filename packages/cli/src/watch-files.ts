@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { basename, join, posix, relative, sep } from "node:path";
 import { ignoreMatcher } from "@devup/docker";
 import type { WatchPort } from "@devup/engine";
-import { specInputs, type ResolvedProject } from "@devup/project";
+import { manifestInputs, specInputs, type ResolvedProject } from "@devup/project";
 import { watch } from "chokidar";
 import ignore, { type Ignore } from "ignore";
 
@@ -74,7 +74,9 @@ export function watchFilter(project: ResolvedProject): (rel: string, isDir: bool
   const contexts = project.services.flatMap((s) => (s.build ? [readContext(project.root, s.build.context)] : []));
   const gitignores = readGitignores(project.root, [...new Set(project.services.flatMap((s) => [s.dir, ...(s.build ? [s.build.context] : [])]))]);
   // Spec files, Dockerfiles, and the files the spec reads (config, secrets — git-ignored secret.env included).
-  const keep = new Set(["dev.yaml", ...project.services.map((s) => s.specFile), ...project.services.flatMap((s) => (s.build ? [s.build.dockerfile] : [])), ...project.services.flatMap(specInputs)]);
+  const keep = new Set(["dev.yaml", ...project.services.map((s) => s.specFile), ...project.services.flatMap((s) => (s.build ? [s.build.dockerfile] : [])), ...project.services.flatMap(specInputs), ...project.services.flatMap(manifestInputs)]);
+  // What manifests: services render from: everything under those folders counts (a chart's templates).
+  const rendered = project.services.flatMap(manifestInputs);
   // Folders on the way to those files: a git-ignored `secrets/` folder must not hide its secret files.
   const keptFolders = new Set([...keep].flatMap((p) => p.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
   return (rel, isDir) => {
@@ -82,6 +84,7 @@ export function watchFilter(project: ResolvedProject): (rel: string, isDir: bool
     const parts = rel.split("/");
     if (parts.some((p) => ALWAYS_IGNORED.has(p)) || EDITOR_TEMP.test(basename(rel))) return false;
     if (basename(rel) === "service.yaml") return true;
+    if (rendered.some((d) => inside(rel, d))) return true;
     if (gitIgnored(gitignores, rel, isDir)) return false;
     const mine = contexts.filter((c) => inside(rel, c.dir));
     if (!mine.length) return isDir !== false; // folders on the way to a context or a spec file (undefined: not known yet)
@@ -104,6 +107,7 @@ export const chokidarWatcher: WatchPort = {
       ...project.services.flatMap((s) => (s.build ? [join(project.root, s.build.context), join(project.root, s.build.dockerfile)] : [])),
       // Their folders, not the files: a secret.env that does not exist yet is noticed when created.
       ...project.services.flatMap(specInputs).map((p) => join(project.root, posix.dirname(p))),
+      ...project.services.flatMap(manifestInputs).map((p) => join(project.root, p)),
     ];
     const watcher = watch([...new Set(paths)], {
       ignoreInitial: true,

@@ -7,6 +7,8 @@
 import { DevupError, toErrorReport } from "@devup/errors";
 import type { KubeObject } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
+import { renderOwn } from "./own-objects.ts";
+import { objectsForService } from "./plan/objects.ts";
 import { plan, type Observed, type Plan } from "./plan/plan.ts";
 import type { DeliveryResult, Ports } from "./ports.ts";
 import { restartCommands } from "./restart-wrapper.ts";
@@ -17,7 +19,7 @@ const fail = (store: Store, service: string, error: unknown) => store.dispatch({
 
 /**
  * Content tags, builds and deliveries, until the plan wants none; then the restart wrapper's commands
- * of the images built. A failure is dispatched and observed (the service is then kept), not thrown;
+ * of the images built, and the own objects of services with manifests: rendered. A failure is dispatched and observed (the service is then kept), not thrown;
  * `signal` stops it between steps and within a build (rejects).
  */
 export async function executeImages(project: ResolvedProject, ports: Ports, store: Store, start: Observed, signal?: AbortSignal): Promise<Observed> {
@@ -71,7 +73,22 @@ export async function executeImages(project: ResolvedProject, ports: Ports, stor
   const only = start.only ? { ...project, services: project.services.filter((s) => start.only!.includes(s.name)) } : project;
   const restart = await restartCommands(only, ports, Object.fromEntries(Object.entries(built).filter(([s]) => start.pinned?.[s] === undefined)));
   signal?.throwIfAborted();
-  return { ...observed(), restart };
+
+  // Services with manifests: their own objects rendered (helm template, kubectl kustomize, the YAML
+  // files), then checked: a built image no object refers to is that service's failure.
+  const toRender = only.services.filter((s) => s.manifests && failed[s.name] === undefined);
+  const { rendered, failed: notRendered } = await renderOwn(project, ports.manifests, toRender, signal);
+  signal?.throwIfAborted();
+  for (const [service, error] of notRendered) failWith(service, error);
+  for (const s of toRender.filter((x) => rendered[x.name])) {
+    try {
+      objectsForService(project, s, s.build ? delivered[s.name] : (start.pinned?.[s.name] ?? s.image), undefined, rendered[s.name]);
+    } catch (error) {
+      failWith(s.name, error);
+      delete rendered[s.name];
+    }
+  }
+  return { ...observed(), restart, rendered: { ...start.rendered, ...rendered } };
 }
 
 /**
@@ -85,7 +102,9 @@ export async function executeDryRun(project: ResolvedProject, ports: Ports, stor
       .filter((p) => p.action === "deploy")
       .map(async (p) => {
         try {
-          await ports.kube.apply(p.objects, { dryRun: true });
+          // Custom resources of a CRD in the same set cannot be checked before the CRD exists.
+          const defined = new Set(p.objects.filter((o) => o.kind === "CustomResourceDefinition").map((o) => (o.spec as { names?: { kind?: string } } | undefined)?.names?.kind));
+          await ports.kube.apply(p.objects.filter((o) => !defined.has(o.kind)), { dryRun: true });
         } catch (error) {
           const specFile = project.services.find((s) => s.name === p.name)?.specFile ?? p.name;
           const report = toErrorReport(error);
@@ -127,7 +146,7 @@ export async function executeRollout(current: Plan, ports: Ports, store: Store, 
           return false;
         }
         try {
-          await applyAndWait(ports, store, namespace, p.name, p.objects, now, signal);
+          await applyAndWait(ports, store, namespace, p.name, p.objects, now, signal, p.objects, p.own);
           return true;
         } catch (error) {
           if (signal?.aborted) throw error;
@@ -149,6 +168,8 @@ export interface RedeployOptions {
   record?: readonly KubeObject[] | undefined;
   /** What caused it (recorded in the history, shown as "why"). */
   trigger: string[];
+  /** The objects are the user's own (a manifests service's): CRDs first, readiness by each object's status. */
+  own?: boolean | undefined;
   now?: () => number;
 }
 
@@ -161,5 +182,5 @@ export interface RedeployOptions {
 export async function redeploy(ports: Ports, store: Store, options: RedeployOptions): Promise<number | undefined> {
   const now = options.now ?? Date.now;
   store.dispatch({ type: "update-start", service: options.service, trigger: options.trigger, at: now() });
-  return applyAndWait(ports, store, options.namespace, options.service, options.objects, now, undefined, options.record);
+  return applyAndWait(ports, store, options.namespace, options.service, options.objects, now, undefined, options.record, options.own);
 }

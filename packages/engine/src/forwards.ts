@@ -12,14 +12,19 @@ interface Wanted {
   service: string;
   port: string;
   localPort: number;
+  /** The Kubernetes Service to forward to when it is not the devup service's own (manifests: forward). */
+  target?: string | undefined;
 }
 
 const keyOf = (w: Wanted) => `${w.service}/${w.port}/${w.localPort}`;
 
-/** The port-forwards a project wants: every TCP port with a `forward`. */
+/** The port-forwards a project wants: every TCP port with a `forward`, and every `forward:` of a manifests service. */
 export function wantedForwards(project: ResolvedProject): Wanted[] {
   // The Kubernetes API forwards TCP only.
-  return project.services.flatMap((s) => forwardedPorts(s).filter((p) => p.protocol === "TCP").map((p) => ({ service: s.name, port: p.name, localPort: p.forward })));
+  return project.services.flatMap((s) => [
+    ...forwardedPorts(s).filter((p) => p.protocol === "TCP").map((p) => ({ service: s.name, port: p.name, localPort: p.forward })),
+    ...s.forward.map((f) => ({ service: s.name, port: String(f.port), localPort: f.local, target: f.target })),
+  ]);
 }
 
 export class ForwardSet {
@@ -65,7 +70,7 @@ export class ForwardSet {
         this.#store.dispatch({ type: "forward", service: w.service, forward: { port: w.port, localPort: w.localPort, url, status, message } });
       report("starting");
       try {
-        const handle = await this.#ports.kube.forward({ namespace: project.namespace, service: w.service, port: w.port, localPort: w.localPort, onState: report });
+        const handle = await this.#ports.kube.forward({ namespace: project.namespace, service: w.target ?? w.service, port: w.port, localPort: w.localPort, onState: report });
         this.#open.set(keyOf(w), { handle, namespace: project.namespace });
         this.handles.push(handle);
       } catch (error) {

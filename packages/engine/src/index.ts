@@ -6,7 +6,7 @@ export type { Ports, ImagesPort, ClusterPort, KubePort, ImageRequest, BuildResul
 export { updateService, type UpdateOptions } from "./update.ts";
 export { imageRequest } from "./image-request.ts";
 export { watchProject, type WatchOptions, type Watching } from "./watch/loop.ts";
-export type { HistoryPort, IngressPort, SyncPort, SyncRequest, WatchPort } from "./ports.ts";
+export type { HistoryPort, IngressPort, ManifestsPort, SyncPort, SyncRequest, WatchPort } from "./ports.ts";
 export { watchLocal, type LocalUpdatePort, type LocalWatching } from "./watch/run-local-loop.ts";
 export { RESTART_LOOP, realCommand, restartEntrypoint, wantsRestartLoop } from "./restart-wrapper.ts";
 export { runTests, servicesWithTests, summaryTable, type TestsPort, type TestEvent, type TestResult, type TestOutcome, type RunTestsOptions } from "./ci.ts";

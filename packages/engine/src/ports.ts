@@ -3,7 +3,7 @@
  * adapters (Docker, kind, the Kubernetes API); unit tests wire small fakes of the other side.
  */
 import type { IngressSite, KubeObject, ObjectRef } from "@devup/manifests";
-import type { ResolvedProject } from "@devup/project";
+import type { ResolvedProject, ResolvedService } from "@devup/project";
 
 export interface ImageRequest {
   service: string;
@@ -68,6 +68,11 @@ export interface KubePort {
   apply(objects: readonly KubeObject[], options?: { dryRun?: boolean }): Promise<void>;
   /** Deletes devup's objects of this project and environment that are not in `keep` (by kind, namespace, name); returns "Kind/name" of each. */
   prune(keep: ReadonlyArray<KubeObject | ObjectRef>): Promise<string[]>;
+  /**
+   * Resolves when the user's own objects (manifests:) are ready: Deployments rolled out, StatefulSets,
+   * DaemonSets and Jobs done, CRDs Established, objects with a Ready condition Ready; throws a DevupError saying why not.
+   */
+  waitObjects?(objects: readonly KubeObject[], onProgress: (summary: string) => void, signal?: AbortSignal): Promise<void>;
   /** Resolves when the Deployment is available; throws a DevupError that says why not. `signal` stops waiting (rejects). */
   waitReady(namespace: string, name: string, onProgress: (ready: number, desired: number) => void, signal?: AbortSignal): Promise<void>;
   /** Every Ingress rule on the cluster (all namespaces); without it, ingress conflicts are not looked for. */
@@ -157,6 +162,11 @@ export interface IngressPort {
   hostPort(): Promise<number | undefined>;
 }
 
+export interface ManifestsPort {
+  /** A manifests service's objects as its YAML files, kustomization or chart give them (no image injected); throws a DevupError naming the spec line. */
+  render(project: ResolvedProject, service: ResolvedService, signal?: AbortSignal): Promise<KubeObject[]>;
+}
+
 export interface Ports {
   images: ImagesPort;
   cluster: ClusterPort;
@@ -165,6 +175,8 @@ export interface Ports {
   history?: HistoryPort | undefined;
   /** Installs the ingress controller where the provider's site asks for it (kind); without it, none is installed. */
   ingress?: IngressPort | undefined;
+  /** Renders services with manifests: (their own YAML, kustomize or Helm); without it such services fail. */
+  manifests?: ManifestsPort | undefined;
   /** Live update; without it, every change is a rebuild. */
   sync?: SyncPort | undefined;
 }

@@ -1,5 +1,5 @@
 /** Steps that `up` (all services) and `updateService` (one service) share. */
-import { toErrorReport } from "@devup/errors";
+import { DevupError, toErrorReport } from "@devup/errors";
 import type { KubeObject } from "@devup/manifests";
 import type { ImagesPort, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
@@ -31,7 +31,8 @@ export function buildProgress(store: Store): Parameters<ImagesPort["ensure"]>[1]
 }
 
 /**
- * Apply a service's objects and wait until its Deployment is ready; throws what went wrong.
+ * Apply a service's objects and wait until its Deployment is ready (`own`, a manifests service's
+ * objects: CRDs applied and Established first, then every object ready by its status); throws what went wrong.
  * Either way the deploy is recorded in the service's history (for `dev rollback`): `record`, when
  * the history should hold other objects than those applied (a rollback keeps the current Secret).
  */
@@ -44,13 +45,25 @@ export async function applyAndWait(
   now: () => number,
   signal?: AbortSignal,
   record: readonly KubeObject[] = objects,
+  own = false,
 ): Promise<number | undefined> {
   store.dispatch({ type: "phase", service, phase: "applying" });
-  await unlessAborted(ports.kube.apply(objects), signal);
+  const waitObjects = ports.kube.waitObjects?.bind(ports.kube);
+  if (own && !waitObjects) throw new DevupError("internal", `${service}: the Kubernetes port cannot wait for a manifests service's objects`);
+  const progress = (summary: string) => store.dispatch({ type: "log", level: "info", message: `[${service}] waiting: ${summary}` });
+  // The user's own objects: CRDs first, waited for until Established, so their custom resources are known.
+  const crds = own ? objects.filter((o) => o.kind === "CustomResourceDefinition") : [];
+  if (crds.length) {
+    await unlessAborted(ports.kube.apply(crds), signal);
+    await waitObjects!(crds, progress, signal);
+  }
+  await unlessAborted(ports.kube.apply(crds.length ? objects.filter((o) => o.kind !== "CustomResourceDefinition") : objects), signal);
   store.dispatch({ type: "applied", service, objects: objects.length });
   store.dispatch({ type: "phase", service, phase: "starting" });
   try {
-    await ports.kube.waitReady(namespace, service, (ready, desired) => store.dispatch({ type: "replicas", service, ready, desired }), signal);
+    // Generated objects: the service's Deployment; the user's own: every workload, Job and object with a Ready condition.
+    if (own) await waitObjects!(objects, progress, signal);
+    else await ports.kube.waitReady(namespace, service, (ready, desired) => store.dispatch({ type: "replicas", service, ready, desired }), signal);
   } catch (error) {
     if (signal?.aborted) throw error; // stopped by the user: the rollout goes on in the cluster, unrecorded
     await recordDeploy(ports, store, namespace, service, record, "failed", now, toErrorReport(error).message);

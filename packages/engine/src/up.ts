@@ -59,10 +59,11 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
   const ingress = ensureIngress(project, ports, store, now);
 
   // 3. Objects. Services whose image failed keep what runs now: their objects are not applied,
-  //    but the prune leaves them alone.
+  //    but the prune leaves them alone; while a manifests service's objects are not known (its image
+  //    or its render failed), nothing is pruned (the prune would delete them).
   let current = plan(project, observed);
   await ports.kube.apply([current.namespace]);
-  const pruned = await ports.kube.prune(current.keep);
+  const pruned = current.prunable ? await ports.kube.prune(current.keep) : [];
   if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
   observed = await executeDryRun(project, ports, store, current, observed);
   current = plan(project, observed);

@@ -33,7 +33,7 @@ export async function updateService(project: ResolvedProject, ports: Ports, stor
     const own = plan(project, observed).services.find((p) => p.name === name);
     // A failed image was dispatched already; nothing of the service is applied then.
     if (own?.action !== "deploy") return false;
-    await applyAndWait(ports, store, project.namespace, name, own.objects, now, signal);
+    await applyAndWait(ports, store, project.namespace, name, own.objects, now, signal, own.objects, own.own);
     return true;
   } catch (error) {
     if (signal?.aborted) {

@@ -34,6 +34,8 @@ export interface PruneOptions {
   selector: Readonly<Record<string, string>>;
   namespace: string;
   kinds?: readonly PruneKind[];
+  /** Namespaced kinds besides those (the user's own objects: StatefulSets, custom resources), by API version. */
+  extraKinds?: ReadonlyArray<{ kind: string; apiVersion: string }> | undefined;
   dryRun?: boolean;
 }
 
@@ -43,6 +45,16 @@ export interface ObjectRef {
   name: string;
   namespace?: string | undefined;
 }
+
+/** Kinds the user's own objects (manifests:) commonly have besides the generated ones: pruned and removed by `dev down` too. */
+export const OWN_PRUNE_KINDS: ReadonlyArray<{ kind: string; apiVersion: string }> = [
+  { kind: "StatefulSet", apiVersion: "apps/v1" },
+  { kind: "DaemonSet", apiVersion: "apps/v1" },
+  { kind: "CronJob", apiVersion: "batch/v1" },
+  { kind: "ServiceAccount", apiVersion: "v1" },
+  { kind: "Role", apiVersion: "rbac.authorization.k8s.io/v1" },
+  { kind: "RoleBinding", apiVersion: "rbac.authorization.k8s.io/v1" },
+];
 
 const refKey = (r: ObjectRef): string => `${r.kind}/${r.namespace ?? ""}/${r.name}`;
 
@@ -68,15 +80,18 @@ export async function pruneObjects(kube: Kube, desired: ReadonlyArray<KubeObject
   if (Object.keys(options.selector).length === 0) {
     throw new DevupError("internal", "prune needs a label selector: without one it would delete everything in the namespace");
   }
-  const kinds = options.kinds ?? DEFAULT_PRUNE_KINDS;
+  const apiVersions = new Map<string, string>((options.kinds ?? DEFAULT_PRUNE_KINDS).map((k) => [k, PRUNE_KINDS[k]]));
+  for (const extra of options.extraKinds ?? []) if (!apiVersions.has(extra.kind)) apiVersions.set(extra.kind, extra.apiVersion);
   const selector = labelSelector(options.selector);
   const existing: ObjectRef[] = [];
-  for (const kind of kinds) {
+  for (const [kind, apiVersion] of apiVersions) {
     let items: { metadata?: ObjectMeta }[];
     try {
-      const list = await kube.objects.list(PRUNE_KINDS[kind], kind, options.namespace, undefined, undefined, undefined, undefined, selector);
+      const list = await kube.objects.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, selector);
       items = list.items as { metadata?: ObjectMeta }[];
     } catch (error) {
+      // A custom resource whose CRD is gone has nothing left to prune.
+      if (httpStatus(error) === 404 && !(kind in PRUNE_KINDS)) continue;
       throw kubeError(`listing ${kind} objects in namespace ${options.namespace}`, error, kube.server);
     }
     for (const item of items) {
@@ -89,7 +104,7 @@ export async function pruneObjects(kube: Kube, desired: ReadonlyArray<KubeObject
   const desiredRefs = desired.map((o) => ("metadata" in o ? { kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace } : o)).map((r) => ({ ...r, namespace: r.namespace ?? options.namespace }));
   const doomed = objectsToPrune(existing, desiredRefs);
   for (const ref of doomed) {
-    const header = { apiVersion: PRUNE_KINDS[ref.kind as PruneKind], kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
+    const header = { apiVersion: apiVersions.get(ref.kind)!, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
     try {
       await kube.objects.delete(header, undefined, options.dryRun ? "All" : undefined, undefined, undefined, "Background");
     } catch (error) {

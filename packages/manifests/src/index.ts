@@ -14,3 +14,5 @@ export {
   type IngressRoute,
   type IngressSite,
 } from "./ingress-controller.ts";
+export { injectObjects, imageRepository, userObjectOrder, clusterScopedKinds, type InjectResult } from "./inject.ts";
+export { ejectObjects, type EjectedFile } from "./eject.ts";

@@ -8,7 +8,22 @@ import { claimName, configMapName, deployment, secretName } from "./workload.ts"
 export type ImageRefs = Readonly<Record<string, string>>;
 
 /** Apply order, in steps of 10 (also the rendered files' prefix); claims come before the pods that mount them. */
-const KIND_RANK: Readonly<Record<string, number>> = { Namespace: 0, ConfigMap: 10, Secret: 20, PersistentVolumeClaim: 25, Service: 30, Deployment: 40, Ingress: 50 };
+const KIND_RANK: Readonly<Record<string, number>> = {
+  Namespace: 0,
+  ServiceAccount: 5,
+  Role: 6,
+  RoleBinding: 7,
+  ConfigMap: 10,
+  Secret: 20,
+  PersistentVolumeClaim: 25,
+  Service: 30,
+  Deployment: 40,
+  StatefulSet: 40,
+  DaemonSet: 40,
+  Job: 45,
+  CronJob: 45,
+  Ingress: 50,
+};
 
 export function kindOrder(kind: string): number {
   return KIND_RANK[kind] ?? 60;
@@ -93,6 +108,9 @@ export function namespaceObject(project: ResolvedProject): KubeObject {
 
 /** One service's objects (config, secrets, claims, Service, Deployment running `image`, Ingress), in apply order. */
 export function serviceObjects(project: ResolvedProject, s: ResolvedService, image: string): KubeObject[] {
+  // A service with manifests: brings its own objects (rendered and injected: inject.ts); only its
+  // Secret (secrets:) is generated, so secret values never have to be written into YAML.
+  if (s.manifests) return [secret(project, s)].filter((o) => o !== undefined);
   return sortObjects([configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), deployment(project, s, image), ingress(project, s)].filter((o) => o !== undefined));
 }
 
@@ -101,6 +119,7 @@ export function serviceObjects(project: ResolvedProject, s: ResolvedService, ima
  * alone for a service whose image is not known now (its build failed: what runs stays).
  */
 export function serviceObjectRefs(project: ResolvedProject, s: ResolvedService): ObjectRef[] {
+  if (s.manifests) return [secret(project, s)].filter((o) => o !== undefined).map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: project.namespace }));
   const named = [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), ingress(project, s)].filter((o) => o !== undefined);
   return [...named.map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: project.namespace })), { kind: "Deployment", name: s.name, namespace: project.namespace }];
 }
@@ -126,12 +145,13 @@ export function sortObjects(objects: readonly KubeObject[]): KubeObject[] {
 export function redactSecrets(objects: readonly KubeObject[]): KubeObject[] {
   return objects.map((o) => {
     if (o.kind !== "Secret") return o;
-    const data = (o.data ?? {}) as Record<string, string>;
-    const { data: _data, ...rest } = o;
+    // A user's own Secret may carry stringData too: neither kind of value is shown.
+    const keys = [...Object.keys((o.data ?? {})), ...Object.keys((o.stringData ?? {}))];
+    const { data: _data, stringData: _stringData, ...rest } = o;
     return {
       ...rest,
       metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [ANNOTATIONS.redacted]: "true" } },
-      stringData: Object.fromEntries(Object.keys(data).map((k) => [k, "<redacted>"])),
+      stringData: Object.fromEntries([...new Set(keys)].sort().map((k) => [k, "<redacted>"])),
     };
   });
 }

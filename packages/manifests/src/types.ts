@@ -18,6 +18,8 @@ export interface ObjectRef {
   kind: string;
   name: string;
   namespace?: string | undefined;
+  /** Its API version, where known (a custom resource's kind is pruned by it). */
+  apiVersion?: string | undefined;
 }
 
 /** Labels and annotations devup writes. Part of the contract with the cluster: never rename. */
@@ -27,6 +29,8 @@ export const LABELS = {
   managedBy: "app.kubernetes.io/managed-by",
   project: "devup.dev/project",
   environment: "devup.dev/environment",
+  /** On the user's own objects (manifests:): the devup service they belong to. */
+  service: "devup.dev/service",
   /** On a PersistentVolumeClaim: the spec's volume name within the service. */
   volume: "devup.dev/volume",
 } as const;

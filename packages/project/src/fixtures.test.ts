@@ -80,7 +80,7 @@ const cases: Record<string, { errors: string[]; warnings?: string[] }> = {
   },
   "invalid-build-and-image": {
     errors: [
-      "dev.yaml:4:5: error: services.cache: the service has neither build nor image: add build (a Dockerfile to build) or image (a prebuilt image)",
+      "dev.yaml:4:5: error: services.cache: the service has neither build nor image: add build (a Dockerfile to build), image (a prebuilt image) or manifests (your own YAML, kustomize folder or Helm chart)",
       "dev.yaml:7:12: error: services.api.image: give either build or image, not both (image is for a prebuilt image)",
     ],
   },

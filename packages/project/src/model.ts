@@ -68,6 +68,36 @@ export interface ResolvedVolume {
   storageClass?: string | undefined;
 }
 
+/** An image field of a custom resource: objects of `kind`, the dotted `path` ("spec.workers[*].image"). */
+export interface ImageField {
+  kind: string;
+  path: string;
+}
+
+/** Where a service's own objects come from; every path relative to the project root. */
+export type ManifestSource =
+  /** File paths or globs ("services/api/k8s/*.yaml"). */
+  | { kind: "yaml"; files: string[] }
+  | { kind: "kustomize"; dir: string }
+  | { kind: "helm"; chart: string; version?: string | undefined; release: string; values: string[]; set: Record<string, string | number | boolean> };
+
+export interface ResolvedManifests {
+  source: ManifestSource;
+  imageFields: ImageField[];
+  /** The image name the objects refer to (build.image, else the service's name); replaced by the built image. */
+  imageName: string;
+  /** Where `manifests:` is written, for messages ("services/api/service.yaml:4:3"). */
+  at: string;
+}
+
+/** A forward to a Service the user's objects define. */
+export interface ManifestForward {
+  /** The Kubernetes Service's name. */
+  target: string;
+  port: string | number;
+  local: number;
+}
+
 export interface ResolvedService {
   name: string;
   /** The service's folder, relative to the project root ("." for inline services). */
@@ -98,6 +128,10 @@ export interface ResolvedService {
   /** Persistent volumes: a PersistentVolumeClaim each on the cluster, a Docker named volume in run-local. */
   volumes: ResolvedVolume[];
   test?: { command: string[] } | undefined;
+  /** Set: the service's objects are the user's own (rendered, images injected), not generated. */
+  manifests?: ResolvedManifests | undefined;
+  /** Forwards into the user's objects (services with manifests). */
+  forward: ManifestForward[];
 }
 
 export interface ResolvedCluster {
@@ -153,6 +187,27 @@ export function specInputs(service: ResolvedService): string[] {
     for (const f of Object.values(service.secrets.files)) files.add(f.source);
   }
   return [...files].sort();
+}
+
+/**
+ * What a service's own objects are rendered from (manifests:), relative to the project root: the
+ * folder before a YAML glob's wildcard (or the file), the chart and its values files, the kustomize
+ * folder — or, inside the service's folder, its top folder there, where bases usually sit. An edit there re-renders it.
+ */
+export function manifestInputs(service: ResolvedService): string[] {
+  const source = service.manifests?.source;
+  if (!source) return [];
+  if (source.kind === "helm") return [source.chart, ...source.values];
+  if (source.kind === "kustomize") {
+    // services/api/deploy/overlays/dev → services/api/deploy: the base beside the overlays too.
+    if (service.dir === "." || !source.dir.startsWith(`${service.dir}/`)) return [source.dir];
+    return [`${service.dir}/${source.dir.slice(service.dir.length + 1).split("/")[0]!}`];
+  }
+  return [...new Set(source.files.map((f) => {
+    const parts = f.split("/");
+    const glob = parts.findIndex((p) => /[*?[\]{}]/.test(p));
+    return glob < 0 ? f : parts.slice(0, glob).join("/") || ".";
+  }))];
 }
 
 /** Services in dependency layers: each layer depends only on earlier ones. Assumes no cycles. */

@@ -54,6 +54,11 @@ export function checkProject(services: readonly ResolvedService[], entries: Read
       if (other) diags.push(diagnosticAt(origin(s.name), ["ports", i, "forward"], `local port ${p.forward} is also forwarded by ${other}; pick another forward port`));
       else forwards.set(p.forward, `services.${s.name}.ports[${i}]`);
     });
+    s.forward.forEach((f, i) => {
+      const other = forwards.get(f.local);
+      if (other) diags.push(diagnosticAt(origin(s.name), ["forward", i, "local"], `local port ${f.local} is also forwarded by ${other}; pick another forward port`));
+      else forwards.set(f.local, `services.${s.name}.forward[${i}]`);
+    });
   }
 
   // One service per ingress host + path.

@@ -11,6 +11,7 @@ import { scalarSource } from "./source.ts";
 import { didYouMean } from "./suggest.ts";
 import { durationSeconds } from "./duration.ts";
 import { confinePath } from "./confine.ts";
+import { resolveForwards, resolveManifests } from "./resolve-manifests.ts";
 
 export interface ServiceEntry {
   name: string;
@@ -18,6 +19,8 @@ export interface ServiceEntry {
   origin: Origin;
   /** Folder the service's relative paths start from, relative to the project root. */
   dir: string;
+  /** Where `manifests:` fields are, relative to the origin (dev.yaml's top-level manifests.<name>: []). Default ["manifests"]. */
+  manifestsPath?: PathSegment[] | undefined;
 }
 
 export interface EnvLayer {
@@ -70,7 +73,13 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
   // Image source.
   let build: ResolvedService["build"];
   if (f.build && f.image) error(["image"], "give either build or image, not both (image is for a prebuilt image)");
-  if (!f.build && !f.image) error([], "the service has neither build nor image: add build (a Dockerfile to build) or image (a prebuilt image)");
+  if (!f.build && !f.image && !f.manifests) error([], "the service has neither build nor image: add build (a Dockerfile to build), image (a prebuilt image) or manifests (your own YAML, kustomize folder or Helm chart)");
+  if (f.build?.image !== undefined && !f.manifests) error(["build", "image"], "build.image names the image your own objects refer to: it is for services with manifests: (a generated service's Deployment always runs its build)");
+  const where = (() => {
+    const d = diagnosticAt(origin, entry.manifestsPath ?? ["manifests"], "", { key: true });
+    return `${d.file}:${d.line}:${d.column}`;
+  })();
+  const manifests = resolveManifests(entry.name, dir, f, fs, (path, message) => error(path, message), where, entry.manifestsPath);
   if (f.build && !f.image) {
     const context = inProject(["build", "context"], dir, f.build.context, "build context");
     const dockerfile = context === undefined ? undefined : inProject(["build", "dockerfile"], context, f.build.dockerfile, "Dockerfile");
@@ -303,6 +312,8 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     sync,
     volumes,
     test: f.test,
+    manifests,
+    forward: resolveForwards(f, entry.name),
   };
   checkServiceObjects(service, (path, message, severity) => diags.push(diagnosticAt(origin, path, message, { severity: severity ?? "error" })));
   return service;

@@ -124,8 +124,50 @@ const Build = z
     dockerfile: z.string().default("Dockerfile").describe("Dockerfile, relative to the build context."),
     args: StringMap.default({}).describe("Build arguments (ARG)."),
     target: z.string().optional().describe("Multi-stage build target."),
+    image: z
+      .string()
+      .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { error: 'expected an image repository name without a tag, e.g. "acme/api"' })
+      .optional()
+      .describe("With manifests: the image name the service's objects refer to (default: the service's name). devup replaces every reference to it by the built, content-tagged image."),
   })
   .describe("Build the image from a Dockerfile.");
+
+const ImageField = z
+  .strictObject({
+    kind: z.string().min(1).describe('The kind of the objects that hold the image, e.g. "Widget".'),
+    path: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\[\*\]|\[\d+\])?(\.[A-Za-z0-9_-]+(\[\*\]|\[\d+\])?)*$/, { error: 'expected a field path like "spec.image" or "spec.workers[*].image"' })
+      .describe('Where the image is, as a dotted path from the object\'s root; "[*]" walks every item of a list, e.g. "spec.workers[*].image".'),
+  })
+  .describe("An image field of a custom resource that devup rewrites like a container's image.");
+
+const Manifests = z
+  .strictObject({
+    yaml: z.array(z.string().min(1)).min(1).optional().describe('Plain Kubernetes YAML: file paths or globs ("k8s/*.yaml"), relative to the spec file\'s folder.'),
+    kustomize: z.string().min(1).optional().describe("A kustomization folder, rendered with `kubectl kustomize`."),
+    helm: z
+      .strictObject({
+        chart: z.string().min(1).describe("The chart's folder, relative to the spec file's folder."),
+        version: z.string().optional().describe("The chart version to insist on (--version)."),
+        release: Name.optional().describe("Release name. Default: the service's name."),
+        values: z.array(z.string().min(1)).default([]).describe("Values files (-f), in order, relative to the spec file's folder."),
+        set: z
+          .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, a number or a boolean" }))
+          .default({})
+          .describe('Values set on the command line: "image.tag: dev" (strings with --set-string, numbers and booleans with --set).'),
+      })
+      .optional()
+      .describe("A Helm chart, rendered with `helm template`."),
+    imageFields: z.array(ImageField).default([]).describe("Image fields of custom resources, besides containers and initContainers."),
+  })
+  .describe("Objects from your own YAML, kustomize folder or Helm chart instead of the generated ones (give one of yaml, kustomize or helm); devup injects the built image and its labels.");
+
+const ManifestForward = z.strictObject({
+  service: z.string().optional().describe("The Kubernetes Service to forward to. Default: the service's name."),
+  port: z.union([z.string(), z.number().int()], { error: 'expected a Service port name (e.g. "http") or number' }).describe("The Service's port, by name or number."),
+  local: PortNumber.describe("Forward 127.0.0.1:<local> to it during `dev up`."),
+});
 
 const HttpCheck = z.strictObject({
   path: z.string().startsWith("/", { error: 'an HTTP path must start with "/"' }).default("/health"),
@@ -252,6 +294,8 @@ const serviceFields = {
     .default([])
     .describe("Persistent volumes. A service with volumes is updated by stopping its pod before the new one starts (a ReadWriteOnce volume is mounted by one pod at a time)."),
   test: z.strictObject({ command: z.array(z.string()).min(1) }).optional().describe("Command that `dev ci` runs as a Job."),
+  manifests: Manifests.optional(),
+  forward: z.array(ManifestForward).default([]).describe("With manifests: port-forwards to the Services your objects define."),
 };
 
 /** services/<name>/service.yaml */
@@ -329,6 +373,10 @@ export const DevFile = z
       .describe("Defaults for every service."),
     servicesDir: z.string().default("services").describe("Folder whose */service.yaml files are the services."),
     services: z.record(z.string(), InlineService).default({}).describe("Services listed inline (besides services/*/service.yaml)."),
+    manifests: z
+      .record(z.string(), Manifests)
+      .default({})
+      .describe("Shared infrastructure from your own YAML, kustomize folder or Helm chart, by name (a database chart): each is deployed like a service of that name, which others may dependsOn."),
     environments: z.record(Name, Environment).default({}).describe('Environment overlays. "local" always exists.'),
   })
   .describe("A devup project.");

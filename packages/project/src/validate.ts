@@ -176,6 +176,15 @@ function inlineEntries(dev: DevFile, parsed: ParsedFile, diags: Diagnostic[]): S
     }
     entries.push({ name, fields, origin, dir: "." });
   }
+  // Project-level manifests (shared infrastructure): each a service of that name made only of its objects.
+  for (const [name, manifests] of Object.entries(dev.manifests)) {
+    const origin: Origin = { parsed, docPath: ["manifests", name], displayPath: ["manifests", name] };
+    if (!Name.safeParse(name).success) {
+      diags.push(diagnosticAt({ ...origin, docPath: [], displayPath: [] }, ["manifests", name], `manifests name ${JSON.stringify(name)} must be a lowercase DNS label: a-z, 0-9 and "-", starting with a letter`, { key: true }));
+      continue;
+    }
+    entries.push({ name, fields: { ...ServiceFile.parse({}), manifests }, origin, dir: ".", manifestsPath: [] });
+  }
   return entries;
 }
 

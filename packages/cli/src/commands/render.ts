@@ -2,14 +2,19 @@
 import { readdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { projectObjects } from "@devup/engine";
-import { redactSecrets, RENDER_HEADER, renderFiles, renderStream } from "@devup/manifests";
+import { redactSecrets, RENDER_HEADER, renderFiles, renderStream, type KubeObject } from "@devup/manifests";
+import { renderOwnManifests } from "@devup/own-manifests";
 import type { CommandContext } from "../context.ts";
 import { imageRefs, loadValidProject } from "../project.ts";
 import { claimOutputDir, readRegularFile, resolveOutDir, writeInto } from "../safe-output.ts";
 
 export default async function render(ctx: CommandContext): Promise<void> {
   const project = loadValidProject(ctx);
-  const all = projectObjects(project, await imageRefs(project));
+  const images = await imageRefs(project);
+  // Services with manifests: their own objects, rendered and with the images injected, as dev up applies them.
+  const rendered: Record<string, KubeObject[]> = {};
+  for (const s of project.services.filter((x) => x.manifests)) rendered[s.name] = await renderOwnManifests(project, s);
+  const all = projectObjects(project, images, rendered);
   const objects = ctx.options["include-secrets"] ? all : redactSecrets(all);
   const out = typeof ctx.options.out === "string" ? ctx.options.out : join("k8s", project.environment);
   if (out === "-") {

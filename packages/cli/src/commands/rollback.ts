@@ -84,6 +84,8 @@ export async function rollback(ctx: CommandContext, project: ResolvedProject, ku
     objects: target.objects,
     record: [...target.objects, ...(secret ? [secret] : [])],
     trigger: [`dev rollback to ${target.revision}`],
+    // A manifests service's own objects: every Deployment by its rollout, the rest by its status.
+    own: spec.manifests !== undefined,
   });
   const readyMs = Date.now() - started;
   const how = await untilServing(kube, project.namespace, spec, timeoutMs);

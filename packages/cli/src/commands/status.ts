@@ -24,17 +24,20 @@ export default async function status(ctx: CommandContext): Promise<void> {
   // Forwards live only inside a running `dev up`: say whether one runs, rather than list dead URLs.
   const holder = lockHolder(project);
   const forwarding = holder?.command === "dev up";
-  const running = new Map(workloads.map((d) => [d.metadata?.labels?.[LABELS.name] ?? d.metadata?.name ?? "?", d]));
+  // A manifests service's Deployment says whose it is with devup.dev/service (its own app.kubernetes.io/name may differ).
+  const running = new Map(workloads.map((d) => [d.metadata?.labels?.[LABELS.service] ?? d.metadata?.labels?.[LABELS.name] ?? d.metadata?.name ?? "?", d]));
   const rows = project.services.map((s) => {
     const d = running.get(s.name);
     const ready = d?.status?.readyReplicas ?? 0;
     const desired = d?.spec?.replicas ?? 0;
     const urls = [
       ...forwardedPorts(s).map((p) => `http://127.0.0.1:${p.forward} ${forwarding ? `(forward of dev up, pid ${holder.pid})` : "(forward: not running; dev up starts it)"}`),
+      ...s.forward.map((f) => `http://127.0.0.1:${f.local} ${forwarding ? `(forward of dev up, pid ${holder.pid})` : "(forward: not running; dev up starts it)"}`),
     ];
     return {
       service: s.name,
-      state: !d ? "not deployed" : ready >= desired && desired > 0 ? "ready" : desired === 0 ? "scaled to 0" : "not ready",
+      // A manifests service without a Deployment (a chart of StatefulSets, a CRD): its last deploy says.
+      state: !d ? (s.manifests && history.get(s.name) ? `applied (${history.get(s.name)!.outcome})` : "not deployed") : ready >= desired && desired > 0 ? "ready" : desired === 0 ? "scaled to 0" : "not ready",
       ready,
       desired,
       image: d?.spec?.template?.spec?.containers?.[0]?.image,

@@ -1,25 +1,40 @@
 /**
- * The one place a service's objects are made: every deploy (dev up, an update, a re-plan, promote)
- * goes through `objectsForService`. Today the objects come from the spec (@devup/manifests); a
- * service whose objects come from elsewhere (its own YAML, kustomize, Helm) plugs in here.
+ * The one place a service's objects are made: every deploy (dev up, an update, a re-plan, promote,
+ * dev render) goes through `objectsForService`. A service's objects come from the spec
+ * (@devup/manifests), or, for a service with `manifests:`, from its own YAML, kustomization or Helm
+ * chart as rendered (by the executor: I/O) with its image and devup's labels injected (../own-objects.ts).
  */
 import { namespaceObject, serviceObjects, sortObjects, type ImageRefs, type KubeObject } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
+import { injectOwn, type Rendered } from "../own-objects.ts";
 import { wrapForRestart } from "../restart-wrapper.ts";
 
-/** A service's objects running `image`, in apply order; `restart`: the real command the restart loop wraps. */
-export function objectsForService(project: ResolvedProject, service: ResolvedService, image: string, restart?: readonly string[]): KubeObject[] {
+/**
+ * A service's objects running `image`, in apply order; `restart`: the real command the restart loop
+ * wraps; `rendered`: a manifests service's own objects as rendered (required for one). Throws a
+ * DevupError when a manifests service's objects do not refer to its built image.
+ */
+export function objectsForService(project: ResolvedProject, service: ResolvedService, image: string | undefined, restart?: readonly string[], rendered?: readonly KubeObject[]): KubeObject[] {
+  if (service.manifests) {
+    if (!rendered) throw new Error(`the objects of ${service.name} (manifests:) are not rendered`);
+    // Its generated part is only its Secret (secrets:); the rest is the user's own, CRDs and cluster-scoped objects first.
+    return [...serviceObjects(project, service, image ?? "devup.invalid/unused"), ...injectOwn(project, service, rendered, service.build ? image : undefined)];
+  }
+  if (!image) throw new Error(`no image reference for service ${service.name}`);
   return wrapForRestart(serviceObjects(project, service, image), restart);
 }
 
 /** Every object of the project, each service running its image reference (`dev render`), in apply order. */
-export function projectObjects(project: ResolvedProject, images: ImageRefs): KubeObject[] {
-  return sortObjects([
-    namespaceObject(project),
-    ...project.services.flatMap((s) => {
-      const image = images[s.name] ?? s.image;
-      if (!image) throw new Error(`no image reference for service ${s.name}`);
-      return objectsForService(project, s, image);
-    }),
-  ]);
+export function projectObjects(project: ResolvedProject, images: ImageRefs, rendered: Rendered = {}): KubeObject[] {
+  const generated: KubeObject[] = [namespaceObject(project)];
+  const own: KubeObject[] = [];
+  for (const s of project.services) {
+    const image = images[s.name] ?? s.image;
+    const objects = objectsForService(project, s, image, undefined, rendered[s.name]);
+    // A manifests service's generated part (its Secret) is ordered with the generated objects; its own keep their order (CRDs first).
+    const split = s.manifests ? serviceObjects(project, s, image ?? "devup.invalid/unused").length : objects.length;
+    generated.push(...objects.slice(0, split));
+    own.push(...objects.slice(split));
+  }
+  return [...sortObjects(generated), ...own];
 }

@@ -9,10 +9,13 @@
  * - `blocked`: a service it depends on (directly or not) is kept or blocked;
  * - `pending`: its image is not in the cluster yet (to build or to deliver);
  * - `deploy`: its objects are known and are applied once the services it waits for are ready.
+ *
+ * A service with `manifests:` is pending until its own objects are rendered (observed: `rendered`).
  */
 import { namespaceObject, serviceObjectRefs, type KubeObject, type ObjectRef } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import { imageRequest } from "../image-request.ts";
+import type { Rendered } from "../own-objects.ts";
 import type { ImageRequest } from "../ports.ts";
 import { objectsForService } from "./objects.ts";
 
@@ -29,6 +32,8 @@ export interface Observed {
   failed?: Readonly<Record<string, string>>;
   /** The real command of each service whose sync rules restart its process (see restart-wrapper.ts). */
   restart?: ReadonlyMap<string, string[]>;
+  /** The own objects of services with manifests:, as rendered (nothing injected), by service. */
+  rendered?: Rendered;
   /** Plan only these services (an update of one service); default: all. */
   only?: readonly string[];
 }
@@ -44,6 +49,8 @@ interface ServicePlan {
   image?: string | undefined;
   /** Its objects in apply order (deploy only). */
   objects: KubeObject[];
+  /** Its objects are the user's own (manifests:): CRDs are applied first, readiness is read from each object's status. */
+  own: boolean;
   /** The services whose readiness it waits for (its `dependsOn`). */
   waitsFor: string[];
   /** Why it waits, in words: which services, and the file that says so. */
@@ -66,6 +73,8 @@ export interface Plan {
   layers: string[][];
   /** What a prune keeps: every planned service's objects (a service without objects now: which objects it owns). */
   keep: ObjectRef[];
+  /** False while a planned manifests service's objects are not known (not rendered): `keep` would miss them, so no prune. */
+  prunable: boolean;
 }
 
 export function plan(project: ResolvedProject, observed: Observed = {}): Plan {
@@ -108,7 +117,7 @@ export function plan(project: ResolvedProject, observed: Observed = {}): Plan {
   const ordered = [...planned].sort((a, b) => layerOf.get(a.name)! - layerOf.get(b.name)! || a.name.localeCompare(b.name));
   const services = ordered.map((s): ServicePlan => {
     const waits = s.dependsOn.length ? `waiting for ${s.dependsOn.join(", ")} to be ready (dependsOn in ${s.specFile})` : undefined;
-    const base = { name: s.name, objects: [], waitsFor: [...s.dependsOn], waits, layer: layerOf.get(s.name)! };
+    const base = { name: s.name, objects: [], own: s.manifests !== undefined, waitsFor: [...s.dependsOn], waits, layer: layerOf.get(s.name)! };
     if (failed[s.name] !== undefined) {
       broken.add(s.name);
       return { ...base, action: "kept", why: failed[s.name] };
@@ -120,17 +129,33 @@ export function plan(project: ResolvedProject, observed: Observed = {}): Plan {
       return { ...base, action: "blocked", why: `waiting for ${brokenDeps.join(", ")}, which failed` };
     }
     const ref = image.get(s.name);
-    if (!ref) return { ...base, action: "pending", why: waitingFor.get(s.name) };
-    return { ...base, action: "deploy", image: ref, objects: objectsForService(project, s, ref, observed.restart?.get(s.name)) };
+    const rendered = observed.rendered?.[s.name];
+    if (waitingFor.has(s.name) || (!ref && !s.manifests)) return { ...base, action: "pending", why: waitingFor.get(s.name) };
+    if (s.manifests && !rendered) return { ...base, action: "pending", why: `its objects (manifests: in ${s.specFile}) are to be rendered` };
+    try {
+      return { ...base, action: "deploy", image: ref, objects: objectsForService(project, s, ref, observed.restart?.get(s.name), rendered) };
+    } catch (error) {
+      // Its objects do not refer to its built image (the executor reports this when it renders).
+      broken.add(s.name);
+      return { ...base, action: "kept", why: error instanceof Error ? error.message : String(error) };
+    }
   });
 
-  const keep: ObjectRef[] = [ref(namespaceObject(project)), ...services.flatMap((p) => (p.action === "deploy" ? p.objects.map(ref) : serviceObjectRefs(project, byName.get(p.name)!)))];
+  // What a service not deployed now owns: its generated objects' names, or its own objects as last rendered.
+  const owned = (p: ServicePlan): ObjectRef[] => {
+    const rendered = observed.rendered?.[p.name];
+    return [...serviceObjectRefs(project, byName.get(p.name)!), ...(rendered ?? []).map(ownRef)];
+  };
+  const keep: ObjectRef[] = [ref(namespaceObject(project)), ...services.flatMap((p) => (p.action === "deploy" ? p.objects.map(p.own ? ownRef : ref) : owned(p)))];
+  const prunable = planned.every((s) => !s.manifests || observed.rendered?.[s.name] !== undefined);
   const layerList: string[][] = [];
   for (const p of services) (layerList[p.layer] ??= []).push(p.name);
-  return { namespace: namespaceObject(project), toTag, builds, deliveries, services, layers: layerList.filter((l) => l !== undefined), keep };
+  return { namespace: namespaceObject(project), toTag, builds, deliveries, services, layers: layerList.filter((l) => l !== undefined), keep, prunable };
 }
 
 const ref = (o: KubeObject): ObjectRef => ({ kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
+/** The user's own objects keep their API version: a prune lists their kinds (custom resources) by it. */
+const ownRef = (o: KubeObject): ObjectRef => ({ ...ref(o), apiVersion: o.apiVersion });
 
 /** Each service's dependency layer (the spec is validated: no cycles, every dependency exists). */
 function layers(project: ResolvedProject): Map<string, number> {

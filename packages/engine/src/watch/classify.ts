@@ -4,7 +4,7 @@
  * sync of files that all fall under its sync rules.
  */
 import { posix } from "node:path";
-import { specInputs, type ResolvedProject, type ResolvedService, type ResolvedSync } from "@devup/project";
+import { manifestInputs, specInputs, type ResolvedProject, type ResolvedService, type ResolvedSync } from "@devup/project";
 
 export interface SyncFile {
   /** Relative to the project root. */
@@ -71,7 +71,11 @@ export function classify(project: ResolvedProject, paths: readonly string[]): Cl
   const spec = new Set(paths.filter((p) => isSpecFile(p) || inputs.has(p)));
   const services = new Map<string, ServiceChange>();
   for (const s of project.services) {
-    const change = classifyService(s, paths, spec);
+    let change = classifyService(s, paths, spec);
+    // A manifests service's YAML, chart or kustomization changed: render it again and apply (a rebuild skips an existing tag).
+    const inputs = manifestInputs(s);
+    const rendered = paths.filter((p) => !spec.has(p) && inputs.some((i) => under(p, i)));
+    if (rendered.length) change = change ? mergeChanges(change, { kind: "rebuild", files: rendered }) : { kind: "rebuild", files: rendered };
     if (change) services.set(s.name, change);
   }
   return { spec: [...spec], services };

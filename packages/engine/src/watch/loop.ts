@@ -6,6 +6,7 @@
 import { errorMessage, toErrorReport } from "@devup/errors";
 import type { ResolvedProject } from "@devup/project";
 import type { ForwardSet } from "../forwards.ts";
+import { renderOwn } from "../own-objects.ts";
 import { plan } from "../plan/plan.ts";
 import type { Ports, SyncRequest, WatchPort } from "../ports.ts";
 import type { Store } from "../store.ts";
@@ -142,7 +143,10 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       async replanned(before, after) {
         if (after.services.length < before.services.length || after.services.some((s) => !before.services.find((b) => b.name === s.name))) {
           // Which objects the services own is known without their images: nothing is built for a prune.
-          const pruned = await ports.kube.prune(plan(after).keep);
+          // A manifests service's own objects are rendered for it; one that cannot be rendered now: no prune (it would delete them).
+          const { rendered } = await renderOwn(after, ports.manifests, after.services);
+          const next = plan(after, { rendered });
+          const pruned = next.prunable ? await ports.kube.prune(next.keep) : [];
           if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
         }
         await reconcileForwards();
