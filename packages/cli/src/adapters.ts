@@ -77,7 +77,15 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       crashLogs: async (namespace, pod) => {
         const kube = needKube();
         const container = (await kube.core.readNamespacedPod({ name: pod, namespace })).spec?.containers[0]?.name ?? "";
-        return recentLogs(kube, namespace, pod, container, { previous: true, tailLines: 10 });
+        // Right after a restart the kubelet may not have the crashed run's log at hand yet
+        // ("unable to retrieve container logs for containerd://…"): ask again, briefly.
+        let lines: string[] = [];
+        for (let attempt = 0; attempt < 5; attempt++) {
+          lines = await recentLogs(kube, namespace, pod, container, { previous: true, tailLines: 10 });
+          if (!/^unable to retrieve container logs/.test(lines[0] ?? "")) return lines;
+          await new Promise((r) => setTimeout(r, 400));
+        }
+        return lines;
       },
       replace: (namespace, pods) => deletePods(needKube(), namespace, pods),
     },

@@ -6,8 +6,9 @@
  * DEVUP_OFFLINE=1 forces the harness, DEVUP_OFFLINE=0 skips it.
  */
 import { existsSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import { parseHarnessOutput } from "@devup/cluster";
 import { connectDocker, pingDocker } from "@devup/docker";
 import { DevupError } from "@devup/errors";
@@ -52,7 +53,10 @@ export async function prepareMachine(ctx: CommandContext): Promise<MachineTools>
     return { kind };
   }
   const cached = await fromLastRun(harness.path);
-  if (cached) return toolsOf(cached);
+  if (cached) {
+    ctx.out.info({ type: "machine", message: `offline cluster tools ready, as ${harness.path} last prepared them (it runs again when its files change or what it made is gone)` });
+    return toolsOf(cached);
+  }
   ctx.out.info({
     type: "machine",
     message:
@@ -75,26 +79,33 @@ function toolsOf(values: Record<string, string>): MachineTools {
   return { kind: values.KIND, nodeImage: values.NODE_IMAGE, registryContainer: values.REGISTRY_CONTAINER, ingressImage: values.TRAEFIK_IMAGE || undefined };
 }
 
-/** The newest modification time of the files under `dir` (the harness's recipes). */
-async function newestFile(dir: string): Promise<number> {
-  let newest = 0;
+/**
+ * The harness's files by content (paths relative to its folder, in C-locale order, contents
+ * concatenated; sha256, 16 hex digits): what scripts/cluster/ensure writes as HARNESS_HASH.
+ */
+export async function harnessHash(dir: string): Promise<string> {
+  const files: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) newest = Math.max(newest, (await stat(join(e.parentPath, e.name))).mtimeMs);
+    if (e.isFile()) files.push(`./${relative(dir, join(e.parentPath, e.name)).split(sep).join("/")}`);
   }
-  return newest;
+  files.sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+  const hash = createHash("sha256");
+  for (const f of files) hash.update(await readFile(join(dir, f)));
+  return hash.digest("hex").slice(0, 16);
 }
 
 /**
  * What the harness printed last time (`ensure.env` in the cache), when nothing it depends on changed
- * since: the file is newer than every harness file, and the kind binary, the node and ingress images
- * and a running registry container it names are still there. Saves the harness's ~2 s of checks on
- * every `dev up`; anything missing and the harness runs as before.
+ * since: the harness's files are the ones that wrote it (HARNESS_HASH), and the kind binary, the node
+ * and ingress images and a running registry container it names are still there. Saves the harness's
+ * ~2 s of checks on every `dev up`; anything else and the harness runs as before.
  */
 export async function fromLastRun(harness: string, cacheDir: string = devupCacheDir(), stillThere: (values: Record<string, string>) => Promise<boolean> = inDocker): Promise<Record<string, string> | undefined> {
   const file = join(cacheDir, "ensure.env");
-  const [text, written] = await Promise.all([readFile(file, "utf8").catch(() => undefined), stat(file).then((s) => s.mtimeMs, () => 0)]);
-  if (!text || written <= (await newestFile(dirname(harness)).catch(() => Infinity))) return undefined;
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (!text) return undefined;
   const values = parseHarnessOutput(text);
+  if (!values.HARNESS_HASH || values.HARNESS_HASH !== (await harnessHash(dirname(harness)).catch(() => undefined))) return undefined;
   if (!values.KIND || !existsSync(values.KIND) || !values.NODE_IMAGE || !values.REGISTRY_CONTAINER) return undefined;
   return (await stillThere(values)) ? values : undefined;
 }

@@ -134,6 +134,11 @@ describe("diagnose", () => {
     });
   });
 
+  it("waits on the kubelet's own secret cache not synced yet (a busy node), without giving up", () => {
+    const status: ContainerStatus = { state: { waiting: { reason: "CreateContainerConfigError", message: "failed to sync secret cache: timed out waiting for the condition" } } };
+    expect(diagnose(deployment(0), [pod("users-1", status, { phase: "Pending" })], [], NOW).problem).toMatchObject({ reason: "containerConfig", fatal: false });
+  });
+
   it("reports the Deployment's own failures: pods that cannot be created, an exceeded progress deadline", () => {
     const quota = deployment(0, 1, { conditions: [{ type: "ReplicaFailure", status: "True", reason: "FailedCreate", message: 'pods "users-x" is forbidden: exceeded quota' }] });
     expect(diagnose(quota, [], [], NOW).problem).toMatchObject({ reason: "replicaFailure", fatal: true, message: 'pods cannot be created: pods "users-x" is forbidden: exceeded quota' });

@@ -76,7 +76,9 @@ function containerProblems(pod: Pod, status: ContainerStatus, spec: Container | 
   }
   if (waiting?.reason && CONTAINER_CONFIG.has(waiting.reason)) {
     const why = waiting.message?.trim() || waiting.reason;
-    return [{ reason: "containerConfig", fatal: true, message: `container "${name}" cannot be started: ${why}`, ...at }];
+    // The kubelet's own cache of Secrets and ConfigMaps not synced yet (a busy node): it retries by itself.
+    const transient = /failed to sync (secret|configmap) cache/i.test(why);
+    return [{ reason: "containerConfig", fatal: !transient, message: `container "${name}" cannot be started: ${why}`, ...at }];
   }
   if (waiting?.reason === "CrashLoopBackOff" || ((status.restartCount ?? 0) >= 2 && status.lastState?.terminated)) {
     const { message, exitCode } = crashMessage(name, status, events, podName);

@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eCluster, repoRoot } from "../harness.ts";
+import { E2E_CLUSTER, e2eCluster, repoRoot } from "../harness.ts";
 import { devJson, sampleProject, type SampleProject } from "../up/project.ts";
 
 const SOCKET = "devup-tui-e2e"; // a tmux server of its own: never the user's
@@ -91,7 +91,7 @@ describe("dev up on a terminal", () => {
 
     const ready = (text: string) => ["accounts", "users", "website"].every((s) => /\bready\s+(\d+)\/\1\b/.test(row(text, s)));
     let text = await until("all three services ready", ready, 10 * 60_000);
-    expect(text.split("\n")[0]).toMatch(/^devup tui-shop · env local · namespace tui-shop · cluster devup-e2e ready/);
+    expect(text.split("\n")[0]).toMatch(new RegExp(`^devup tui-shop · env local · namespace tui-shop · cluster ${E2E_CLUSTER} ready`));
     expect(row(text, "users")).toContain(`http://127.0.0.1:${8081 + PORT_OFFSET}`);
     expect(text.split("\n")[1]).toMatch(/^ {2}SERVICE +PHASE +READY +LAST UPDATE +URL +WHY \(trigger\)$/);
     await until("that dev up watches", (t) => t.includes("watching for changes"), 60_000);
@@ -130,7 +130,7 @@ describe("dev up on a terminal", () => {
     keys("q");
     text = await until("dev exited", (t) => /dev exited with \d+/.test(t), 60_000);
     expect(text).toContain("dev exited with 0");
-    expect(text.replace(/\n/g, "")).toContain("Still running: the cluster devup-e2e and the workloads in namespace tui-shop");
+    expect(text.replace(/\n/g, "")).toContain(`Still running: the cluster ${E2E_CLUSTER} and the workloads in namespace tui-shop`);
     expect(text).not.toContain("SERVICE   PHASE"); // the screen is gone: the terminal has its own back
     // The forwards stopped with it.
     await expect(fetch(USERS, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();

@@ -14,16 +14,24 @@ import { startScreen, wantsScreen } from "../screen.ts";
 import { startSession } from "../session.ts";
 import { chokidarWatcher } from "../watch-files.ts";
 
+/**
+ * Ctrl-C and SIGTERM go to one listener for the whole command, which hands each to the current
+ * step's handler (`onSignal`; none: exit 130). One listener that stays, rather than one per step
+ * added and removed: execa's exit hook (active while a child such as buildx or kind runs) re-raises
+ * the signal, killing devup mid-stop, when it finds itself the only listener, which a step's
+ * listener removing itself during the signal made it.
+ */
+let onSignal: ((signal: NodeJS.Signals) => void) | undefined;
+const guard = (signal: NodeJS.Signals): void => (onSignal ? onSignal(signal) : process.exit(130));
+
 /** Resolves on Ctrl-C or SIGTERM, or when `quit` resolves (the screen's q key, or a yes to recreating the cluster). */
 function untilSignal(quit?: Promise<void>, recreate?: Promise<void>): Promise<NodeJS.Signals | "quit" | "recreate"> {
   return new Promise((resolve) => {
     const done = (signal: NodeJS.Signals | "quit" | "recreate") => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
+      if (onSignal === done) onSignal = undefined;
       resolve(signal);
     };
-    process.on("SIGINT", done);
-    process.on("SIGTERM", done);
+    onSignal = done;
     void quit?.then(() => done("quit"));
     void recreate?.then(() => done("recreate"));
   });
@@ -32,9 +40,14 @@ function untilSignal(quit?: Promise<void>, recreate?: Promise<void>): Promise<No
 export async function deploy(ctx: CommandContext, keepForwarding: boolean, watchFiles = false): Promise<void> {
   const project = loadValidProject(ctx);
   const lock = lockProject(project, keepForwarding ? "dev up" : "dev apply");
+  process.on("SIGINT", guard);
+  process.on("SIGTERM", guard);
   try {
     await deployLocked(ctx, project, keepForwarding, watchFiles);
   } finally {
+    process.off("SIGINT", guard);
+    process.off("SIGTERM", guard);
+    onSignal = undefined;
     lock.release();
   }
 }
@@ -63,10 +76,7 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
     ctx.out.info({ type: "interrupted", ...interruptedMessage(store.state, keepForwarding ? "dev up" : "dev apply") });
     process.exit(130);
   };
-  if (!screen) {
-    process.once("SIGINT", interrupted);
-    process.once("SIGTERM", interrupted);
-  }
+  if (!screen) onSignal = interrupted;
   // A failure before the screen's end gives the terminal back first, so the error is read there.
   const result = await up(project, ports, store, { forward: keepForwarding, trigger: [keepForwarding ? "dev up" : "dev apply"] })
     .catch(async (error: unknown) => {
@@ -74,8 +84,7 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
       throw error;
     })
     .finally(() => {
-      process.off("SIGINT", interrupted);
-      process.off("SIGTERM", interrupted);
+      if (onSignal === interrupted) onSignal = undefined;
     });
   screen?.upDone();
   const total = project.services.length;
@@ -116,14 +125,12 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
       ctx.out.info({ type: "abandoned", message: abandonedMessage(store.state) });
       process.exit(130);
     };
-    process.once("SIGINT", abandon);
-    process.once("SIGTERM", abandon);
+    onSignal = abandon;
     screen?.tui.say("stopping the forwards and the watching…");
     await watching?.close();
     await Promise.all(result.forwards.map((f) => f.close()));
     await screen?.tui.close(); // the terminal gets its screen back; what stays running is said there
-    process.off("SIGINT", abandon);
-    process.off("SIGTERM", abandon);
+    if (onSignal === abandon) onSignal = undefined;
     if (how === "recreate") {
       ctx.out.info({ type: "recreating", message: `creating the cluster ${project.cluster.name} again and deploying everything` });
       return deployLocked(ctx, project, keepForwarding, watchFiles);
