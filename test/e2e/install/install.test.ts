@@ -28,7 +28,7 @@ const check = (events: DevEvent[], name: string) => ofType(events, "check").find
 describe("the installed CLI", () => {
   it("is a package with the harness inside and no checkout around it", async () => {
     expect(installed.tarballs.map((t) => t.replace(/^.*\//, "")).sort()).toEqual(
-      ["cli", "cluster", "docker", "engine", "errors", "files", "kube", "manifests", "project", "tui"].map((p) => `devup-${p}-0.1.0.tgz`),
+      ["cli", "cluster", "docker", "engine", "errors", "files", "kube", "manifests", "own-manifests", "project", "tui"].map((p) => `devup-${p}-0.1.0.tgz`),
     );
     const real = await realpath(installed.dev);
     expect(real.startsWith(await realpath(installed.prefix))).toBe(true);
