@@ -3,7 +3,7 @@
 // without a rebuild loop; the fix is served within 10 s. Prints the figures and the failed requests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { e2eCluster } from "../harness.ts";
-import { devJson, devUp, ofType, sampleProject, type SampleProject } from "../up/project.ts";
+import { devJson, devUp, ofType, sampleProject, servedWithin, type SampleProject } from "../up/project.ts";
 import { describeTraffic, traffic } from "./traffic.ts";
 
 let project: SampleProject;
@@ -21,29 +21,12 @@ afterAll(async () => {
   }
 });
 
-async function info(): Promise<Record<string, unknown> | undefined> {
-  return fetch(INFO, { signal: AbortSignal.timeout(2000) }).then(
-    (r) => (r.ok ? (r.json() as Promise<Record<string, unknown>>) : undefined),
-    () => undefined,
-  );
-}
-
-async function servedWithin(ok: (body: Record<string, unknown>) => boolean, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    const body = await info();
-    if (body && ok(body)) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`not served within ${timeoutMs} ms; last: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("a crash through sync", () => {
   it("is diagnosed within 10 s with its file and last lines, holds instead of looping, and the fix is served within 10 s", async () => {
     const run = devUp(project.dir);
     try {
       await run.waitFor("forwarding", 10 * 60_000);
-      await servedWithin(() => true, 60_000);
+      await servedWithin(INFO, () => true, 60_000, 100);
       await run.waitFor("watching", 10_000);
       await new Promise((r) => setTimeout(r, 500));
       const before = run.events.length;
@@ -64,7 +47,7 @@ describe("a crash through sync", () => {
       const fixed = Date.now();
       await project.edit("services/users/src/server.js", 'console.error("about to crash on purpose"); process.exit(3);', "");
       await project.edit("services/users/src/server.js", '[200, { service: "users", version', '[200, { service: "users", fixed: true, version');
-      const recoveredMs = await servedWithin((b) => b.fixed === true, 30_000);
+      const recoveredMs = await servedWithin(INFO, (b) => b.fixed === true, 30_000, 100);
       console.log(
         `crash through sync: diagnosed ${diagnosedMs} ms after the edit; while held: ${describeTraffic(held)}, ${reSyncs} re-syncs, 0 builds; fix served ${Date.now() - fixed} ms after the edit (polled ${recoveredMs} ms)`,
       );

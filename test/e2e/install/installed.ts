@@ -8,13 +8,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { repoRoot } from "../harness.ts";
+import { followDev, parseEvents, type DevEvent, type DevProcess } from "../up/project.ts";
 
-export interface DevEvent {
-  type: string;
-  [field: string]: unknown;
-}
+export type { DevEvent };
 
 /** PATH with this test's Node (>= 22) first, as a user's shell would have a current Node. */
 const userPath = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`;
@@ -39,12 +37,6 @@ export async function packAndInstall(): Promise<Installed> {
   return { prefix, dev: join(prefix, "node_modules", ".bin", "dev"), tarballs: copies };
 }
 
-const parseEvents = (stdout: string): DevEvent[] =>
-  stdout
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as DevEvent);
-
 /** The environment of a user's shell: no DOCKER_* variables unless given. */
 export function userEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
   return { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined, DOCKER_CONFIG: undefined, PATH: userPath, ...extra };
@@ -55,39 +47,11 @@ export async function devRun(dev: string, cwd: string, args: string[], env: Reco
   return { code: r.exitCode ?? -1, events: parseEvents(r.stdout), stdout: r.stdout, stderr: r.stderr };
 }
 
-export interface LongDev {
-  process: ResultPromise;
-  events: DevEvent[];
-  waitFor(type: string, timeoutMs: number): Promise<DevEvent>;
-}
+export type LongDev = DevProcess;
 
 /** A long-running `dev <args> --output json` whose events arrive as it prints them. */
 export function devLong(dev: string, cwd: string, args: string[], env: Record<string, string | undefined>): LongDev {
-  const child = execa(dev, [...args, "--output", "json"], { cwd, env, extendEnv: false, reject: false, buffer: false });
-  const events: DevEvent[] = [];
-  let exited: number | undefined;
-  void child.then((r) => (exited = r.exitCode ?? -1));
-  let pending = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    pending += chunk.toString("utf8");
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    events.push(...parseEvents(lines.join("\n")));
-  });
-  return {
-    process: child,
-    events,
-    async waitFor(type, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = events.find((e) => e.type === type);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no ${type} event within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(", ")}`);
-        if (exited !== undefined) throw new Error(`dev ${args[0] ?? ""} exited (${exited}) before a ${type} event; last events: ${JSON.stringify(events.slice(-5))}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    },
-  };
+  return followDev(execa(dev, [...args, "--output", "json"], { cwd, env, extendEnv: false, reject: false, buffer: false }), args);
 }
 
 /** A project that lives outside this repository: one Dockerfile service, no devup files yet. */

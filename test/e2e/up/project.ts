@@ -52,7 +52,7 @@ export async function devJson(dir: string, args: string[], env: Record<string, s
   return { code: r.exitCode ?? -1, events: parseEvents(r.stdout), stderr: r.stderr };
 }
 
-function parseEvents(stdout: string): DevEvent[] {
+export function parseEvents(stdout: string): DevEvent[] {
   return stdout
     .split("\n")
     .filter((l) => l.startsWith("{"))
@@ -67,12 +67,16 @@ export interface DevProcess {
 
 /** A long-running `dev <args> --output json` process whose NDJSON events arrive as it prints them. */
 export function devLong(dir: string, args: string[]): DevProcess {
-  const child = execa(NODE, [CLI, ...args, "--output", "json", "--cwd", dir], { reject: false, buffer: false });
+  return followDev(execa(NODE, [CLI, ...args, "--output", "json", "--cwd", dir], { reject: false, buffer: false }), args);
+}
+
+/** The NDJSON events of a running `dev` (started with `--output json` and `buffer: false`) as it prints them. */
+export function followDev(child: ResultPromise, args: readonly string[]): DevProcess {
   const events: DevEvent[] = [];
   let exited: number | undefined;
   void child.then((r) => (exited = r.exitCode ?? -1));
   let pending = "";
-  child.stdout.on("data", (chunk: Buffer) => {
+  child.stdout?.on("data", (chunk: Buffer) => {
     pending += chunk.toString("utf8");
     const lines = pending.split("\n");
     pending = lines.pop() ?? "";
@@ -92,6 +96,20 @@ export function devLong(dir: string, args: string[]): DevProcess {
       }
     },
   };
+}
+
+/** Polls `url` (JSON) until `ok(body)`; the milliseconds it took. */
+export async function servedWithin(url: string, ok: (body: Record<string, unknown>) => boolean, timeoutMs: number, everyMs = 50): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    const body = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => (r.ok ? (r.json() as Promise<Record<string, unknown>>) : undefined),
+      () => undefined,
+    );
+    if (body && ok(body)) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`not served within ${timeoutMs} ms; last: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }
 
 /** Starts a long-running `dev up --output json`. */

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKube } from "@devup/kube";
 import { e2eCluster, type E2ECluster } from "../harness.ts";
-import { devJson, devUp, ofType, sampleProject, type SampleProject } from "../up/project.ts";
+import { devJson, devUp, ofType, sampleProject, servedWithin, type SampleProject } from "../up/project.ts";
 
 let project: SampleProject;
 let cluster: E2ECluster;
@@ -32,22 +32,11 @@ async function info(): Promise<Record<string, unknown> | undefined> {
   }
 }
 
-/** Polls until `ok(info)`; returns the milliseconds it took. */
-async function servedWithin(ok: (body: Record<string, unknown>) => boolean, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    const body = await info();
-    if (body && ok(body)) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`not served within ${timeoutMs} ms; last: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe("dev up watches and updates", () => {
   it("syncs, rebuilds, survives an invalid spec edit, and forwards a service a spec edit adds", async () => {
     const run = devUp(project.dir);
     await run.waitFor("forwarding", 10 * 60_000);
-    await servedWithin(() => true, 60_000);
+    await servedWithin(INFO, () => true, 60_000);
     await run.waitFor("watching", 10_000);
     await new Promise((r) => setTimeout(r, 500)); // the watcher's first scan
     const before = run.events.length;
@@ -64,7 +53,7 @@ describe("dev up watches and updates", () => {
         syncedAt.push(Date.now() - edited);
       })();
       await project.edit("services/users/src/server.js", /\[200, \{ service: "users",( edit: \d+,)? version/, `[200, { service: "users", edit: ${i}, version`);
-      syncTimes.push(await servedWithin((b) => b.edit === i, 60_000));
+      syncTimes.push(await servedWithin(INFO, (b) => b.edit === i, 60_000));
       await watchSynced;
     }
     expect(since("engine.synced").length).toBeGreaterThanOrEqual(3);
@@ -78,7 +67,7 @@ describe("dev up watches and updates", () => {
     const deleted = Date.now();
     await Promise.all(pods.items.map((p) => kube.core.deleteNamespacedPod({ namespace: "w-shop", name: p.metadata!.name!, gracePeriodSeconds: 0 })));
     await new Promise((r) => setTimeout(r, 1000)); // the old pod is gone (grace period 0)
-    await servedWithin((b) => b.edit === 3 && Number(b.uptimeSeconds) < 30, 90_000);
+    await servedWithin(INFO, (b) => b.edit === 3 && Number(b.uptimeSeconds) < 30, 90_000);
     // The new pod may serve the kept synced files before the next re-sync tick (every 2 s) reports it.
     const resynced = () => run.events.some((e) => e.type === "log" && String(e.message).includes("re-synced"));
     for (const until = Date.now() + 10_000; !resynced() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
@@ -88,7 +77,7 @@ describe("dev up watches and updates", () => {
     // 2. Rebuild path: the Dockerfile is outside the sync rules.
     const version = `rebuilt-${Date.now()}`; // a new content tag on every run, so it is really built
     await project.edit("services/users/Dockerfile", "ENV PORT=8080", `ENV PORT=8080 APP_VERSION=${version}`);
-    const rebuildMs = await servedWithin((b) => b.version === version && b.edit === 3, 5 * 60_000);
+    const rebuildMs = await servedWithin(INFO, (b) => b.version === version && b.edit === 3, 5 * 60_000);
     expect(since("engine.build").some((e) => e.service === "users" && e.action === "built")).toBe(true);
 
     // 3. An invalid spec edit: errors reported, the last good version still served.
