@@ -92,7 +92,8 @@ describe("dev up on a terminal", () => {
     const ready = (text: string) => ["accounts", "users", "website"].every((s) => /\bready\s+(\d+)\/\1\b/.test(row(text, s)));
     let text = await until("all three services ready", ready, 10 * 60_000);
     expect(text.split("\n")[0]).toMatch(new RegExp(`^devup tui-shop · env local · namespace tui-shop · cluster ${E2E_CLUSTER} ready`));
-    expect(row(text, "users")).toContain(`http://127.0.0.1:${8081 + PORT_OFFSET}`);
+    // A row shows its forward's URL once the forward is up, a moment after the service is ready.
+    text = await until("users' forward URL in its row", (t) => row(t, "users").includes(`http://127.0.0.1:${8081 + PORT_OFFSET}`), 30_000);
     expect(text.split("\n")[1]).toMatch(/^ {2}SERVICE +PHASE +READY +LAST UPDATE +URL +WHY \(trigger\)$/);
     await until("that dev up watches", (t) => t.includes("watching for changes"), 60_000);
     await new Promise((r) => setTimeout(r, 500)); // the watcher's first scan
