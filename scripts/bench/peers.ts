@@ -231,6 +231,8 @@ async function main(): Promise<void> {
   // creates it when missing, in an untimed `dev apply` + `dev down` first.
   spawnSync(node, [cli, "apply", "--cwd", dir], { stdio: "inherit" });
   spawnSync(node, [cli, "down", "--cwd", dir], { stdio: "inherit" });
+  // `dev down` returns while the namespace terminates; a new one cannot be made until it is gone.
+  for (let i = 0; i < 120 && spawnSync("kubectl", ["--context", CONTEXT, "get", "namespace", "peer-devup"], { stdio: "ignore" }).status === 0; i++) await sleep(1000);
   const d = await measure("devup");
   spawnSync(node, [cli, "down", "--cwd", dir], { stdio: "inherit" });
   spawnSync("kubectl", ["--context", CONTEXT, "create", "namespace", "peer-skaffold"], { stdio: "ignore" });
