@@ -1,5 +1,5 @@
 // Crash detection after a sync, against a fake of the cluster's side (pods whose restarts a test sets).
-import { memoryFs, validateProject, type ResolvedProject } from "@devup/project";
+import { type ResolvedProject, validateFiles } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import type { PodHealth, Ports, SyncRequest } from "../ports.ts";
 import { initialState, type Action } from "../state.ts";
@@ -11,12 +11,12 @@ import { watchProject } from "./loop.ts";
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function project(): ResolvedProject {
-  const files: Record<string, string> = {
+  const files = {
     "dev.yaml": "name: shop\n",
     "services/api/service.yaml": "build: {}\nports:\n  - port: 8080\nsync:\n  - { from: src, to: /app/src, then: restart }\n",
     "services/api/Dockerfile": "FROM node:24-slim\n",
   };
-  return validateProject({ root: "/p", devFile: { path: "dev.yaml", text: files["dev.yaml"]! }, serviceFiles: [{ path: "services/api/service.yaml", text: files["services/api/service.yaml"]! }] }, memoryFs(files)).value!;
+  return validateFiles(files).value!;
 }
 
 /** A cluster with pods a test changes; every call is recorded. */

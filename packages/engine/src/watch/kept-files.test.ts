@@ -1,6 +1,6 @@
 // The synced files kept in the cluster for new pods: kept with each sync, removed before a rebuild
 // rolls out, kept again when the rebuild fails. Against fakes of the other side.
-import { memoryFs, validateProject, type ResolvedProject } from "@devup/project";
+import { type ResolvedProject, validateFiles } from "@devup/project";
 import { describe, expect, it } from "vitest";
 import type { Ports } from "../ports.ts";
 import { initialState } from "../state.ts";
@@ -9,12 +9,12 @@ import { fakeTimer } from "./fake-timer.ts";
 import { watchProject } from "./loop.ts";
 
 function project(): ResolvedProject {
-  const files: Record<string, string> = {
+  const files = {
     "dev.yaml": "name: shop\n",
     "services/api/service.yaml": "build: {}\nports:\n  - port: 8080\nsync:\n  - { from: src, to: /app/src, then: restart }\n",
     "services/api/Dockerfile": "FROM node:24-slim\n",
   };
-  return validateProject({ root: "/p", devFile: { path: "dev.yaml", text: files["dev.yaml"]! }, serviceFiles: [{ path: "services/api/service.yaml", text: files["services/api/service.yaml"]! }] }, memoryFs(files)).value!;
+  return validateFiles(files).value!;
 }
 
 function setup(options: { rolloutFails?: boolean } = {}) {
