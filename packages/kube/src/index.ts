@@ -30,6 +30,7 @@ export type { JobOutcome, JobState, RunJobOptions } from "./job.ts";
 export { deletePods, listPodHealth, podHealth } from "./pod-health.ts";
 export type { PodHealth } from "./pod-health.ts";
 export { listIngressRoutes, routesOf } from "./ingress-routes.ts";
+export { readyEndpoints, waitForEndpoints } from "./endpoints.ts";
 export type { ClusterRoute } from "./ingress-routes.ts";
 export { publishSyncedFiles, syncedFilesObject, SYNCED_FILES_DIR } from "./synced-files.ts";
 export { objectStatus, waitForObjects } from "./object-ready.ts";

@@ -58,8 +58,8 @@ describe("dev ci", () => {
     const error = ofType(events, "error")[0];
     expect(error).toMatchObject({ code: "E_TEST_FAILED" });
     expect(String(error?.message)).toContain("users");
-    expect(String(error?.message)).not.toContain("website");
     const details = (error?.details as string[]).join("\n");
+    expect(String(error?.message), details).not.toContain("website");
     expect(details).toContain("users: the test command exited with code 1");
     expect(details).toContain("[users test] GET http://users:8080/no-such-route → 404");
     const summary = ofType(events, "ci.summary")[0]?.results as Array<{ service: string; passed: boolean }>;
