@@ -125,7 +125,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
     },
     kube: {
       async apply(objects, o) {
-        await applyObjects(needKube(), objects, { dryRun: o?.dryRun ?? false });
+        await applyObjects(needKube(), objects, { dryRun: o?.dryRun ?? false, ...(o?.onWait ? { onWait: o.onWait } : {}) });
       },
       ingressRoutes: () => listIngressRoutes(needKube()),
       async prune(desired) {

@@ -64,8 +64,11 @@ export interface ForwardHandle {
 }
 
 export interface KubePort {
-  /** Server-side apply; with `dryRun` the API server checks everything and persists nothing. */
-  apply(objects: readonly KubeObject[], options?: { dryRun?: boolean }): Promise<void>;
+  /**
+   * Server-side apply; with `dryRun` the API server checks everything and persists nothing. A Namespace
+   * still being deleted is waited for (and `onWait` told why) before it is created again.
+   */
+  apply(objects: readonly KubeObject[], options?: { dryRun?: boolean; onWait?: (message: string) => void }): Promise<void>;
   /** Deletes devup's objects of this project and environment that are not in `keep` (by kind, namespace, name); returns "Kind/name" of each. */
   prune(keep: ReadonlyArray<KubeObject | ObjectRef>): Promise<string[]>;
   /**

@@ -62,7 +62,7 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
   //    but the prune leaves them alone; while a manifests service's objects are not known (its image
   //    or its render failed), nothing is pruned (the prune would delete them).
   let current = plan(project, observed);
-  await ports.kube.apply([current.namespace]);
+  await ports.kube.apply([current.namespace], { onWait: (message) => store.dispatch({ type: "log", level: "info", message }) });
   const pruned = current.prunable ? await ports.kube.prune(current.keep) : [];
   if (pruned.length) store.dispatch({ type: "pruned", objects: pruned });
   observed = await executeDryRun(project, ports, store, current, observed);

@@ -3,6 +3,7 @@
  * per object, each reported as created, configured or unchanged.
  */
 import { PatchStrategy } from "@kubernetes/client-node";
+import { DevupError } from "@devup/errors";
 import { describeObject, httpStatus, kubeError } from "./api-error.ts";
 import type { Kube } from "./kube.ts";
 import type { KubeObject } from "./types.ts";
@@ -23,6 +24,30 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** Take over fields other managers own (default true: devup's spec is the source of truth). */
   force?: boolean;
+  /**
+   * A Namespace of the batch still being deleted (an earlier `dev down`, `kubectl delete`) cannot take
+   * new objects: the apply waits up to this long for it to be gone (default 120 s), then creates it anew.
+   */
+  terminatingWaitMs?: number;
+  /** Told once when the apply starts waiting for a Namespace that is being deleted. */
+  onWait?: (message: string) => void;
+}
+
+const terminating = (object: Snapshot | undefined): boolean => object !== undefined && metadataOf(object).deletionTimestamp != null;
+
+/** Waits until a Namespace being deleted is gone; throws a DevupError when it outlives `waitMs`. */
+async function awaitNamespaceGone(kube: Kube, object: KubeObject, waitMs: number, onWait: ((message: string) => void) | undefined): Promise<void> {
+  const name = object.metadata.name;
+  onWait?.(`namespace ${name} is still being deleted (an earlier dev down or kubectl delete); waiting up to ${Math.round(waitMs / 1000)} s for it to go before creating it again`);
+  const deadline = Date.now() + waitMs;
+  while (terminating(await readCurrent(kube, object))) {
+    if (Date.now() >= deadline) {
+      throw new DevupError("kube", `namespace ${name} is still being deleted after ${Math.round(waitMs / 1000)} s, so nothing can be created in it`, {
+        hint: `something holds it (a finalizer of an object in it): kubectl get namespace ${name} -o yaml shows its conditions; run the command again once it is gone`,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /** Namespaces first (they must exist before what lives in them), everything else in the given order. */
@@ -73,7 +98,11 @@ export async function applyObjects(kube: Kube, objects: readonly KubeObject[], o
 
   for (const object of applyOrder(objects)) {
     const what = describeObject(object);
-    const before = await readCurrent(kube, object);
+    let before = await readCurrent(kube, object);
+    if (!dryRun && object.kind === "Namespace" && terminating(before)) {
+      await awaitNamespaceGone(kube, object, options.terminatingWaitMs ?? 120_000, options.onWait);
+      before = undefined;
+    }
     const result = { kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace };
     if (dryRun && before === undefined && object.metadata.namespace !== undefined && dryRunNamespaces.has(object.metadata.namespace)) {
       results.push({ ...result, action: "created" });
