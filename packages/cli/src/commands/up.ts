@@ -96,7 +96,11 @@ async function deployLocked(ctx: CommandContext, project: ResolvedProject, keepF
     ...(result.ingress ? { ingress: result.ingress.status } : {}),
     message: `${result.ready.length}/${total} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s${result.failed.length ? `; not ready: ${result.failed.join(", ")}` : ""} (namespace ${project.namespace})${result.ingress && result.ingress.status !== "ready" ? `; ingress ${result.ingress.status}` : ""}`,
   });
-  if (keepForwarding) {
+  if (keepForwarding && !watchFiles && !result.forwards.length) {
+    // Nothing to keep running (no forwards, no watching): done, rather than waiting on nothing.
+    await screen?.tui.close();
+    ctx.out.info({ type: "stopped", message: `nothing to forward and --no-watch: done; the workloads keep running in namespace ${project.namespace} on cluster ${project.cluster.name} (dev down removes them)` });
+  } else if (keepForwarding) {
     if (result.forwards.length) out.info({ type: "forwarding", message: `forwarding; press ${screen ? "q" : "Ctrl-C"} to stop` });
     else out.info({ type: "forwarding", message: `no ports to forward (add ports[].forward in a service.yaml); press ${screen ? "q" : "Ctrl-C"} to stop` });
     if (watchFiles) {
