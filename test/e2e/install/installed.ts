@@ -107,13 +107,17 @@ export async function startSecondEngine(images: string[], runtimeShim?: string):
     host,
     docker,
     async stop() {
+      // Its user-defined networks (kind's) are bridges on the host that outlive the engine: a leftover
+      // bridge with docker0's subnet takes docker0's route, so they are removed with the engine.
+      const networks = (await execa("docker", ["-H", host, "network", "ls", "--no-trunc", "--filter", "type=custom", "--format", "{{.ID}}"], { reject: false })).stdout.split("\n").filter(Boolean);
+      for (const id of networks) await execa("docker", ["-H", host, "network", "rm", id], { reject: false });
       const pid = child.pid!;
       process.kill(pid, "SIGTERM");
       const until = Date.now() + 60_000;
       while (Date.now() < until && existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ")) await new Promise((r) => setTimeout(r, 300));
       const mounts = readFileSync("/proc/mounts", "utf8").split("\n").filter((l) => l.includes(dir));
       if (mounts.length === 0) await rm(dir, { recursive: true, force: true });
-      await execa("ip", ["link", "delete", BRIDGE], { reject: false });
+      for (const name of [BRIDGE, ...networks.map((id) => `br-${id.slice(0, 12)}`)]) await execa("ip", ["link", "delete", name], { reject: false });
     },
   };
 }
