@@ -3,7 +3,9 @@
  * API server to the pod). Until the pod has sent its first byte, the client's bytes are kept, so a
  * connection that never reached the app (the pod went away, refused the port) is replayed on
  * another ready pod instead of failing the client; a pod that refuses while it is the only one
- * (its process restarting after a live update) is tried again for a few seconds.
+ * (its process restarting after a live update) is tried again for a few seconds. Between requests, a
+ * connection can be moved to another pod (`move`, given with onConnected: its pod is going away):
+ * the client keeps its connection and its next request goes to the new pod.
  */
 import type { Socket } from "node:net";
 import { PassThrough, Writable } from "node:stream";
@@ -21,8 +23,11 @@ export interface ConnectionOptions {
   socket: Socket;
   /** Where to connect now, avoiding pods that already failed this connection; throws when there is nowhere. */
   pick: (avoid: ReadonlySet<string>) => Promise<Target>;
-  /** The pod accepted the connection. */
-  onConnected?: (target: Target) => void;
+  /**
+   * The pod accepted the connection (it sent its first bytes). `move` closes the link to that pod and
+   * sends what the client sends next to another one; call it only between requests (nothing in flight).
+   */
+  onConnected?: (target: Target, move: () => void) => void;
   /** The pod did not (the reason is the API server's or kubelet's words). */
   onFailed?: (target: Target, reason: string) => void;
 }
@@ -52,7 +57,7 @@ export function neverConnected(reason: string): boolean {
   return /failed to connect|connection refused|no such (container|pod)|not found|unable to (do port forwarding|upgrade)/i.test(reason);
 }
 
-type Outcome = { kind: "closed" } | { kind: "failed"; reason: string } | { kind: "clientGone" };
+type Outcome = { kind: "closed" } | { kind: "failed"; reason: string } | { kind: "clientGone" } | { kind: "moved" };
 
 /** Runs the connection until either side closes. Rejects (and destroys the socket) only when no attempt could connect. */
 export async function pipeConnection(options: ConnectionOptions): Promise<void> {
@@ -91,7 +96,9 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
 
   const avoid = new Set<string>();
   let lastReason = "no attempt was made";
-  const firstAttempt = Date.now();
+  let firstAttempt = Date.now();
+  /** Which attempt is current: a moved-away attempt's late bytes are dropped. */
+  let current = 0;
   for (let attempt = 0; !clientGone; attempt++) {
     const refused = /connection refused/i.test(lastReason);
     if (attempt >= MAX_ATTEMPTS && !(refused && Date.now() - firstAttempt < REFUSED_RETRY_MS)) break;
@@ -105,9 +112,25 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
     // The only pod there is failed this connection already: give it a moment before the next try.
     if (avoid.has(target.pod)) await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
     if (clientGone) return;
-    input = new PassThrough();
+    const mine = ++current;
+    const attemptInput = new PassThrough();
+    input = attemptInput;
     for (const chunk of kept) input.write(chunk);
     sent = keptBytes;
+    let moveWith!: () => void;
+    const moved = new Promise<Outcome>((resolve) => (moveWith = () => resolve({ kind: "moved" })));
+    // Synchronous, so that no byte the client sends from here on reaches the old pod: it is kept for the next one.
+    const move = (): void => {
+      if (mine !== current || !responded) return;
+      current++;
+      responded = false;
+      replayable = true;
+      kept = [];
+      keptBytes = 0;
+      input = undefined;
+      socket.pause();
+      moveWith();
+    };
 
     // Set up before connecting: the kubelet's error can arrive in the same tick as the WebSocket opens.
     let failWith!: (reason: string) => void;
@@ -115,14 +138,14 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
     const output = new Writable({
       write(chunk: Buffer, _encoding, callback) {
         // Like the error channel, the data channel opens with the port number: an empty write here.
-        if (chunk.length === 0) {
+        if (chunk.length === 0 || mine !== current) {
           callback();
           return;
         }
         if (!responded) {
           responded = true;
           kept = [];
-          options.onConnected?.(target);
+          options.onConnected?.(target, move);
         }
         socket.write(chunk);
         callback();
@@ -132,7 +155,7 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
       write(chunk: Buffer, _encoding, callback) {
         // The error channel opens with the port number, which PortForward strips, leaving an empty write.
         const reason = chunk.toString("utf8").trim();
-        if (reason) failWith(reason);
+        if (reason && mine === current) failWith(reason);
         callback();
       },
     });
@@ -160,7 +183,17 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
       if (clientGone) resolve({ kind: "clientGone" });
     });
     // A failure already reported wins over a close that followed it.
-    const outcome = await Promise.race([failed, closed, gone]);
+    const outcome = await Promise.race([failed, closed, gone, moved]);
+    if (outcome.kind === "moved") {
+      // Between requests, off a pod that is going away: a fresh start on another pod.
+      ws.close();
+      attemptInput.end();
+      avoid.clear();
+      avoid.add(target.pod);
+      attempt = -1;
+      firstAttempt = Date.now();
+      continue;
+    }
 
     // The pod's side closed before anything was sent to it: the kubelet could not connect (it does
     // not always say so on the error channel). Nothing reached the app, so another pod may take it.
@@ -171,7 +204,7 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
       lastReason = reason;
       if (!responded && replayable && (untouched || neverConnected(reason))) {
         ws.close();
-        input.end();
+        input?.end();
         avoid.add(target.pod);
         socket.pause();
         continue;
@@ -179,10 +212,10 @@ export async function pipeConnection(options: ConnectionOptions): Promise<void> 
       // Too late to move the client elsewhere (the app may have seen its bytes): let it end.
       if (outcome.kind === "failed") await Promise.race([closed, gone]);
     } else if (outcome.kind === "closed" && !responded) {
-      options.onConnected?.(target);
+      options.onConnected?.(target, move);
     }
     ws.close();
-    input.end();
+    input?.end();
     socket.end();
     return;
   }

@@ -59,3 +59,33 @@ describe("ForwardDrain", () => {
     expect(s.destroyed).toBe(false);
   });
 });
+
+describe("ForwardDrain with connections that can move", () => {
+  it("moves an idle connection off a pod going away instead of closing it, once", () => {
+    const d = new ForwardDrain();
+    const s = socket();
+    let moves = 0;
+    d.pin(s, "api-1", () => moves++);
+    d.sweep(new Set(["api-2"]));
+    expect(moves).toBe(0);
+    expect(d.sweep(new Set(["api-2"]))).toBe(0);
+    expect(moves).toBe(1);
+    expect(s.destroyed).toBe(false);
+    // Unpinned once moved: the next sweeps leave it alone until it is pinned to its new pod.
+    d.sweep(new Set());
+    d.sweep(new Set());
+    expect(moves).toBe(1);
+  });
+
+  it("keeps the move across a look at a ready pod", () => {
+    const d = new ForwardDrain();
+    const s = socket();
+    let moves = 0;
+    d.pin(s, "api-1", () => moves++);
+    d.sweep(new Set(["api-1"]));
+    d.sweep(new Set());
+    d.sweep(new Set());
+    expect(moves).toBe(1);
+    expect(s.destroyed).toBe(false);
+  });
+});

@@ -2,9 +2,10 @@
  * Draining a forward's client connections off a pod that is going away. Each client connection is
  * pinned to the pod it was piped to; kept-alive HTTP connections would keep sending requests there
  * until the process dies, and those requests fail. Once the pod is no longer ready (deleted,
- * replaced, failing its probe), each of its connections is closed as soon as it is idle (no bytes
- * either way since the last look): in-flight requests finish, and the client's next request opens a
- * new connection, which goes to a ready pod.
+ * replaced, failing its probe), each of its connections is moved to a ready pod (or, when it cannot
+ * be moved, closed) as soon as it is idle (no bytes either way since the last look): in-flight
+ * requests finish, and the client's next request goes to a ready pod on the same connection. Closing
+ * instead loses a request the client sends just as the connection closes.
  */
 export interface DrainableSocket {
   readonly bytesRead: number;
@@ -14,6 +15,8 @@ export interface DrainableSocket {
 
 interface Pin {
   pod: string;
+  /** Sends the connection's next bytes to another pod (forward-connection.ts); without it, the connection is closed. */
+  move?: (() => void) | undefined;
   /** Bytes each way at the last look (undefined: not looked at while draining yet). */
   read?: number;
   written?: number;
@@ -24,8 +27,8 @@ interface Pin {
 export class ForwardDrain {
   readonly #pinned = new Map<DrainableSocket, Pin>();
 
-  pin(socket: DrainableSocket, pod: string): void {
-    this.#pinned.set(socket, { pod });
+  pin(socket: DrainableSocket, pod: string, move?: () => void): void {
+    this.#pinned.set(socket, { pod, move });
   }
 
   unpin(socket: DrainableSocket): void {
@@ -33,7 +36,7 @@ export class ForwardDrain {
   }
 
   /**
-   * Closes the connections to pods not in `ready` that are between requests: quiet since the last
+   * Moves (or closes) the connections to pods not in `ready` that are between requests: quiet since the last
    * look, and what came last was an answer (or nothing). A request still waiting for its answer is
    * left alone. Returns how many such connections remain (look again soon: every few ms).
    */
@@ -41,7 +44,7 @@ export class ForwardDrain {
     let left = 0;
     for (const [socket, pin] of this.#pinned) {
       if (ready.has(pin.pod)) {
-        this.#pinned.set(socket, { pod: pin.pod });
+        this.#pinned.set(socket, { pod: pin.pod, move: pin.move });
         continue;
       }
       const { bytesRead: read, bytesWritten: written } = socket;
@@ -50,7 +53,8 @@ export class ForwardDrain {
       const answered = !first && written > pin.written!;
       if (!first && !asked && !answered && pin.last !== "request") {
         this.#pinned.delete(socket);
-        socket.destroy();
+        if (pin.move) pin.move();
+        else socket.destroy();
         continue;
       }
       // Both in one look: the answer most likely followed the request (answers take a few ms).

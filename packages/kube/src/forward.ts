@@ -106,7 +106,7 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
     options.onState?.(next, why);
   };
 
-  // Client connections pinned to a pod that goes away are closed once idle (forward-drain.ts).
+  // Client connections pinned to a pod that goes away move to a ready pod once idle (forward-drain.ts).
   const drain = new ForwardDrain();
   let sweeping: ReturnType<typeof setTimeout> | undefined;
   const sweep = (): void => {
@@ -186,8 +186,8 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
       namespace,
       socket,
       pick,
-      onConnected(target) {
-        drain.pin(socket, target.pod);
+      onConnected(target, move) {
+        drain.pin(socket, target.pod, move);
         lastPod = target.pod;
         failedAt.delete(target.pod);
         connectionError = undefined;

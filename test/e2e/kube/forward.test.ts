@@ -4,7 +4,8 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { get } from "node:http";
+import { Agent, get } from "node:http";
+import type { Socket } from "node:net";
 import { createServer, connect } from "node:net";
 import type { Server } from "node:net";
 import { createInterface } from "node:readline";
@@ -38,11 +39,11 @@ interface Sample {
   error?: string;
 }
 
-/** One GET on a fresh connection: which pod answered (and how long it took), or why it failed. */
-function request(port: number, timeoutMs = 3_000): Promise<Sample> {
+/** One GET on a fresh connection (or through `agent`): which pod answered (and how long it took), or why it failed. */
+function request(port: number, timeoutMs = 3_000, agent?: Agent, onSocket?: (socket: Socket) => void): Promise<Sample> {
   return new Promise((resolve) => {
     const at = Date.now();
-    const req = get({ host: "127.0.0.1", port, path: "/", agent: false, timeout: timeoutMs }, (res) => {
+    const req = get({ host: "127.0.0.1", port, path: "/", agent: agent ?? false, timeout: timeoutMs }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
@@ -51,6 +52,7 @@ function request(port: number, timeoutMs = 3_000): Promise<Sample> {
     });
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", (e) => resolve({ at, error: e.message }));
+    if (onSocket) req.on("socket", onSocket);
   });
 }
 
@@ -129,6 +131,44 @@ describe("forwardService", () => {
     // Closed cleanly, and closed means closed: the local port no longer accepts connections.
     await waitFor("the forward to close", () => (records.some((r) => r.closed) ? true : undefined), 10_000);
     expect((await request(localPort)).error).toMatch(/ECONNREFUSED/);
+  });
+
+  it("moves a kept-alive connection off a pod being deleted: no request fails and the client keeps its connection", async () => {
+    // An app that serves on for a second after SIGTERM (a graceful shutdown), as the restart wrapper makes every synced service.
+    await applyObjects(kube, [deployment(ns, "keep", image, { replicas: 2, env: { DRAIN_MS: "1000" } }), service(ns, "keep")]);
+    await waitForRollout(kube, { namespace: ns, name: "keep", timeoutMs: 90_000 });
+    const { child, records } = startForward(cluster.kubeconfig, cluster.context, ns, "keep", "web");
+    const localPort = await waitFor("the forward to listen", () => records.find((r) => r.listening)?.listening, 30_000);
+    // One connection, kept alive, a request every 20 ms: what a browser or an API client does.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<Socket>();
+    const samples: Sample[] = [];
+    let running = true;
+    const loop = (async () => {
+      for (let i = 0; running && i < 2_000; i++) {
+        samples.push(await request(localPort, 3_000, agent, (s) => sockets.add(s)));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const servedSince = (from: number, not?: string): string | undefined => samples.find((s) => s.at >= from && s.pod && s.pod !== not)?.pod;
+    try {
+      const first = await waitFor("a first answer", () => servedSince(0), 30_000);
+      const deleted = Date.now();
+      await kube.core.deleteNamespacedPod({ name: first, namespace: ns });
+      const second = await waitFor("an answer from the other pod", () => servedSince(deleted, first), 30_000);
+      await waitFor("20 more answers", () => (samples.filter((s) => s.at > deleted && s.pod === second).length >= 20 ? true : undefined), 15_000);
+      running = false;
+      await loop;
+      const failures = samples.filter((s) => s.error);
+      console.log(`kept-alive connection moved ${first} → ${second}: ${samples.length} requests, ${failures.length} failed, ${sockets.size} client connection(s), longest gap ${longestGap(samples, deleted)} ms`);
+      expect(failures.map((f) => f.error)).toEqual([]);
+      expect(sockets.size).toBe(1);
+    } finally {
+      running = false;
+      await loop;
+      agent.destroy();
+      child.kill("SIGTERM");
+    }
   });
 
   it("passes over a ready pod that refuses the port, without failing the client", async () => {
