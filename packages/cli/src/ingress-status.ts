@@ -1,6 +1,7 @@
 /** The ingress part of `dev status`: each route's URL and whether the controller that serves it runs. */
 import { clusterProvider } from "@devup/cluster";
-import type { Kube } from "@devup/kube";
+import { ingressConflicts } from "@devup/engine";
+import { listIngressRoutes, type Kube } from "@devup/kube";
 import { INGRESS_CONTROLLER_NAME, INGRESS_NAMESPACE, ingressRoutes, wantsIngressController, type IngressRoute } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
 import { localTools } from "./cluster-access.ts";
@@ -13,13 +14,24 @@ type ControllerState = "ready" | "not ready" | "not installed" | "no host port" 
 
 export interface IngressView {
   controller: ControllerState;
-  routes: IngressRoute[];
+  /** `claimedBy`: an Ingress in another namespace with the same host and path ("Ingress NAME in namespace NS"): requests go to only one of them. */
+  routes: Array<IngressRoute & { claimedBy?: string | undefined }>;
+}
+
+/** The project's routes, each with the other project's Ingress that claims it too (when the cluster says). */
+async function routesWithClaims(kube: Kube, project: ResolvedProject, routes: IngressRoute[]): Promise<IngressView["routes"]> {
+  if (!routes.length) return routes;
+  const conflicts = ingressConflicts(project, await listIngressRoutes(kube).catch(() => []));
+  return routes.map((r) => {
+    const c = conflicts.find((x) => x.service === r.service && x.host === r.host && x.path === r.path);
+    return c ? { ...r, claimedBy: `Ingress ${c.ingress} in namespace ${c.namespace}` } : r;
+  });
 }
 
 export async function ingressView(kube: Kube, project: ResolvedProject): Promise<IngressView> {
   const provider = clusterProvider(project.cluster.provider);
   const site = provider.ingress(project.cluster);
-  const routes = ingressRoutes(project, site);
+  const routes = await routesWithClaims(kube, project, ingressRoutes(project, site));
   if (!wantsIngressController(project, site)) return { controller: "external", routes };
   if ((await provider.mappedIngressPort(project.cluster, await localTools(provider)).catch(() => undefined)) === undefined) return { controller: "no host port", routes };
   try {
@@ -41,5 +53,5 @@ export function ingressLines(view: IngressView): string[] {
     external: "served by the cluster's own ingress controller",
   };
   const note = notes[view.controller];
-  return [`ROUTES (${note})`, ...view.routes.map((r) => `  ${r.url} → ${r.service}`)];
+  return [`ROUTES (${note})`, ...view.routes.map((r) => `  ${r.url} → ${r.service}${r.claimedBy ? ` (also claimed by ${r.claimedBy}: requests go to only one of them)` : ""}`)];
 }

@@ -122,6 +122,10 @@ describe("runtime faults under dev up", () => {
       expect(conflict.code).toBe(1);
       expect(said).toContain("claimed by another namespace");
       expect(said).toContain(`in namespace ${NS}`);
+      // dev status of the second project says who else claims each route.
+      const status = await devJson(other.dir, ["status"]);
+      const routes = (ofType(status.events, "status")[0]?.ingress as { routes: Array<{ service: string; claimedBy?: string }> } | undefined)?.routes ?? [];
+      expect(routes.find((r) => r.service === "website")?.claimedBy, status.stderr).toMatch(new RegExp(`^Ingress \\S+ in namespace ${NS}$`));
       const own = await devJson(project.dir, ["validate", "--cluster"]);
       expect(own.code).toBe(0);
       figures.push(`ingress conflict: dev validate --cluster in a second project: exit ${conflict.code}; the running project's own: exit ${own.code}`);
@@ -133,8 +137,9 @@ describe("runtime faults under dev up", () => {
   it("pod kills: at most 1 failed request on the 2-replica service; the 1-replica service's gap is measured", async () => {
     await run!.waitFor("watching", 30_000);
     await until("users serves", () => get(`${USERS}/health`), 60_000);
-    // 0 is the aim and most runs get it; a kept-alive connection the drain closes just as the client
-    // sends on it can still fail one request (measured: 1 of 301, 1 of 431). More than one is a regression.
+    // 0 is the aim: idle kept-alive connections now move to the other pod instead of being closed
+    // (closing lost 1 of 301, 1 of 431; moved: 0 of 365). One is tolerated for a pod watch event that
+    // arrives after the restart wrapper's 1 s drain on a loaded machine; more is a regression.
     expect(Number(await podKills("users", `${USERS}/health`, 5, 2))).toBeLessThanOrEqual(1);
     await podKills("accounts", `${ACCOUNTS}/health`, 1, 1, 5000);
   }, 10 * 60_000);
