@@ -33,6 +33,7 @@ export const globalOptions: Record<string, OptionSpec> = {
 export const groups: Record<string, string> = {
   env: "environments of this project: copy one into a new namespace, or move the images one runs into another",
   import: "turn another tool's files into dev.yaml and services/*/service.yaml",
+  drill: "rehearse what production does to a service (a pod deleted, a rolling restart) under bounded traffic, and measure it",
 };
 
 const env: OptionSpec = { type: "string", short: "e", value: "NAME", description: "environment overlay to use (default: local)" };
@@ -43,6 +44,9 @@ const logFields: OptionSpec = { type: "boolean", description: "JSON log lines: s
 const logRaw: OptionSpec = { type: "boolean", description: "log lines exactly as the service wrote them" };
 const yes: OptionSpec = { type: "boolean", short: "y", description: "do it without asking (required outside a terminal, e.g. in CI)" };
 const timeout: OptionSpec = { type: "string", value: "SECONDS", default: "300", description: "how long each service may take to become ready" };
+
+const drillSeconds: OptionSpec = { type: "string", value: "N", default: "60", description: "at most this long (traffic and waiting for full strength)" };
+const drillRequests: OptionSpec = { type: "string", value: "N", default: "3000", description: "at most this many requests per path (to 127.0.0.1 only)" };
 
 export const commands: CommandSpec[] = [
   {
@@ -126,6 +130,22 @@ export const commands: CommandSpec[] = [
       "allow-context": allowContext,
     },
     load: () => import("./commands/logs.ts"),
+  },
+  {
+    name: "drill pod",
+    summary: "delete a serving pod of SERVICE under bounded traffic; report failed requests, the longest gap and the time back to full strength",
+    usage: "dev drill pod SERVICE [--seconds N] [--requests N] [--env NAME]",
+    args: ["SERVICE"],
+    options: { env, "allow-context": allowContext, seconds: drillSeconds, requests: drillRequests },
+    load: () => import("./commands/drill.ts").then((m) => ({ default: m.drillPod })),
+  },
+  {
+    name: "drill rollout",
+    summary: "a rolling restart of SERVICE under bounded traffic; report failed requests, the longest gap and the time back to full strength",
+    usage: "dev drill rollout SERVICE [--seconds N] [--requests N] [--env NAME]",
+    args: ["SERVICE"],
+    options: { env, "allow-context": allowContext, seconds: drillSeconds, requests: drillRequests },
+    load: () => import("./commands/drill.ts").then((m) => ({ default: m.drillRollout })),
   },
   {
     name: "rollback",

@@ -33,6 +33,8 @@ export const ErrorCodes = {
   portInUse: { code: "E_PORT_IN_USE", exit: ExitCode.failure },
   timeout: { code: "E_TIMEOUT", exit: ExitCode.failure },
   testFailed: { code: "E_TEST_FAILED", exit: ExitCode.failure },
+  /** `dev drill`: requests failed while the service was disrupted, or it did not come back to full strength. */
+  drillFailed: { code: "E_DRILL_FAILED", exit: ExitCode.failure },
   /** `helm template` / `kubectl kustomize` refused the user's chart or overlay, or its YAML is not Kubernetes objects. */
   renderFailed: { code: "E_RENDER_FAILED", exit: ExitCode.invalidInput },
   internal: { code: "E_INTERNAL", exit: ExitCode.internal },

@@ -35,3 +35,4 @@ export type { ClusterRoute } from "./ingress-routes.ts";
 export { publishSyncedFiles, syncedFilesObject, SYNCED_FILES_DIR } from "./synced-files.ts";
 export { objectStatus, waitForObjects } from "./object-ready.ts";
 export type { ObjectStatus, WaitForObjectsOptions } from "./object-ready.ts";
+export { budgetCovers, deleteServingPod, deploymentStrength, restartDeployment, type Strength } from "./disrupt.ts";
