@@ -148,6 +148,14 @@ export const commands: CommandSpec[] = [
     load: () => import("./commands/drill.ts").then((m) => ({ default: m.drillRollout })),
   },
   {
+    name: "drill node",
+    summary: "drain NODE (cordon, evict its pods honouring PodDisruptionBudgets, uncordon after) under bounded traffic to every service; report each one",
+    usage: "dev drill node NODE [--seconds N] [--requests N] [--env NAME]",
+    args: ["NODE"],
+    options: { env, "allow-context": allowContext, seconds: drillSeconds, requests: drillRequests },
+    load: () => import("./commands/drill.ts").then((m) => ({ default: m.drillNode })),
+  },
+  {
     name: "rollback",
     summary: "redeploy a service's previous revision (image and config) from its deploy history in the cluster; --list shows the history",
     usage: "dev rollback SERVICE [--to N] [--list] [--env NAME] [--timeout SECONDS]",

@@ -36,3 +36,4 @@ export { publishSyncedFiles, syncedFilesObject, SYNCED_FILES_DIR } from "./synce
 export { objectStatus, waitForObjects } from "./object-ready.ts";
 export type { ObjectStatus, WaitForObjectsOptions } from "./object-ready.ts";
 export { budgetCovers, deleteServingPod, deploymentStrength, restartDeployment, type Strength } from "./disrupt.ts";
+export { cordonNode, evictable, evictNode } from "./drain.ts";

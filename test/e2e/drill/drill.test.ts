@@ -3,6 +3,7 @@
 // only) — no failed request, back to full strength — and the 1-replica accounts service, whose
 // drill names the spec line to change. Prints the figures.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { E2E_CLUSTER } from "../harness.ts";
 import { devJson, ofType, sampleProject, type DevEvent, type SampleProject } from "../up/project.ts";
 
 let project: SampleProject;
@@ -15,7 +16,17 @@ interface Traffic {
   longestGapMs: number;
 }
 
-const drillOf = (events: DevEvent[]) => ofType(events, "drill")[0] as (DevEvent & { traffic: Traffic[]; backToFullMs: number | null; findings: Array<{ expectation: string; message: string }> }) | undefined;
+interface ServiceResult {
+  service: string;
+  traffic: Traffic[];
+  backToFullMs: number | null;
+  findings: Array<{ expectation: string; message: string }>;
+}
+/** The drill's result for its one service (pod and rollout drills watch one), with the event's other fields. */
+const drillOf = (events: DevEvent[]) => {
+  const e = ofType(events, "drill")[0] as (DevEvent & { disrupted: string; services: ServiceResult[] }) | undefined;
+  return e ? { ...e, ...e.services[0]! } : undefined;
+};
 const figure = (name: string, d: ReturnType<typeof drillOf>) =>
   `${name}: ${d?.traffic.map((t) => `${t.via} ${t.failed}/${t.requests} failed, longest gap ${t.longestGapMs} ms`).join("; ")}; back to full strength in ${d?.backToFullMs} ms`;
 
@@ -67,6 +78,14 @@ describe("dev drill", () => {
     expect(ofType(events, "drill.finding").map((e) => e.expectation)).toContain("replicas");
     expect(d?.backToFullMs).toBeGreaterThan(0);
   }, 3 * 60_000);
+
+  it("refuses to drain the only node of a one-node cluster, and a node that does not exist", async () => {
+    const only = await devJson(project.dir, ["drill", "node", `${E2E_CLUSTER}-control-plane`]);
+    expect(only.code).toBe(2);
+    expect(ofType(only.events, "error")[0]).toMatchObject({ code: "E_USAGE", message: "the cluster has one node: draining it leaves nowhere for the pods to go" });
+    const none = await devJson(project.dir, ["drill", "node", "no-such-node"]);
+    expect(ofType(none.events, "error")[0]?.message).toBe('the cluster has no node "no-such-node"');
+  });
 
   it("refuses a service that does not exist, naming the ones that do", async () => {
     const { code, events } = await devJson(project.dir, ["drill", "pod", "nope"]);
