@@ -3,7 +3,7 @@ import { connectDocker, ensureImages, imageCommand, pingDocker } from "@devup/do
 import { clusterProvider, type ClusterProvider, type ClusterTarget } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, createKube, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForObjects, waitForRollout, type Kube } from "@devup/kube";
+import { applyObjects, checkService, createKube, liveSlot, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForObjects, waitForRollout, type Kube } from "@devup/kube";
 import { LABELS, projectSelector, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import { renderOwnManifests } from "@devup/own-manifests";
 import type { ResolvedProject } from "@devup/project";
@@ -128,6 +128,8 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
         await applyObjects(needKube(), objects, { dryRun: o?.dryRun ?? false, ...(o?.onWait ? { onWait: o.onWait } : {}) });
       },
       ingressRoutes: () => listIngressRoutes(needKube()),
+      liveSlot: (namespace, service) => liveSlot(needKube(), namespace, service),
+      check: (namespace, service, port, path) => checkService(needKube(), namespace, service, port, path),
       async prune(desired) {
         const deleted = await pruneObjects(needKube(), desired, { selector: projectSelector(project, { managed: true }), namespace: project.namespace, extraKinds: ownPruneKinds(project, desired) });
         return deleted.map((r) => `${r.kind}/${r.name}`);

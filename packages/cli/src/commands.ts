@@ -156,6 +156,22 @@ export const commands: CommandSpec[] = [
     load: () => import("./commands/drill.ts").then((m) => ({ default: m.drillNode })),
   },
   {
+    name: "promote",
+    summary: "blueGreen with promote: manual: switch SERVICE's traffic to the release waiting, ready, in its idle slot",
+    usage: "dev promote SERVICE [--env NAME]",
+    args: ["SERVICE"],
+    options: { env, "allow-context": allowContext },
+    load: () => import("./commands/release.ts").then((m) => ({ default: m.promote })),
+  },
+  {
+    name: "abort",
+    summary: "blueGreen: scale the release waiting in SERVICE's idle slot to 0; traffic stays where it is",
+    usage: "dev abort SERVICE [--env NAME]",
+    args: ["SERVICE"],
+    options: { env, "allow-context": allowContext },
+    load: () => import("./commands/release.ts").then((m) => ({ default: m.abort })),
+  },
+  {
     name: "rollback",
     summary: "redeploy a service's previous revision (image and config) from its deploy history in the cluster; --list shows the history",
     usage: "dev rollback SERVICE [--to N] [--list] [--env NAME] [--timeout SECONDS]",

@@ -88,7 +88,15 @@ export async function executeImages(project: ResolvedProject, ports: Ports, stor
       delete rendered[s.name];
     }
   }
-  return { ...observed(), restart, rendered: { ...start.rendered, ...rendered } };
+  return { ...observed(), restart, rendered: { ...start.rendered, ...rendered }, slots: await observeSlots(only, ports) };
+}
+
+/** blueGreen services: which slot each one's Service selects now (and the release it runs). */
+async function observeSlots(project: ResolvedProject, ports: Ports): Promise<NonNullable<Observed["slots"]>> {
+  const liveSlot = ports.kube.liveSlot?.bind(ports.kube);
+  if (!liveSlot) return {};
+  const entries = await Promise.all(project.services.filter((s) => s.rollout.strategy === "blueGreen").map(async (s) => [s.name, await liveSlot(project.namespace, s.name)] as const));
+  return Object.fromEntries(entries.filter((e): e is [string, { slot: "blue" | "green"; template?: string | undefined }] => e[1] !== undefined));
 }
 
 /**

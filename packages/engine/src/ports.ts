@@ -2,7 +2,7 @@
  * The engine's edges. The engine orchestrates; these ports do the I/O. The CLI wires the real
  * adapters (Docker, kind, the Kubernetes API); unit tests wire small fakes of the other side.
  */
-import type { IngressSite, KubeObject, ObjectRef } from "@devup/manifests";
+import type { IngressSite, KubeObject, ObjectRef, Slot } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 
 export interface ImageRequest {
@@ -78,6 +78,10 @@ export interface KubePort {
   waitObjects?(objects: readonly KubeObject[], onProgress: (summary: string) => void, signal?: AbortSignal): Promise<void>;
   /** Resolves when the Deployment is available; throws a DevupError that says why not. `signal` stops waiting (rejects). */
   waitReady(namespace: string, name: string, onProgress: (ready: number, desired: number) => void, signal?: AbortSignal): Promise<void>;
+  /** blueGreen: the slot the service's Service selects now and the release it runs (its template hash); undefined when the Service is not there. */
+  liveSlot?(namespace: string, service: string): Promise<{ slot: Slot; template?: string | undefined } | undefined>;
+  /** blueGreen: one GET of `path` through the Service `service`'s port `port`; resolves on 2xx/3xx, throws saying what came back otherwise. */
+  check?(namespace: string, service: string, port: string, path: string): Promise<void>;
   /** Every Ingress rule on the cluster (all namespaces); without it, ingress conflicts are not looked for. */
   ingressRoutes?(): Promise<ClusterRoute[]>;
   forward(options: {

@@ -1,6 +1,6 @@
 /** Steps that `up` (all services) and `updateService` (one service) share. */
 import { DevupError, toErrorReport } from "@devup/errors";
-import type { KubeObject } from "@devup/manifests";
+import { ANNOTATIONS, LABELS, previewServiceName, type KubeObject, type Slot } from "@devup/manifests";
 import type { ImagesPort, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
 
@@ -57,13 +57,19 @@ export async function applyAndWait(
     await unlessAborted(ports.kube.apply(crds), signal);
     await waitObjects!(crds, progress, signal);
   }
-  await unlessAborted(ports.kube.apply(crds.length ? objects.filter((o) => o.kind !== "CustomResourceDefinition") : objects), signal);
+  // blueGreen: the release comes up in its slot while the Service still selects the live one; the switch waits for ready and verify.
+  const release = own ? undefined : blueGreenRelease(objects, service);
+  const live = release ? await ports.kube.liveSlot?.(namespace, service) : undefined;
+  const held = release && live?.slot !== release.slot ? release.switch : undefined;
+  const applied = objects.filter((o) => o.kind !== "CustomResourceDefinition" || !crds.length).filter((o) => o !== held);
+  await unlessAborted(ports.kube.apply(applied), signal);
   store.dispatch({ type: "applied", service, objects: objects.length });
   store.dispatch({ type: "phase", service, phase: "starting" });
   try {
     // Generated objects: the service's Deployment; the user's own: every workload, Job and object with a Ready condition.
     if (own) await waitObjects!(objects, progress, signal);
-    else await ports.kube.waitReady(namespace, service, (ready, desired) => store.dispatch({ type: "replicas", service, ready, desired }), signal);
+    else await ports.kube.waitReady(namespace, release?.deployment.metadata.name ?? service, (ready, desired) => store.dispatch({ type: "replicas", service, ready, desired }), signal);
+    if (release && held) await switchSlot(ports, store, namespace, service, release, held, live?.slot, signal);
   } catch (error) {
     if (signal?.aborted) throw error; // stopped by the user: the rollout goes on in the cluster, unrecorded
     await recordDeploy(ports, store, namespace, service, record, "failed", now, toErrorReport(error).message);
@@ -71,6 +77,59 @@ export async function applyAndWait(
   }
   store.dispatch({ type: "ready", service, at: now() });
   return recordDeploy(ports, store, namespace, service, record, "ready", now);
+}
+
+interface Release {
+  slot: Slot;
+  deployment: KubeObject;
+  /** The Service switched to the slot. */
+  switch: KubeObject | undefined;
+  verify?: { port: string; path: string } | undefined;
+  manual: boolean;
+}
+
+/** A blueGreen service's release, from its objects: the slot's Deployment (labelled with the slot), the Service switched to it. */
+function blueGreenRelease(objects: readonly KubeObject[], service: string): Release | undefined {
+  const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.labels?.[LABELS.slot] !== undefined);
+  if (!deployment) return undefined;
+  const slot = deployment.metadata.labels![LABELS.slot] as Slot;
+  const verify = deployment.metadata.annotations?.[ANNOTATIONS.verify]?.split(" ");
+  return {
+    slot,
+    deployment,
+    switch: objects.find((o) => o.kind === "Service" && o.metadata.name === service),
+    verify: verify && verify.length === 2 ? { port: verify[0]!, path: verify[1]! } : undefined,
+    manual: deployment.metadata.annotations?.[ANNOTATIONS.promote] === "manual",
+  };
+}
+
+/**
+ * The release is ready in its slot: check it through the preview Service (verify:), then switch the
+ * Service to it at once (promote: manual: leave that to `dev promote`). A failed check scales the
+ * release to 0 and throws: traffic stays on the live slot.
+ */
+async function switchSlot(ports: Ports, store: Store, namespace: string, service: string, release: Release, held: KubeObject, live: Slot | undefined, signal: AbortSignal | undefined): Promise<void> {
+  const say = (message: string) => store.dispatch({ type: "log", level: "info", message: `[${service}] ${message}` });
+  if (release.verify) {
+    const check = ports.kube.check?.bind(ports.kube);
+    if (!check) throw new DevupError("internal", `${service}: the Kubernetes port cannot check a blueGreen release`);
+    try {
+      await unlessAborted(check(namespace, previewServiceName(service), release.verify.port, release.verify.path), signal);
+      say(`${release.slot} passed its check (GET ${release.verify.path})`);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      await ports.kube.apply([{ ...release.deployment, spec: { ...(release.deployment.spec as object), replicas: 0 } }]);
+      throw new DevupError("rollout", `${service}: the new release (${release.slot}) failed its check GET ${release.verify.path}: ${toErrorReport(error).message}; ${live ? `traffic stays on ${live}` : "nothing serves yet"} and ${release.slot} was scaled to 0`, {
+        hint: `fix it and save (or dev up): the next release goes to ${release.slot} again`,
+      });
+    }
+  }
+  if (release.manual && live) {
+    say(`${release.slot} is ready${release.verify ? " and checked" : ""} beside ${live}, reachable as Service ${previewServiceName(service)}: dev promote ${service} switches the traffic to it, dev abort ${service} scales it to 0`);
+    return;
+  }
+  await unlessAborted(ports.kube.apply([held]), signal);
+  say(live ? `switched the traffic from ${live} to ${release.slot} (${live} stays up, idle, for dev rollback)` : `serving from ${release.slot}`);
 }
 
 /** A history that cannot be written costs the rollback, not the deploy: said, not thrown. Returns the revision recorded. */

@@ -11,6 +11,7 @@ import { pipeConnection } from "./forward-connection.ts";
 import type { Target } from "./forward-connection.ts";
 import { ForwardDrain } from "./forward-drain.ts";
 import { choosePod, isPodReady } from "./forward-target.ts";
+import { matchesLabels } from "./selector.ts";
 import type { PodChoice } from "./forward-target.ts";
 import type { Kube } from "./kube.ts";
 import type { Pod, Service } from "./types.ts";
@@ -106,13 +107,20 @@ export async function forwardService(kube: Kube, options: ForwardOptions): Promi
     options.onState?.(next, why);
   };
 
-  // Client connections pinned to a pod that goes away move to a ready pod once idle (forward-drain.ts).
+  // Client connections pinned to a pod that goes away (or that the Service no longer selects) move to a ready pod once idle (forward-drain.ts).
   const drain = new ForwardDrain();
   let sweeping: ReturnType<typeof setTimeout> | undefined;
   const sweep = (): void => {
     sweeping = undefined;
     if (closing) return;
-    const ready = new Set(pods.items().filter(isPodReady).map((p) => p.metadata?.name ?? ""));
+    // Ready and selected by the Service now: a Service switched to other pods (a blue/green release) moves its connections too.
+    const selector = services.items()[0]?.spec?.selector ?? {};
+    const ready = new Set(
+      pods
+        .items()
+        .filter((p) => isPodReady(p) && matchesLabels(p.metadata?.labels, selector))
+        .map((p) => p.metadata?.name ?? ""),
+    );
     if (drain.sweep(ready) > 0) sweeping = setTimeout(sweep, 10);
   };
   const onChange = (): void => {

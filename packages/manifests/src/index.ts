@@ -1,4 +1,4 @@
-export { buildObjects, namespaceObject, serviceObjects, serviceObjectRefs, sortObjects, redactSecrets, kindOrder, type ImageRefs } from "./objects.ts";
+export { buildObjects, namespaceObject, serviceObjects, serviceObjectRefs, sortObjects, redactSecrets, kindOrder, otherSlot, previewServiceName, slotDeploymentName, type ImageRefs, type Slot } from "./objects.ts";
 export { renderFiles, renderStream, toYaml, RENDER_HEADER, type RenderedFile } from "./render.ts";
 export { projectLabels, projectSelector, selectorLabels } from "./labels.ts";
 export { claimName, configHash, configMapName, secretName } from "./workload.ts";

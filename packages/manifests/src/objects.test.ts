@@ -118,7 +118,7 @@ describe("manifests for the samples", () => {
   it("render the update strategy of the spec, and keep minReadySeconds only for pods without a readiness probe", () => {
     const project = sampleProject("local");
     const users = project.services.find((s) => s.name === "users")!;
-    const tuned = { ...project, services: project.services.map((s) => (s === users ? { ...s, rollout: { maxSurge: "50%", maxUnavailable: 1 }, health: undefined, ports: [] } : s)) };
+    const tuned = { ...project, services: project.services.map((s) => (s === users ? { ...s, rollout: { ...s.rollout, maxSurge: "50%", maxUnavailable: 1 }, health: undefined, ports: [] } : s)) };
     const deployments = (p: ResolvedProject) =>
       buildObjects(p, images).filter((o) => o.kind === "Deployment") as unknown as Array<{ metadata: { name: string }; spec: { minReadySeconds?: number; strategy: unknown } }>;
     for (const d of deployments(project)) {

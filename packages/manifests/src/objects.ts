@@ -1,4 +1,5 @@
 /** Spec + environment + image references → every Kubernetes object devup applies, in apply order. */
+import { createHash } from "node:crypto";
 import { objectKey, type ResolvedProject, type ResolvedService } from "@devup/project";
 import { projectLabels, selectorLabels, serviceLabels } from "./labels.ts";
 import { ANNOTATIONS, LABELS, type KubeObject, type ObjectRef } from "./types.ts";
@@ -106,12 +107,60 @@ export function namespaceObject(project: ResolvedProject): KubeObject {
   return { apiVersion: "v1", kind: "Namespace", metadata: { name: project.namespace, labels: projectLabels(project) } };
 }
 
-/** One service's objects (config, secrets, claims, Service, Deployment running `image`, Ingress), in apply order. */
-export function serviceObjects(project: ResolvedProject, s: ResolvedService, image: string): KubeObject[] {
+export type Slot = "blue" | "green";
+
+/** The other slot: where a blueGreen release goes while `live` serves. */
+export const otherSlot = (live: Slot | undefined): Slot => (live === "blue" ? "green" : "blue");
+
+/** blueGreen: a slot's Deployment name. */
+export const slotDeploymentName = (service: string, slot: Slot) => `${service}-${slot}`;
+
+/** blueGreen: the Service that reaches the slot being released, before (or without) the switch. */
+export const previewServiceName = (service: string) => `${service}-preview`;
+
+/**
+ * blueGreen: the service's Deployment as the slot's (its own name, the slot label on its pods and in
+ * its selector, the verify check and gate as annotations), the Service switched to the slot, and a
+ * preview Service that reaches the slot whatever the Service selects.
+ */
+function blueGreen(objects: KubeObject[], s: ResolvedService, slot: Slot): KubeObject[] {
+  return objects.flatMap((o) => {
+    if (o.kind === "Deployment") {
+      const spec = o.spec as { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> } } };
+      // What the slot runs, without the slot: the same release lands in the slot that already runs it (no switch).
+      const templateHash = createHash("sha256").update(JSON.stringify(spec.template)).digest("hex").slice(0, 16);
+      const annotations = { ...o.metadata.annotations, [ANNOTATIONS.template]: templateHash, ...(s.rollout.verify ? { [ANNOTATIONS.verify]: `${s.rollout.verify.port} ${s.rollout.verify.path}` } : {}), ...(s.rollout.promote === "manual" ? { [ANNOTATIONS.promote]: "manual" } : {}) };
+      return [
+        {
+          ...o,
+          metadata: { ...o.metadata, name: slotDeploymentName(s.name, slot), labels: { ...o.metadata.labels, [LABELS.slot]: slot }, annotations },
+          spec: {
+            ...spec,
+            selector: { matchLabels: { ...spec.selector.matchLabels, [LABELS.slot]: slot } },
+            template: { ...spec.template, metadata: { ...spec.template.metadata, labels: { ...spec.template.metadata.labels, [LABELS.slot]: slot } } },
+          },
+        },
+      ];
+    }
+    if (o.kind === "Service" && o.metadata.name === s.name) {
+      const spec = o.spec as { selector: Record<string, string> };
+      const switched = { ...o, spec: { ...spec, selector: { ...spec.selector, [LABELS.slot]: slot } } };
+      return [switched, { ...switched, metadata: { ...o.metadata, name: previewServiceName(s.name) } }];
+    }
+    return [o];
+  });
+}
+
+/**
+ * One service's objects (config, secrets, claims, Service, Deployment running `image`, Ingress), in
+ * apply order. blueGreen: the Deployment of `slot` (default blue), the Service switched to it, a preview Service.
+ */
+export function serviceObjects(project: ResolvedProject, s: ResolvedService, image: string, options: { slot?: Slot | undefined } = {}): KubeObject[] {
   // A service with manifests: brings its own objects (rendered and injected: inject.ts); only its
   // Secret (secrets:) is generated, so secret values never have to be written into YAML.
   if (s.manifests) return [secret(project, s)].filter((o) => o !== undefined);
-  return sortObjects([configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), deployment(project, s, image), ingress(project, s)].filter((o) => o !== undefined));
+  const objects = [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), deployment(project, s, image), ingress(project, s)].filter((o) => o !== undefined);
+  return sortObjects(s.rollout.strategy === "blueGreen" ? blueGreen(objects, s, options.slot ?? "blue") : objects);
 }
 
 /**
@@ -121,7 +170,14 @@ export function serviceObjects(project: ResolvedProject, s: ResolvedService, ima
 export function serviceObjectRefs(project: ResolvedProject, s: ResolvedService): ObjectRef[] {
   if (s.manifests) return [secret(project, s)].filter((o) => o !== undefined).map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: project.namespace }));
   const named = [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), ingress(project, s)].filter((o) => o !== undefined);
-  return [...named.map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: project.namespace })), { kind: "Deployment", name: s.name, namespace: project.namespace }];
+  const refs = named.map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: project.namespace }));
+  if (s.rollout.strategy !== "blueGreen") return [...refs, { kind: "Deployment", name: s.name, namespace: project.namespace }];
+  // Both slots and the preview: the idle slot is what `dev rollback` switches back to.
+  return [
+    ...refs,
+    { kind: "Service", name: previewServiceName(s.name), namespace: project.namespace },
+    ...(["blue", "green"] as const).map((slot) => ({ kind: "Deployment", name: slotDeploymentName(s.name, slot), namespace: project.namespace })),
+  ];
 }
 
 /** Every object of the project (each service with its image reference), in apply order. */

@@ -33,12 +33,19 @@ export const LABELS = {
   service: "devup.dev/service",
   /** On a PersistentVolumeClaim: the spec's volume name within the service. */
   volume: "devup.dev/volume",
+  /** blueGreen: which of the service's two Deployments (blue, green) a pod belongs to; the Service selects one. */
+  slot: "devup.dev/slot",
 } as const;
 
 export const ANNOTATIONS = {
   configHash: "devup.dev/config-hash",
   redacted: "devup.dev/redacted",
   specFile: "devup.dev/spec-file",
+  /** blueGreen, on the slot's Deployment: the check before the switch ("PORT PATH") and the gate ("manual"). */
+  verify: "devup.dev/verify",
+  promote: "devup.dev/promote",
+  /** blueGreen, on the slot's Deployment: a hash of its pod template without the slot (which release it runs). */
+  template: "devup.dev/template",
 } as const;
 
 export const MANAGED_BY = "devup";

@@ -99,6 +99,10 @@ const cases: Record<string, { errors: string[]; warnings?: string[] }> = {
     errors: [
       'services/accounts/service.yaml:3:19: error: services.accounts.rollout.maxUnavailable: maxUnavailable "150%" is more than 100%; give a percentage from 0% to 100% or a number of pods',
       'services/orders/service.yaml:3:19: error: services.orders.rollout.maxUnavailable: expected a number of pods (e.g. 1) or a percentage of the replicas (e.g. "25%"), got a string ("half")',
+      "services/pricing/service.yaml:5:12: error: services.pricing.rollout.promote: promote: manual gates a blueGreen release: set strategy: blueGreen, or remove promote:",
+      "services/pricing/service.yaml:7:5: error: services.pricing.rollout.verify: verify: checks the new version of a blueGreen release before the switch: set strategy: blueGreen, or remove verify:",
+      "services/store/service.yaml:9:13: error: services.store.rollout.strategy: blueGreen runs two versions at once, and a volume (ReadWriteOnce) is mounted by one pod at a time: use strategy: rolling for a service with volumes",
+      'services/store/service.yaml:11:33: error: services.store.rollout.verify.http.port: no port is named "admin"; the ports are http',
       "services/users/service.yaml:5:13: error: services.users.rollout.maxSurge: maxSurge and maxUnavailable cannot both be 0: no pod could be replaced; set maxSurge: 1 (start the new pod beside the old one)",
     ],
   },

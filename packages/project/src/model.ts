@@ -116,7 +116,15 @@ export interface ResolvedService {
   secrets?: ResolvedSecrets | undefined;
   replicas: number;
   /** Update strategy: a number of pods or a percentage ("25%") each. */
-  rollout: { maxSurge: number | string; maxUnavailable: number | string };
+  rollout: {
+    maxSurge: number | string;
+    maxUnavailable: number | string;
+    /** blueGreen: a Deployment per slot (blue, green), the Service switched after the new one is ready and verified. */
+    strategy: "rolling" | "blueGreen";
+    /** blueGreen: GET `path` on `port` (a port name) of the new version before the switch. */
+    verify?: { path: string; port: string } | undefined;
+    promote: "auto" | "manual";
+  };
   resources?: ResolvedResources | undefined;
   health?: ResolvedHealth | undefined;
   dependsOn: string[];

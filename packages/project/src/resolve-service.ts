@@ -245,6 +245,18 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     error(["rollout", "maxSurge"], "maxSurge and maxUnavailable cannot both be 0: no pod could be replaced; set maxSurge: 1 (start the new pod beside the old one)");
   }
 
+  // blue/green: a Service to switch, and two Deployments that cannot share a ReadWriteOnce volume.
+  if (f.rollout.strategy === "blueGreen") {
+    if (f.ports.length === 0) error(["rollout", "strategy"], "blueGreen switches the service's Service from one version to the other: give the service a port (ports:), or use strategy: rolling");
+    if (f.volumes.length > 0) error(["rollout", "strategy"], "blueGreen runs two versions at once, and a volume (ReadWriteOnce) is mounted by one pod at a time: use strategy: rolling for a service with volumes");
+  } else {
+    if (f.rollout.verify) error(["rollout", "verify"], "verify: checks the new version of a blueGreen release before the switch: set strategy: blueGreen, or remove verify:");
+    if (f.rollout.promote === "manual") error(["rollout", "promote"], "promote: manual gates a blueGreen release: set strategy: blueGreen, or remove promote:");
+  }
+  if (f.rollout.verify?.http.port !== undefined && !ports.some((p) => p.name === f.rollout.verify?.http.port)) {
+    error(["rollout", "verify", "http", "port"], `no port is named ${JSON.stringify(f.rollout.verify.http.port)}; the ports are ${ports.map((p) => p.name).join(", ") || "none"}`);
+  }
+
   // Ingress routes and metrics point at declared ports.
   const ingress: ResolvedService["ingress"] = [];
   f.ingress.forEach((r, i) => {
@@ -301,7 +313,13 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     config,
     secrets,
     replicas: overlay.replicas ?? f.replicas,
-    rollout: { maxSurge: f.rollout.maxSurge, maxUnavailable: f.rollout.maxUnavailable },
+    rollout: {
+      maxSurge: f.rollout.maxSurge,
+      maxUnavailable: f.rollout.maxUnavailable,
+      strategy: f.rollout.strategy,
+      ...(f.rollout.verify ? { verify: { path: f.rollout.verify.http.path, port: f.rollout.verify.http.port ?? ports[0]?.name ?? "" } } : {}),
+      promote: f.rollout.promote,
+    },
     resources: resolveResources(overlay.resources ?? f.resources),
     health,
     dependsOn: f.dependsOn,

@@ -244,6 +244,25 @@ const Rollout = z
     maxUnavailable: RolloutAmount.default(0).describe(
       "Pods of the old version that may stop before their successors are ready. Default 0: the old pods keep serving until new ones pass their readiness check, so a broken build never takes a dev service down.",
     ),
+    strategy: z
+      .enum(["rolling", "blueGreen"])
+      .default("rolling")
+      .describe(
+        "rolling (default): pods are replaced a few at a time. blueGreen: the new version comes up beside the old one as its own Deployment (<service>-blue or -green, reachable as <service>-preview), is checked (readiness, then verify:), and the Service switches to it at once; the old one keeps running (idle) until the next release, so dev rollback switches back.",
+      ),
+    verify: z
+      .strictObject({
+        http: z.strictObject({
+          path: z.string().regex(/^\//, { error: "a path starts with /" }).describe("GET this path on the new version before the switch; a 2xx or 3xx answer passes."),
+          port: z.string().optional().describe("The port (by name) to check; default the service's first port."),
+        }),
+      })
+      .optional()
+      .describe("blueGreen: a check of the new version, after its pods are ready and before any traffic reaches it. When it fails, traffic stays on the old version and the new one is scaled to 0."),
+    promote: z
+      .enum(["auto", "manual"])
+      .default("auto")
+      .describe("blueGreen: auto (default) switches as soon as the new version passes; manual waits for `dev promote SERVICE` (or `dev abort SERVICE`)."),
   })
   .describe("Update strategy: how a new version replaces the running one. maxSurge and maxUnavailable cannot both be 0.");
 

@@ -4,7 +4,7 @@
  * (@devup/manifests), or, for a service with `manifests:`, from its own YAML, kustomization or Helm
  * chart as rendered (by the executor: I/O) with its image and devup's labels injected (../own-objects.ts).
  */
-import { namespaceObject, serviceObjects, sortObjects, type ImageRefs, type KubeObject } from "@devup/manifests";
+import { ANNOTATIONS, namespaceObject, otherSlot, serviceObjects, sortObjects, type ImageRefs, type KubeObject, type Slot } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import { injectOwn, type Rendered } from "../own-objects.ts";
 import { wrapForRestart } from "../restart-wrapper.ts";
@@ -14,14 +14,25 @@ import { wrapForRestart } from "../restart-wrapper.ts";
  * wraps; `rendered`: a manifests service's own objects as rendered (required for one). Throws a
  * DevupError when a manifests service's objects do not refer to its built image.
  */
-export function objectsForService(project: ResolvedProject, service: ResolvedService, image: string | undefined, restart?: readonly string[], rendered?: readonly KubeObject[]): KubeObject[] {
+export function objectsForService(
+  project: ResolvedProject,
+  service: ResolvedService,
+  image: string | undefined,
+  restart?: readonly string[],
+  rendered?: readonly KubeObject[],
+  live?: { slot: Slot; template?: string | undefined },
+): KubeObject[] {
   if (service.manifests) {
     if (!rendered) throw new Error(`the objects of ${service.name} (manifests:) are not rendered`);
     // Its generated part is only its Secret (secrets:); the rest is the user's own, CRDs and cluster-scoped objects first.
     return [...serviceObjects(project, service, image ?? "devup.invalid/unused"), ...injectOwn(project, service, rendered, service.build ? image : undefined)];
   }
   if (!image) throw new Error(`no image reference for service ${service.name}`);
-  return wrapForRestart(serviceObjects(project, service, image), restart);
+  if (service.rollout.strategy !== "blueGreen" || !live) return wrapForRestart(serviceObjects(project, service, image, { slot: live?.slot }), restart);
+  // blueGreen: a new release goes to the idle slot; the release the live slot runs already stays there (no switch).
+  const inLive = wrapForRestart(serviceObjects(project, service, image, { slot: live.slot }), restart);
+  const template = inLive.find((o) => o.kind === "Deployment")?.metadata.annotations?.[ANNOTATIONS.template];
+  return template !== undefined && template === live.template ? inLive : wrapForRestart(serviceObjects(project, service, image, { slot: otherSlot(live.slot) }), restart);
 }
 
 /** Every object of the project, each service running its image reference (`dev render`), in apply order. */

@@ -12,7 +12,7 @@
  *
  * A service with `manifests:` is pending until its own objects are rendered (observed: `rendered`).
  */
-import { namespaceObject, serviceObjectRefs, type KubeObject, type ObjectRef } from "@devup/manifests";
+import { namespaceObject, serviceObjectRefs, type KubeObject, type ObjectRef, type Slot } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import { imageRequest } from "../image-request.ts";
 import type { Rendered } from "../own-objects.ts";
@@ -36,6 +36,8 @@ export interface Observed {
   rendered?: Rendered;
   /** Plan only these services (an update of one service); default: all. */
   only?: readonly string[];
+  /** blueGreen services: the slot their Service selects now and the release it runs (absent: not deployed yet). */
+  slots?: Readonly<Record<string, { slot: Slot; template?: string | undefined }>>;
 }
 
 type ServiceAction = "deploy" | "pending" | "blocked" | "kept";
@@ -133,7 +135,7 @@ export function plan(project: ResolvedProject, observed: Observed = {}): Plan {
     if (waitingFor.has(s.name) || (!ref && !s.manifests)) return { ...base, action: "pending", why: waitingFor.get(s.name) };
     if (s.manifests && !rendered) return { ...base, action: "pending", why: `its objects (manifests: in ${s.specFile}) are to be rendered` };
     try {
-      return { ...base, action: "deploy", image: ref, objects: objectsForService(project, s, ref, observed.restart?.get(s.name), rendered) };
+      return { ...base, action: "deploy", image: ref, objects: objectsForService(project, s, ref, observed.restart?.get(s.name), rendered, observed.slots?.[s.name]) };
     } catch (error) {
       // Its objects do not refer to its built image (the executor reports this when it renders).
       broken.add(s.name);
@@ -146,7 +148,12 @@ export function plan(project: ResolvedProject, observed: Observed = {}): Plan {
     const rendered = observed.rendered?.[p.name];
     return [...serviceObjectRefs(project, byName.get(p.name)!), ...(rendered ?? []).map(ownRef)];
   };
-  const keep: ObjectRef[] = [ref(namespaceObject(project)), ...services.flatMap((p) => (p.action === "deploy" ? p.objects.map(p.own ? ownRef : ref) : owned(p)))];
+  // A blueGreen service deploys one slot and keeps the other (the live one, or the idle one for dev rollback).
+  const blueGreen = (p: ServicePlan) => byName.get(p.name)?.rollout.strategy === "blueGreen";
+  const keep: ObjectRef[] = [
+    ref(namespaceObject(project)),
+    ...services.flatMap((p) => (p.action === "deploy" ? [...p.objects.map(p.own ? ownRef : ref), ...(blueGreen(p) ? serviceObjectRefs(project, byName.get(p.name)!) : [])] : owned(p))),
+  ];
   const prunable = planned.every((s) => !s.manifests || observed.rendered?.[s.name] !== undefined);
   const layerList: string[][] = [];
   for (const p of services) (layerList[p.layer] ??= []).push(p.name);
