@@ -7,6 +7,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { describe, expect, it } from "vitest";
 import { buildObjects, redactSecrets, serviceObjectRefs, serviceObjects } from "./objects.ts";
 import { renderFiles } from "./render.ts";
@@ -26,7 +27,7 @@ function sampleProject(environment: string): ResolvedProject {
 
 const images = { accounts: "devup.local/shop-accounts:0123456789ab", users: "devup.local/shop-users:0123456789ab", website: "devup.local/shop-website:0123456789ab" };
 
-const models: Record<string, new (data: never) => { validate(): void }> = { Deployment, ConfigMap, Namespace, Secret, Service, Ingress };
+const models: Record<string, new (data: never) => { validate(): void }> = { Deployment, ConfigMap, Namespace, Secret, Service, Ingress, PodDisruptionBudget };
 
 function validateAgainstOpenApi(o: KubeObject): void {
   const Model = models[o.kind];
@@ -43,6 +44,8 @@ describe("manifests for the samples", () => {
         "ConfigMap/accounts-config", "ConfigMap/users-config", "ConfigMap/website-config",
         "Secret/accounts-secrets", "Secret/users-secrets", "Secret/website-secrets",
         "Service/accounts", "Service/users", "Service/website",
+        // replicas > 1: website (2) locally; users (2) and website (3) in staging.
+        ...(env === "local" ? ["PodDisruptionBudget/website"] : ["PodDisruptionBudget/users", "PodDisruptionBudget/website"]),
         "Deployment/accounts", "Deployment/users", "Deployment/website",
         "Ingress/accounts", "Ingress/users", "Ingress/website",
       ]);

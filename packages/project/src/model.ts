@@ -117,6 +117,10 @@ export interface ResolvedService {
   replicas: number;
   /** Update strategy: a number of pods or a percentage ("25%") each. */
   rollout: { maxSurge: number | string; maxUnavailable: number | string };
+  /** replicas > 1: how the pods spread over nodes (a topology spread constraint); unset for one replica. */
+  spread?: { topologyKey: string; maxSkew: number; whenUnsatisfiable: "ScheduleAnyway" | "DoNotSchedule" } | undefined;
+  /** replicas > 1: the PodDisruptionBudget (one of the two amounts); unset for one replica. */
+  disruptionBudget?: { maxUnavailable: number | string } | { minAvailable: number | string } | undefined;
   resources?: ResolvedResources | undefined;
   health?: ResolvedHealth | undefined;
   dependsOn: string[];

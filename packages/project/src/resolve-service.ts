@@ -12,6 +12,7 @@ import { didYouMean } from "./suggest.ts";
 import { durationSeconds } from "./duration.ts";
 import { confinePath } from "./confine.ts";
 import { resolveForwards, resolveManifests } from "./resolve-manifests.ts";
+import { resolvePlacement } from "./resolve-placement.ts";
 
 export interface ServiceEntry {
   name: string;
@@ -302,6 +303,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     secrets,
     replicas: overlay.replicas ?? f.replicas,
     rollout: { maxSurge: f.rollout.maxSurge, maxUnavailable: f.rollout.maxUnavailable },
+    ...resolvePlacement(f, overlay.replicas ?? f.replicas, error, warn),
     resources: resolveResources(overlay.resources ?? f.resources),
     health,
     dependsOn: f.dependsOn,
