@@ -95,7 +95,7 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
     add({
       name: "cluster",
       outcome: !s ? "warn" : !s.exists ? "warn" : s.apiReady ? "ok" : "fail",
-      detail: !s ? `could not ask ${provider.name}` : !s.exists ? `${cluster} does not exist yet` : s.apiReady ? `${cluster} answers (${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"})` : `${cluster} exists but does not answer`,
+      detail: !s ? `could not ask ${provider.name}` : !s.exists ? `${cluster} does not exist yet` : s.apiReady ? `${cluster} answers (${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"}${s.nodes.length ? `: ${[...s.nodes].sort().join(", ")}` : ""})` : `${cluster} exists but does not answer`,
       hint: !s?.exists ? "dev up creates it" : "dev up restarts it, or dev up --recreate-cluster",
     });
   }
