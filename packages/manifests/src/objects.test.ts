@@ -118,6 +118,34 @@ describe("manifests for the samples", () => {
     expect(c.envFrom).toEqual([{ secretRef: { name: "website-secrets" } }]);
   });
 
+  it("take spread and the disruption budget from the spec, and give neither to one replica", () => {
+    const project = sampleProject("local");
+    const tuned = {
+      ...project,
+      services: project.services.map((s) =>
+        s.name === "website"
+          ? { ...s, spread: { topologyKey: "topology.kubernetes.io/zone", maxSkew: 2, whenUnsatisfiable: "DoNotSchedule" as const }, disruptionBudget: { minAvailable: "50%" } }
+          : s,
+      ),
+    };
+    const objects = buildObjects(tuned, images);
+    const website = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "website") as unknown as { spec: { template: { spec: { topologySpreadConstraints: unknown[] } } } };
+    expect(website.spec.template.spec.topologySpreadConstraints).toEqual([
+      { maxSkew: 2, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/name": "website", "devup.dev/project": "shop" } } },
+    ]);
+    const pdbs = objects.filter((o) => o.kind === "PodDisruptionBudget");
+    expect(pdbs.map((o) => [o.metadata.name, o.spec])).toEqual([
+      ["website", { minAvailable: "50%", selector: { matchLabels: { "app.kubernetes.io/name": "website", "devup.dev/project": "shop" } } }],
+    ]);
+    for (const o of pdbs) validateAgainstOpenApi(o);
+    // users and accounts run one replica: no spread, no budget.
+    const users = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "users") as unknown as { spec: { template: { spec: Record<string, unknown> } } };
+    expect(users.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    const file = renderFiles(pdbs, "dev.yaml").find((f) => f.name === "35-poddisruptionbudget-website.yaml")!;
+    expect(file.content).toContain("# Why: website has replicas > 1: a node drain keeps at least 50% of its pods up at a time (disruptionBudget: in services/website/service.yaml)");
+    expect(serviceObjectRefs(tuned, tuned.services.find((s) => s.name === "website")!)).toContainEqual({ kind: "PodDisruptionBudget", name: "website", namespace: "shop" });
+  });
+
   it("render the update strategy of the spec, and keep minReadySeconds only for pods without a readiness probe", () => {
     const project = sampleProject("local");
     const users = project.services.find((s) => s.name === "users")!;
