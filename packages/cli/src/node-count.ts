@@ -33,9 +33,9 @@ export async function confirmNodeCount(ctx: CommandContext, project: ResolvedPro
   if (!status?.exists || status.nodes.length === 0) return false;
   const change = nodeCountChange(project.cluster.name, status.nodes, project.cluster.workers);
   if (!change) return false;
-  const keep = `or set cluster.workers: ${workerCount(status.nodes)} to keep the cluster as it is`;
+  const keep = `set cluster.workers: ${workerCount(status.nodes)} to keep the cluster as it is`;
   if (!ctx.interactive) {
-    throw new DevupError("usage", `${change}; not recreating it without being asked`, { hint: `run the command again with --recreate-cluster (dev up), ${keep}` });
+    throw new DevupError("usage", `${change}; not recreating it without being asked`, { hint: `run dev up --recreate-cluster to recreate it, or ${keep}` });
   }
   ctx.out.info({ type: "cluster-nodes", message: change });
   const rl = createInterface({ input: process.stdin, output: process.stderr });
