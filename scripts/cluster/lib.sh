@@ -23,6 +23,7 @@ ETCD_IMAGE_TAG="${ETCD_IMAGE_TAG:-3.6.5-0}"
 COREDNS_VERSION="${COREDNS_VERSION:-v1.12.1}"
 PAUSE_VERSION="${PAUSE_VERSION:-3.10.1}"
 LOCAL_PATH_VERSION="${LOCAL_PATH_VERSION:-v0.0.30}"  # github.com/rancher/local-path-provisioner (default StorageClass)
+FLANNEL_VERSION="${FLANNEL_VERSION:-v0.28.10}"       # github.com/flannel-io/flannel (multi-node pod network, host-gw)
 BUILDX_VERSION="${BUILDX_VERSION:-v0.38.2}"          # github.com/docker/buildx (BuildKit builds; the docker CLI here has no buildx)
 SKAFFOLD_VERSION="${SKAFFOLD_VERSION:-v2.16.1}"      # github.com/GoogleContainerTools/skaffold/v2 (scripts/bench/peers only)
 TRAEFIK_VERSION="${TRAEFIK_VERSION:-v3.6.12}"        # github.com/traefik/traefik/v3 (ingress controller); v3.7.x needs a nested module the proxy lacks

@@ -12,15 +12,17 @@ describe("dev render", () => {
     const dir = await samples();
     const first = await dev(["render"], dir);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^16 objects in k8s\/local \(16 written, 0 unchanged, 0 removed; secrets redacted\)/);
+    // 17: the samples' objects, with the website's PodDisruptionBudget (replicas: 2).
+    expect(first.stdout).toMatch(/^17 objects in k8s\/local \(17 written, 0 unchanged, 0 removed; secrets redacted\)/);
     const before = snapshot(join(dir, "k8s/local"));
     const second = await dev(["render"], dir);
-    expect(second.stdout).toMatch(/\(0 written, 16 unchanged, 0 removed/);
+    expect(second.stdout).toMatch(/\(0 written, 17 unchanged, 0 removed/);
     expect(snapshot(join(dir, "k8s/local"))).toEqual(before);
     const all = Object.values(before).join("");
     expect(all).not.toContain("example-users-token");
     expect(all).not.toContain(Buffer.from("example-users-token").toString("base64"));
     expect(before["20-secret-users-secrets.yaml"]).toContain('API_TOKEN: "<redacted>"');
+    expect(before["35-poddisruptionbudget-website.yaml"]).toContain("# Why: website has replicas > 1: a node drain keeps at most 1 of its pods down at a time");
   });
 
   it("includes secret values only when asked, and prunes only its own stale files", async () => {
@@ -39,7 +41,7 @@ describe("dev render", () => {
   it("streams YAML to stdout with --out -", async () => {
     const r = await dev(["render", "--out", "-"], await samples());
     expect(r.stdout.startsWith("---\napiVersion: v1\nkind: Namespace\n")).toBe(true);
-    expect(r.stdout.match(/^---$/gm)).toHaveLength(16);
+    expect(r.stdout.match(/^---$/gm)).toHaveLength(17);
   });
 });
 

@@ -67,7 +67,7 @@ export async function prepareMachine(ctx: CommandContext): Promise<MachineTools>
   if (result.exitCode !== 0) {
     throw new DevupError("cluster", `preparing the offline cluster tools failed (${harness.path})`, {
       details: String(result.stderr ?? "").split("\n").slice(-20),
-      hint: `its logs are in ~/.cache/devup/logs; run ${harness.path} alone to see every step`,
+      hint: `its logs are in ${join(devupCacheDir(), "logs")}; run ${harness.path} alone to see every step`,
     });
   }
   const values = parseHarnessOutput(result.stdout);

@@ -50,7 +50,7 @@ describe("dev render output", () => {
     const dir = await samples();
     const r = await dev(["render", "--include-secrets"], join(dir, "services/users"));
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^16 objects in \.\.\/\.\.\/k8s\/local /);
+    expect(r.stdout).toMatch(/^17 objects in \.\.\/\.\.\/k8s\/local /);
     expect(existsSync(join(dir, "services/users/k8s"))).toBe(false);
     expect(existsSync(join(dir, "k8s/local/20-secret-users-secrets.yaml"))).toBe(true);
     expect((await dev(["render", "--out", "out"], join(dir, "services/users"))).code).toBe(0);
@@ -114,7 +114,7 @@ describe("dev render output", () => {
     unlinkSync(join(dir, "k8s/local/.devup-render"));
     const r = await dev(["render"], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("(0 written, 16 unchanged, 0 removed");
+    expect(r.stdout).toContain("(0 written, 17 unchanged, 0 removed");
     expect(existsSync(join(dir, "k8s/local/.devup-render"))).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import { connect, type Connection } from "./adapters.ts";
 import { allowedContexts } from "./cluster-access.ts";
 import { secondsOption, type CommandContext } from "./context.ts";
 import { prepareMachine } from "./machine.ts";
+import { confirmNodeCount } from "./node-count.ts";
 
 export interface Session {
   connection: Connection;
@@ -19,7 +20,9 @@ export interface Session {
 export async function startSession(ctx: CommandContext, project: ResolvedProject, options: { recreateCluster?: boolean } = {}): Promise<Session> {
   const rolloutTimeoutMs = secondsOption(ctx, "timeout", 300) * 1000;
   const tools = clusterProvider(project.cluster.provider).localMachine ? await prepareMachine(ctx) : {};
-  const connection = connect(project, { tools, allowContexts: allowedContexts(ctx), rolloutTimeoutMs, ...(options.recreateCluster ? { recreateCluster: true } : {}) });
+  // A node count other than the running cluster's means recreating it: asked here, before anything runs.
+  const recreateCluster = options.recreateCluster === true || (await confirmNodeCount(ctx, project, tools));
+  const connection = connect(project, { tools, allowContexts: allowedContexts(ctx), rolloutTimeoutMs, ...(recreateCluster ? { recreateCluster: true } : {}) });
   const store = new Store(initialState(project.name, project.environment, project.namespace, project.cluster.name, project.services));
   return { connection, store };
 }

@@ -26,6 +26,7 @@ export { appendRevision, deleteHistories, HISTORY_LIMIT, historyName, latestRevi
 export type { Outcome, RecordRequest, Revision } from "./history.ts";
 export { runJob, jobState } from "./job.ts";
 export { listDeployments, type Deployment } from "./workloads.ts";
+export { clusterNodes, type NodeView } from "./nodes.ts";
 export type { JobOutcome, JobState, RunJobOptions } from "./job.ts";
 export { deletePods, listPodHealth, podHealth } from "./pod-health.ts";
 export type { PodHealth } from "./pod-health.ts";

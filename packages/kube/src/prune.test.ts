@@ -51,6 +51,20 @@ describe("pruneObjects and claims", () => {
     expect(gone.map((r) => r.kind)).toEqual(["Deployment"]);
   });
 
+  it("prunes a PodDisruptionBudget like the other generated objects (replicas back to 1, dev down)", async () => {
+    const deleted: string[] = [];
+    const items: Record<string, string[]> = { PodDisruptionBudget: ["web", "db"], Deployment: ["web", "db"] };
+    const kube = {
+      server: "https://127.0.0.1:6443",
+      objects: {
+        list: (_v: string, kind: string) => Promise.resolve({ items: (items[kind] ?? []).map((name) => ({ metadata: { name, namespace: "shop" } })) }),
+        delete: (o: { kind: string; metadata: { name: string } }) => Promise.resolve(void deleted.push(`${o.kind}/${o.metadata.name}`)),
+      },
+    } as unknown as Kube;
+    await pruneObjects(kube, [{ kind: "PodDisruptionBudget", name: "web" }, { kind: "Deployment", name: "web" }, { kind: "Deployment", name: "db" }], { selector, namespace: "shop" });
+    expect(deleted).toEqual(["PodDisruptionBudget/db"]);
+  });
+
   it("deletes claims when asked for them, and lists them", async () => {
     const { kube, deleted } = fakeKube();
     await pruneObjects(kube, [], { selector, namespace: "shop", kinds: ["PersistentVolumeClaim"] });

@@ -14,6 +14,8 @@ export const PRUNE_KINDS = {
   ConfigMap: "v1",
   Secret: "v1",
   Ingress: "networking.k8s.io/v1",
+  /** replicas > 1: the service's PodDisruptionBudget. */
+  PodDisruptionBudget: "policy/v1",
   /** `dev ci`'s test Jobs (a later `dev up` or `dev down` removes those `--keep` left). */
   Job: "batch/v1",
   /** Data: only ever deleted when asked for by name (`dev down --volumes`), never by default. */

@@ -7,6 +7,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { describe, expect, it } from "vitest";
 import { buildObjects, redactSecrets, serviceObjectRefs, serviceObjects } from "./objects.ts";
 import { renderFiles } from "./render.ts";
@@ -26,7 +27,7 @@ function sampleProject(environment: string): ResolvedProject {
 
 const images = { accounts: "devup.local/shop-accounts:0123456789ab", users: "devup.local/shop-users:0123456789ab", website: "devup.local/shop-website:0123456789ab" };
 
-const models: Record<string, new (data: never) => { validate(): void }> = { Deployment, ConfigMap, Namespace, Secret, Service, Ingress };
+const models: Record<string, new (data: never) => { validate(): void }> = { Deployment, ConfigMap, Namespace, Secret, Service, Ingress, PodDisruptionBudget };
 
 function validateAgainstOpenApi(o: KubeObject): void {
   const Model = models[o.kind];
@@ -43,6 +44,8 @@ describe("manifests for the samples", () => {
         "ConfigMap/accounts-config", "ConfigMap/users-config", "ConfigMap/website-config",
         "Secret/accounts-secrets", "Secret/users-secrets", "Secret/website-secrets",
         "Service/accounts", "Service/users", "Service/website",
+        // replicas > 1: website (2) locally; users (2) and website (3) in staging.
+        ...(env === "local" ? ["PodDisruptionBudget/website"] : ["PodDisruptionBudget/users", "PodDisruptionBudget/website"]),
         "Deployment/accounts", "Deployment/users", "Deployment/website",
         "Ingress/accounts", "Ingress/users", "Ingress/website",
       ]);
@@ -113,6 +116,34 @@ describe("manifests for the samples", () => {
     expect(c.readinessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 });
     expect(c.volumeMounts).toEqual([{ name: "config", mountPath: "/etc/website/index.html", subPath: "index.html", readOnly: true }]);
     expect(c.envFrom).toEqual([{ secretRef: { name: "website-secrets" } }]);
+  });
+
+  it("take spread and the disruption budget from the spec, and give neither to one replica", () => {
+    const project = sampleProject("local");
+    const tuned = {
+      ...project,
+      services: project.services.map((s) =>
+        s.name === "website"
+          ? { ...s, spread: { topologyKey: "topology.kubernetes.io/zone", maxSkew: 2, whenUnsatisfiable: "DoNotSchedule" as const }, disruptionBudget: { minAvailable: "50%" } }
+          : s,
+      ),
+    };
+    const objects = buildObjects(tuned, images);
+    const website = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "website") as unknown as { spec: { template: { spec: { topologySpreadConstraints: unknown[] } } } };
+    expect(website.spec.template.spec.topologySpreadConstraints).toEqual([
+      { maxSkew: 2, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/name": "website", "devup.dev/project": "shop" } } },
+    ]);
+    const pdbs = objects.filter((o) => o.kind === "PodDisruptionBudget");
+    expect(pdbs.map((o) => [o.metadata.name, o.spec])).toEqual([
+      ["website", { minAvailable: "50%", selector: { matchLabels: { "app.kubernetes.io/name": "website", "devup.dev/project": "shop" } } }],
+    ]);
+    for (const o of pdbs) validateAgainstOpenApi(o);
+    // users and accounts run one replica: no spread, no budget.
+    const users = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "users") as unknown as { spec: { template: { spec: Record<string, unknown> } } };
+    expect(users.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    const file = renderFiles(pdbs, "dev.yaml").find((f) => f.name === "35-poddisruptionbudget-website.yaml")!;
+    expect(file.content).toContain("# Why: website has replicas > 1: a node drain keeps at least 50% of its pods up at a time (disruptionBudget: in services/website/service.yaml)");
+    expect(serviceObjectRefs(tuned, tuned.services.find((s) => s.name === "website")!)).toContainEqual({ kind: "PodDisruptionBudget", name: "website", namespace: "shop" });
   });
 
   it("render the update strategy of the spec, and keep minReadySeconds only for pods without a readiness probe", () => {

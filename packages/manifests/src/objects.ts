@@ -18,6 +18,7 @@ const KIND_RANK: Readonly<Record<string, number>> = {
   Secret: 20,
   PersistentVolumeClaim: 25,
   Service: 30,
+  PodDisruptionBudget: 35,
   Deployment: 40,
   StatefulSet: 40,
   DaemonSet: 40,
@@ -102,6 +103,20 @@ function ingress(project: ResolvedProject, s: ResolvedService): KubeObject | und
   };
 }
 
+/**
+ * replicas > 1: a PodDisruptionBudget, so a node drain (kubectl drain, dev drill node) evicts the
+ * service's pods a few at a time (default maxUnavailable 1) and waits for replacements to be ready.
+ */
+function disruptionBudget(project: ResolvedProject, s: ResolvedService): KubeObject | undefined {
+  if (!s.disruptionBudget) return undefined;
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { ...meta(project, s.name, s.name), annotations: { [ANNOTATIONS.specFile]: s.specFile } },
+    spec: { ...s.disruptionBudget, selector: { matchLabels: selectorLabels(project, s.name) } },
+  };
+}
+
 /** The project's own objects, shared by its services: its namespace. */
 export function namespaceObject(project: ResolvedProject): KubeObject {
   return { apiVersion: "v1", kind: "Namespace", metadata: { name: project.namespace, labels: projectLabels(project) } };
@@ -159,7 +174,7 @@ export function serviceObjects(project: ResolvedProject, s: ResolvedService, ima
   // A service with manifests: brings its own objects (rendered and injected: inject.ts); only its
   // Secret (secrets:) is generated, so secret values never have to be written into YAML.
   if (s.manifests) return [secret(project, s)].filter((o) => o !== undefined);
-  const objects = [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), deployment(project, s, image), ingress(project, s)].filter((o) => o !== undefined);
+  const objects = [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), disruptionBudget(project, s), deployment(project, s, image), ingress(project, s)].filter((o) => o !== undefined);
   return sortObjects(s.rollout.strategy === "blueGreen" ? blueGreen(objects, s, options.slot ?? "blue") : objects);
 }
 
@@ -169,7 +184,7 @@ export function serviceObjects(project: ResolvedProject, s: ResolvedService, ima
  */
 export function serviceObjectRefs(project: ResolvedProject, s: ResolvedService): ObjectRef[] {
   if (s.manifests) return [secret(project, s)].filter((o) => o !== undefined).map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: project.namespace }));
-  const named = [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), ingress(project, s)].filter((o) => o !== undefined);
+  const named = [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), disruptionBudget(project, s), ingress(project, s)].filter((o) => o !== undefined);
   const refs = named.map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: project.namespace }));
   if (s.rollout.strategy !== "blueGreen") return [...refs, { kind: "Deployment", name: s.name, namespace: project.namespace }];
   // Both slots and the preview: the idle slot is what `dev rollback` switches back to.

@@ -1,7 +1,7 @@
 /** Objects → YAML files: one file per object, byte-identical for the same input. */
 import { emitYaml } from "./emit-yaml.ts";
 import { kindOrder } from "./objects.ts";
-import type { KubeObject } from "./types.ts";
+import { ANNOTATIONS, type KubeObject } from "./types.ts";
 
 export interface RenderedFile {
   /** File name, e.g. `40-deployment-users.yaml`; the prefix keeps `kubectl apply -f DIR` in order. */
@@ -18,11 +18,27 @@ export function toYaml(object: KubeObject): string {
 export function renderFiles(objects: readonly KubeObject[], source: string): RenderedFile[] {
   return objects.map((o) => ({
     name: `${String(kindOrder(o.kind)).padStart(2, "0")}-${o.kind.toLowerCase()}-${o.metadata.name}.yaml`,
-    content: `${RENDER_HEADER}\n# Source: ${source}\n${toYaml(o)}`,
+    content: `${RENDER_HEADER}\n# Source: ${source}\n${whyLines(o)}${toYaml(o)}`,
   }));
 }
 
 /** All objects as one multi-document YAML stream. */
 export function renderStream(objects: readonly KubeObject[]): string {
-  return objects.map((o) => `---\n${toYaml(o)}`).join("");
+  return objects.map((o) => `---\n${whyLines(o)}${toYaml(o)}`).join("");
+}
+
+/** "# Why:" comments for what devup adds on its own (spread, disruption budget), naming the spec key that changes it. */
+function whyLines(o: KubeObject): string {
+  const spec = o.spec as Record<string, unknown> | undefined;
+  const where = o.metadata.annotations?.[ANNOTATIONS.specFile] ?? "service.yaml";
+  if (o.kind === "PodDisruptionBudget" && spec) {
+    const amount = "maxUnavailable" in spec ? `at most ${String(spec.maxUnavailable)} of its pods down` : `at least ${String(spec.minAvailable)} of its pods up`;
+    return `# Why: ${o.metadata.name} has replicas > 1: a node drain keeps ${amount} at a time (disruptionBudget: in ${where})\n`;
+  }
+  const template = (spec?.template as { spec?: { topologySpreadConstraints?: Array<Record<string, unknown>> } } | undefined)?.spec;
+  const spread = template?.topologySpreadConstraints?.[0];
+  if (o.kind === "Deployment" && spread) {
+    return `# Why: replicas > 1 are spread over ${String(spread.topologyKey)} (maxSkew ${String(spread.maxSkew)}, ${String(spread.whenUnsatisfiable)}) so losing one node leaves pods serving (spread: in ${where})\n`;
+  }
+  return "";
 }

@@ -173,10 +173,16 @@ export function deployment(project: ResolvedProject, service: ResolvedService, i
           ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
         },
         spec: {
-          ...(service.replicas > 1
+          // replicas > 1 (spread: in the spec): spread over nodes, so one node going away leaves pods serving.
+          ...(service.spread
             ? {
                 topologySpreadConstraints: [
-                  { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+                  {
+                    maxSkew: service.spread.maxSkew,
+                    topologyKey: service.spread.topologyKey,
+                    whenUnsatisfiable: service.spread.whenUnsatisfiable,
+                    labelSelector: { matchLabels: selector },
+                  },
                 ],
               }
             : {}),

@@ -106,6 +106,19 @@ const cases: Record<string, { errors: string[]; warnings?: string[] }> = {
       "services/users/service.yaml:5:13: error: services.users.rollout.maxSurge: maxSurge and maxUnavailable cannot both be 0: no pod could be replaced; set maxSurge: 1 (start the new pod beside the old one)",
     ],
   },
+  "invalid-placement": {
+    errors: [
+      "services/all/service.yaml:4:17: error: services.all.disruptionBudget.minAvailable: minAvailable 3 with 3 replicas lets no pod be evicted: a node drain would wait forever; use at most 2 (or maxUnavailable: 1)",
+      "services/both/service.yaml:5:17: error: services.both.disruptionBudget.minAvailable: give maxUnavailable or minAvailable, not both (a PodDisruptionBudget takes one); remove one of them",
+      'services/full/service.yaml:4:17: error: services.full.disruptionBudget.minAvailable: minAvailable "100%" with 4 replicas lets no pod be evicted: a node drain would wait forever; use at most 3 (or maxUnavailable: 1)',
+      "services/skew/service.yaml:4:12: error: services.skew.spread.maxSkew: must be at least 1, got a number (0)",
+      'services/when/service.yaml:4:22: error: services.when.spread.whenUnsatisfiable: expected "ScheduleAnyway" (prefer spreading, still start the pod) or "DoNotSchedule" (leave it pending instead), got "Sometimes"',
+      "services/zero/service.yaml:4:19: error: services.zero.disruptionBudget.maxUnavailable: maxUnavailable 0 lets no pod be evicted: a node drain would wait forever; use 1 (the default) or more",
+    ],
+    warnings: [
+      "services/single/service.yaml:3:3: warning: services.single.disruptionBudget: a disruption budget needs replicas > 1: with 1 replica(s) none is made (a drain cannot keep a single pod up); set replicas: 2 or more",
+    ],
+  },
   "warn-secret-tracked": {
     errors: [],
     warnings: [

@@ -125,6 +125,10 @@ export interface ResolvedService {
     verify?: { path: string; port: string } | undefined;
     promote: "auto" | "manual";
   };
+  /** replicas > 1: how the pods spread over nodes (a topology spread constraint); unset for one replica. */
+  spread?: { topologyKey: string; maxSkew: number; whenUnsatisfiable: "ScheduleAnyway" | "DoNotSchedule" } | undefined;
+  /** replicas > 1: the PodDisruptionBudget (one of the two amounts); unset for one replica. */
+  disruptionBudget?: { maxUnavailable: number | string } | { minAvailable: number | string } | undefined;
   resources?: ResolvedResources | undefined;
   health?: ResolvedHealth | undefined;
   dependsOn: string[];

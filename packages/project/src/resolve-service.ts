@@ -12,6 +12,7 @@ import { didYouMean } from "./suggest.ts";
 import { durationSeconds } from "./duration.ts";
 import { confinePath } from "./confine.ts";
 import { resolveForwards, resolveManifests } from "./resolve-manifests.ts";
+import { resolvePlacement } from "./resolve-placement.ts";
 
 export interface ServiceEntry {
   name: string;
@@ -320,6 +321,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
       ...(f.rollout.verify ? { verify: { path: f.rollout.verify.http.path, port: f.rollout.verify.http.port ?? ports[0]?.name ?? "" } } : {}),
       promote: f.rollout.promote,
     },
+    ...resolvePlacement(f, overlay.replicas ?? f.replicas, error, warn),
     resources: resolveResources(overlay.resources ?? f.resources),
     health,
     dependsOn: f.dependsOn,

@@ -266,6 +266,31 @@ const Rollout = z
   })
   .describe("Update strategy: how a new version replaces the running one. maxSurge and maxUnavailable cannot both be 0.");
 
+const SPREAD_WHEN_ERROR = 'expected "ScheduleAnyway" (prefer spreading, still start the pod) or "DoNotSchedule" (leave it pending instead)';
+const Spread = z
+  .strictObject({
+    topologyKey: z
+      .string()
+      .min(1)
+      .default("kubernetes.io/hostname")
+      .describe('The node label whose values are spread over. Default "kubernetes.io/hostname": each node on its own; "topology.kubernetes.io/zone" spreads across zones.'),
+    maxSkew: Int32(1).default(1).describe("How many more of the service's pods one node (or zone) may hold than another. Default 1."),
+    whenUnsatisfiable: z
+      .enum(["ScheduleAnyway", "DoNotSchedule"], { error: SPREAD_WHEN_ERROR })
+      .default("ScheduleAnyway")
+      .describe("ScheduleAnyway (default): spreading is preferred, a pod still starts where it cannot be (a one-node cluster); DoNotSchedule: it stays pending instead."),
+  })
+  .describe("How the pods of a service with replicas > 1 are spread across nodes (a topology spread constraint). Default: as evenly as possible over nodes, never leaving a pod pending for it.");
+
+const DisruptionBudget = z
+  .strictObject({
+    maxUnavailable: RolloutAmount.optional().describe('Pods that may be down at once in a voluntary disruption (a node drain): a number or a percentage ("50%"). Default 1.'),
+    minAvailable: RolloutAmount.optional().describe("Pods that must stay up during a voluntary disruption, instead of maxUnavailable."),
+  })
+  .describe(
+    "The PodDisruptionBudget of a service with replicas > 1: how many of its pods a node drain (kubectl drain, dev drill node) may take down at once. Default: maxUnavailable 1. Give maxUnavailable or minAvailable, not both.",
+  );
+
 const VolumeName = z
   .string()
   .max(40, { error: "a volume name must be at most 40 characters (it becomes part of the PersistentVolumeClaim's and the Docker volume's names)" })
@@ -300,6 +325,8 @@ const serviceFields = {
   secrets: Secrets.optional(),
   replicas: Int32(0).default(1).describe("Replicas; more than one are spread across nodes."),
   rollout: Rollout.prefault({}),
+  spread: Spread.prefault({}),
+  disruptionBudget: DisruptionBudget.optional(),
   resources: Resources.optional(),
   health: Health.optional(),
   dependsOn: z.array(z.string()).default([]).describe("Services that must be ready before this one starts."),

@@ -8,7 +8,7 @@ import { DevupError, errorMessage } from "@devup/errors";
 import { findProjectRoot, forwardedPorts, loadProject } from "@devup/project";
 import { execa } from "execa";
 import type { CommandContext } from "../context.ts";
-import { KIND_VERSION } from "../kind-fetch.ts";
+import { devupCacheDir, KIND_VERSION } from "../kind-fetch.ts";
 import { endpointFinding, inotifyFinding, kindFinding, kubeconfigFiles, kubeContextFinding, memoryNeeded, readInotify, resourcesFinding } from "../laptop-checks.ts";
 import { findKind } from "../machine.ts";
 
@@ -69,7 +69,7 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
     });
 
   const kind = await findKind();
-  if (!kind) add({ name: "kind", outcome: "warn", detail: "kind is not installed", hint: `dev up fetches kind ${KIND_VERSION} for this platform (its SHA-256 checked) into ~/.cache/devup/bin, or: brew install kind / go install sigs.k8s.io/kind@${KIND_VERSION}` });
+  if (!kind) add({ name: "kind", outcome: "warn", detail: "kind is not installed", hint: `dev up fetches kind ${KIND_VERSION} for this platform (its SHA-256 checked) into ${devupCacheDir()}/bin, or: brew install kind / go install sigs.k8s.io/kind@${KIND_VERSION}` });
   else add(kindFinding(kind, await execa(kind, ["version"], { reject: false }), KIND_VERSION));
 
   let project;
@@ -95,7 +95,7 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
     add({
       name: "cluster",
       outcome: !s ? "warn" : !s.exists ? "warn" : s.apiReady ? "ok" : "fail",
-      detail: !s ? `could not ask ${provider.name}` : !s.exists ? `${cluster} does not exist yet` : s.apiReady ? `${cluster} answers (${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"})` : `${cluster} exists but does not answer`,
+      detail: !s ? `could not ask ${provider.name}` : !s.exists ? `${cluster} does not exist yet` : s.apiReady ? `${cluster} answers (${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"}${s.nodes.length ? `: ${[...s.nodes].sort().join(", ")}` : ""})` : `${cluster} exists but does not answer`,
       hint: !s?.exists ? "dev up creates it" : "dev up restarts it, or dev up --recreate-cluster",
     });
   }

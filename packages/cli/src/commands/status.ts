@@ -1,7 +1,7 @@
 /** `dev status`: what runs in the cluster for this project and environment, and where to reach it. */
-import { latestRevisions, type Revision } from "@devup/kube";
-import { LABELS } from "@devup/manifests";
-import { forwardedPorts } from "@devup/project";
+import { clusterNodes, latestRevisions, type NodeView, type Revision } from "@devup/kube";
+import { LABELS, projectSelector } from "@devup/manifests";
+import { forwardedPorts, type ResolvedProject } from "@devup/project";
 import { existingCluster, projectWorkloads } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
 import { ingressLines, ingressView } from "../ingress-status.ts";
@@ -46,8 +46,9 @@ export default async function status(ctx: CommandContext): Promise<void> {
     };
   });
   const ingress = await ingressView(kube, project);
+  const nodes = await clusterNodes(kube, project.namespace, projectSelector(project, { managed: true }), (p) => p.metadata?.labels?.[LABELS.service] ?? p.metadata?.labels?.[LABELS.name] ?? "?");
   if (ctx.out.format === "json") {
-    ctx.out.result({ type: "status", project: project.name, environment: project.environment, namespace: project.namespace, context: kube.context, services: rows, ingress });
+    ctx.out.result({ type: "status", project: project.name, environment: project.environment, namespace: project.namespace, context: kube.context, services: rows, ingress, nodes });
     return;
   }
   const width = Math.max(7, ...rows.map((r) => r.service.length));
@@ -59,6 +60,22 @@ export default async function status(ctx: CommandContext): Promise<void> {
       return `${r.service.padEnd(width)}  ${r.state.padEnd(12)}  ${`${r.ready}/${r.desired}`.padEnd(5)}  ${r.image ?? "-"}${[...r.urls, ...why].map((u) => `\n${" ".repeat(width + 2)}${u}`).join("")}`;
     }),
     ...ingressLines(ingress),
+    ...nodeLines(nodes, project),
   ];
   ctx.out.result({ type: "status", message: lines.join("\n") });
+}
+
+/** One line per node: ready or not, its role, and which of the project's services have pods there. */
+function nodeLines(nodes: NodeView[] | undefined, project: ResolvedProject): string[] {
+  if (!nodes?.length) return [];
+  const width = Math.max(4, ...nodes.map((n) => n.name.length));
+  return [
+    `${"NODE".padEnd(width)}  READY  ROLE           ${project.name.toUpperCase()} PODS`,
+    ...nodes.map((n) => {
+      const counts = new Map<string, number>();
+      for (const p of n.pods) counts.set(p.service, (counts.get(p.service) ?? 0) + 1);
+      const pods = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([s, c]) => (c > 1 ? `${s} ×${c}` : s)).join(", ");
+      return `${n.name.padEnd(width)}  ${(n.ready ? "yes" : "no").padEnd(5)}  ${(n.roles.join(",") || "worker").padEnd(13)}  ${pods || "-"}`;
+    }),
+  ];
 }

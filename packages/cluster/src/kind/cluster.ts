@@ -47,8 +47,8 @@ export interface CreateKindClusterOptions extends KindCliOptions {
   /** A local registry to wire into the nodes (certs.d hosts.toml + kind network). */
   registry?: LocalRegistry | undefined;
   /**
-   * Skip kind's default CNI. Default: $DEVUP_KIND_DISABLE_DEFAULT_CNI, else true for node images
-   * that bring their own CNI config (devup's offline node image; see nodeImageHasOwnCni).
+   * Skip kind's default CNI. Default: $DEVUP_KIND_DISABLE_DEFAULT_CNI, else decided by the node image
+   * (see nodeImageCni): devup's offline image skips it on one node and uses it (flannel) with workers.
    */
   disableDefaultCNI?: boolean | undefined;
   /** How long kind waits for the control plane (default 3 minutes). */
@@ -99,7 +99,8 @@ export async function kindClusterStatus(name: string, options: KindCliOptions = 
 export async function createKindCluster(options: CreateKindClusterOptions): Promise<KindCluster> {
   const { name } = options;
   const nodeImage = options.nodeImage ?? (process.env.DEVUP_KIND_NODE_IMAGE || undefined);
-  const disableDefaultCNI = options.disableDefaultCNI ?? envFlag(process.env.DEVUP_KIND_DISABLE_DEFAULT_CNI) ?? (nodeImage ? await nodeImageHasOwnCni(nodeImage) : false);
+  const workers = options.workers ?? 0;
+  const disableDefaultCNI = options.disableDefaultCNI ?? envFlag(process.env.DEVUP_KIND_DISABLE_DEFAULT_CNI) ?? cniChoice(nodeImage, nodeImage ? await nodeImageCni(nodeImage) : "default", workers);
   const config = kindConfigYaml({
     workers: options.workers,
     httpPort: options.httpPort,
@@ -123,6 +124,8 @@ export async function createKindCluster(options: CreateKindClusterOptions): Prom
     const wiring = await wireRegistry(await kindNodes(name, options), options.registry);
     if (!wiring.ok) throw new DevupError("cluster", `could not wire the local registry into the kind cluster ${name}`, { details: [wiring.reason] });
   }
+  // kind waits for the control plane only; workers are Ready once their pod network is (flannel).
+  if (workers > 0) await waitForNodesReady(name, waitMs);
   return kindCluster(name, options);
 }
 
@@ -181,19 +184,52 @@ export async function kindKubeconfig(name: string, options: KindCliOptions & { i
 }
 
 /**
- * Whether a node image brings its own CNI config, so kind must not install kindnetd: an explicit
- * `devup.dev/cni` label, or devup's offline node image (label devup.recipe = "kind-node …",
- * built by scripts/cluster/node-image with a static ptp CNI config).
+ * What pod network a node image brings, read from its labels:
+ * - "default": a stock image; kind installs its own CNI (kindnetd);
+ * - "own": its own CNI config, one node only (an explicit `devup.dev/cni` label, or an older devup
+ *   offline image: devup.recipe = "kind-node …", static ptp config for the first node's range);
+ * - "own+default-multinode": devup's offline image with `devup.dev/multinode-cni`: the first
+ *   control-plane node has a static config (nothing to wait for on one node), and kind's default
+ *   CNI manifest in the image (flannel, scripts/cluster/node/flannel.yaml) routes between nodes.
  */
-async function nodeImageHasOwnCni(image: string): Promise<boolean> {
+export type NodeImageCni = "default" | "own" | "own+default-multinode";
+
+async function nodeImageCni(image: string): Promise<NodeImageCni> {
   try {
     const { stdout } = await run("docker", ["image", "inspect", "--format", "{{json .Config.Labels}}", image], { what: `inspect ${image}`, timeoutMs: 30_000 });
-    const labels = (JSON.parse(stdout) ?? {}) as Record<string, string>;
-    if (labels["devup.dev/cni"]) return labels["devup.dev/cni"] !== "default";
-    return labels["devup.recipe"]?.startsWith("kind-node ") ?? false;
+    return cniOfLabels((JSON.parse(stdout) ?? {}) as Record<string, string>);
   } catch {
-    return false; // not local: kind will pull it, and it is a stock image
+    return "default"; // not local: kind will pull it, and it is a stock image
   }
+}
+
+export function cniOfLabels(labels: Record<string, string>): NodeImageCni {
+  if (labels["devup.dev/multinode-cni"]) return "own+default-multinode";
+  if (labels["devup.dev/cni"]) return labels["devup.dev/cni"] === "default" ? "default" : "own";
+  return labels["devup.recipe"]?.startsWith("kind-node ") ? "own" : "default";
+}
+
+/** Whether kind must skip its default CNI; an image that cannot route between nodes is refused with workers. */
+export function cniChoice(image: string | undefined, cni: NodeImageCni, workers: number): boolean {
+  if (cni === "default") return false;
+  if (cni === "own+default-multinode") return workers === 0;
+  if (workers > 0) {
+    throw new DevupError("cluster", `the node image ${image ?? "(default)"} has a pod network for one node only: ${workers} worker(s) could not reach each other's pods`, {
+      hint: "Rebuild the offline harness (scripts/cluster/ensure builds a node image with flannel for multi-node clusters), or set cluster.workers: 0.",
+    });
+  }
+  return true;
+}
+
+async function waitForNodesReady(name: string, timeoutMs: number): Promise<void> {
+  const controlPlane = `${name}-control-plane`;
+  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+  await run("docker", ["exec", controlPlane, "kubectl", "--kubeconfig=/etc/kubernetes/admin.conf", "wait", "--for=condition=Ready", "nodes", "--all", `--timeout=${seconds}s`], {
+    what: `wait for the nodes of the kind cluster ${name} to be Ready`,
+    kind: "cluster",
+    hint: `A worker's pod network comes from the devup-flannel DaemonSet: \`kubectl --context kind-${name} -n kube-system logs ds/devup-flannel\`.`,
+    timeoutMs: timeoutMs + 30_000,
+  });
 }
 
 export function envFlag(value: string | undefined): boolean | undefined {

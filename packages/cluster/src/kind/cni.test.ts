@@ -1,0 +1,33 @@
+import { DevupError } from "@devup/errors";
+import { describe, expect, it } from "vitest";
+import { cniChoice, cniOfLabels } from "./cluster.ts";
+
+describe("node image pod network", () => {
+  it("reads the labels of stock, older offline and multi-node offline images", () => {
+    expect(cniOfLabels({})).toBe("default");
+    expect(cniOfLabels({ "devup.recipe": "kind-node v1.34.4 abc" })).toBe("own");
+    expect(cniOfLabels({ "devup.dev/cni": "default" })).toBe("default");
+    expect(cniOfLabels({ "devup.dev/cni": "calico" })).toBe("own");
+    expect(cniOfLabels({ "devup.recipe": "kind-node v1.34.4 abc", "devup.dev/multinode-cni": "flannel" })).toBe("own+default-multinode");
+  });
+
+  it("skips kind's CNI on one node, applies the image's flannel with workers", () => {
+    expect(cniChoice("img", "own+default-multinode", 0)).toBe(true);
+    expect(cniChoice("img", "own+default-multinode", 2)).toBe(false);
+    expect(cniChoice("img", "default", 0)).toBe(false);
+    expect(cniChoice("img", "default", 3)).toBe(false);
+    expect(cniChoice("img", "own", 0)).toBe(true);
+  });
+
+  it("refuses workers on an image whose network serves one node only, saying what to do", () => {
+    let error: unknown;
+    try {
+      cniChoice("devup.local/kind-node:v1", "own", 2);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DevupError);
+    expect((error as DevupError).message).toContain("devup.local/kind-node:v1");
+    expect((error as DevupError).hint).toContain("scripts/cluster/ensure");
+  });
+});
