@@ -1,5 +1,5 @@
 /** Steps that `up` (all services) and `updateService` (one service) share. */
-import { DevupError, toErrorReport } from "@devup/errors";
+import { DevupError, errorMessage, toErrorReport } from "@devup/errors";
 import { ANNOTATIONS, LABELS, previewServiceName, type KubeObject, type Slot } from "@devup/manifests";
 import type { ImagesPort, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
@@ -119,7 +119,7 @@ async function switchSlot(ports: Ports, store: Store, namespace: string, service
     } catch (error) {
       if (signal?.aborted) throw error;
       await ports.kube.apply([{ ...release.deployment, spec: { ...(release.deployment.spec as object), replicas: 0 } }]);
-      throw new DevupError("rollout", `${service}: the new release (${release.slot}) failed its check GET ${release.verify.path}: ${toErrorReport(error).message}; ${live ? `traffic stays on ${live}` : "nothing serves yet"} and ${release.slot} was scaled to 0`, {
+      throw new DevupError("rollout", `${service}: the new release (${release.slot}) failed its check GET ${release.verify.path}: ${errorMessage(error)}; ${live ? `traffic stays on ${live}` : "nothing serves yet"} and ${release.slot} was scaled to 0`, {
         hint: `fix it and save (or dev up): the next release goes to ${release.slot} again`,
       });
     }
