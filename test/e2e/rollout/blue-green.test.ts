@@ -156,4 +156,12 @@ describe("blueGreen releases", () => {
     expect(await slotOf()).toBe("blue");
     expect(answers.at(-1)).toBe("v4");
   }, 5 * 60_000);
+
+  it("dev status says which slot serves and what the other holds; dev drill disrupts the serving slot", async () => {
+    const status = await devJson(dir, ["status"]);
+    const row = (ofType(status.events, "status")[0]?.services as Array<{ service: string; release?: string; image?: string }>)[0];
+    expect(row?.release).toMatch(/^blueGreen: blue serves; green 1\/1 ready, idle/);
+    const drill = await devJson(dir, ["drill", "pod", "api", "--seconds", "60"]);
+    expect(String(ofType(drill.events, "drill")[0]?.disrupted)).toMatch(/^deleted the serving pod api-blue-/);
+  }, 3 * 60_000);
 });

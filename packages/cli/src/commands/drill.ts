@@ -9,8 +9,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DevupError, errorMessage } from "@devup/errors";
-import { budgetCovers, cordonNode, deleteServingPod, deploymentStrength, evictNode, forwardService, restartDeployment, type Forward, type Kube } from "@devup/kube";
-import { projectSelector } from "@devup/manifests";
+import { budgetCovers, cordonNode, deleteServingPod, deploymentStrength, evictNode, forwardService, liveSlot, restartDeployment, type Forward, type Kube } from "@devup/kube";
+import { LABELS, projectSelector, slotDeploymentName } from "@devup/manifests";
 import type { ResolvedProject, ResolvedService } from "@devup/project";
 import { existingCluster } from "../cluster-access.ts";
 import { secondsOption, type CommandContext } from "../context.ts";
@@ -33,9 +33,17 @@ function targetsOf(ctx: CommandContext, project: ResolvedProject, kind: Kind): R
   return [service];
 }
 
+/** The Deployment that serves a service and its pods' labels: a blueGreen service's live slot's. */
+async function workload(kube: Kube, project: ResolvedProject, name: string): Promise<{ deployment: string; pods: Record<string, string> }> {
+  const pods = projectSelector(project, { service: name });
+  if (project.services.find((s) => s.name === name)?.rollout.strategy !== "blueGreen") return { deployment: name, pods };
+  const slot = (await liveSlot(kube, project.namespace, name))?.slot ?? "blue";
+  return { deployment: slotDeploymentName(name, slot), pods: { ...pods, [LABELS.slot]: slot } };
+}
+
 async function disrupt(kube: Kube, project: ResolvedProject, kind: Kind, target: string, timeoutMs: number): Promise<string> {
   if (kind === "rollout") {
-    await restartDeployment(kube, project.namespace, target);
+    await restartDeployment(kube, project.namespace, (await workload(kube, project, target)).deployment);
     return `restarted every pod of ${target} (a rolling restart)`;
   }
   if (kind === "node") {
@@ -43,7 +51,7 @@ async function disrupt(kube: Kube, project: ResolvedProject, kind: Kind, target:
     const evicted = await evictNode(kube, target, timeoutMs);
     return `drained node ${target} (cordoned; ${evicted.length} pods evicted, PodDisruptionBudgets honoured)`;
   }
-  const victim = await deleteServingPod(kube, project.namespace, projectSelector(project, { service: target }));
+  const victim = await deleteServingPod(kube, project.namespace, (await workload(kube, project, target)).pods);
   if (!victim) throw new DevupError("drillFailed", `${target} has no ready pod to delete`, { hint: "dev up first, then dev status shows when it is ready" });
   return `deleted the serving pod ${victim}`;
 }
@@ -86,7 +94,7 @@ async function drill(ctx: CommandContext, kind: Kind): Promise<void> {
   const kube = await existingCluster(ctx, project);
   if (kind === "node") await nodeGuard(kube, target);
   for (const s of targets) {
-    const before = await deploymentStrength(kube, project.namespace, s.name).catch((error: unknown) => {
+    const before = await deploymentStrength(kube, project.namespace, (await workload(kube, project, s.name)).deployment).catch((error: unknown) => {
       throw new DevupError("drillFailed", `${s.name} is not deployed in namespace ${project.namespace} (${errorMessage(error)})`, { hint: "dev up (or dev apply) first" });
     });
     if (!before.full) throw new DevupError("drillFailed", `${s.name} is not at full strength (${before.ready}/${before.desired} ready): a drill starts from a healthy service`, { hint: "dev status says why; wait, or fix it first" });
@@ -110,7 +118,7 @@ async function drill(ctx: CommandContext, kind: Kind): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
       for (const w of watched.filter((x) => x.backMs === undefined)) {
         // The controllers need a moment to see the change: full strength counts from 2 s on.
-        if ((await deploymentStrength(kube, project.namespace, w.service.name)).full && Date.now() - started > 2000) w.backMs = Date.now() - started;
+        if ((await deploymentStrength(kube, project.namespace, (await workload(kube, project, w.service.name)).deployment)).full && Date.now() - started > 2000) w.backMs = Date.now() - started;
       }
     }
     // A little traffic after, to see the new pods answer.

@@ -1,6 +1,6 @@
 /** `dev status`: what runs in the cluster for this project and environment, and where to reach it. */
-import { clusterNodes, latestRevisions, type NodeView, type Revision } from "@devup/kube";
-import { LABELS, projectSelector } from "@devup/manifests";
+import { clusterNodes, latestRevisions, liveSlot, type Deployment, type NodeView, type Revision } from "@devup/kube";
+import { ANNOTATIONS, LABELS, projectSelector } from "@devup/manifests";
 import { forwardedPorts, type ResolvedProject } from "@devup/project";
 import { existingCluster, projectWorkloads } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
@@ -25,7 +25,19 @@ export default async function status(ctx: CommandContext): Promise<void> {
   const holder = lockHolder(project);
   const forwarding = holder?.command === "dev up";
   // A manifests service's Deployment says whose it is with devup.dev/service (its own app.kubernetes.io/name may differ).
-  const running = new Map(workloads.map((d) => [d.metadata?.labels?.[LABELS.service] ?? d.metadata?.labels?.[LABELS.name] ?? d.metadata?.name ?? "?", d]));
+  // blueGreen: the slot the Service selects is the one that serves; the other is idle or a release waiting.
+  const slots = new Map(
+    await Promise.all(project.services.filter((s) => s.rollout.strategy === "blueGreen").map(async (s) => [s.name, (await liveSlot(kube, project.namespace, s.name).catch(() => undefined))?.slot] as const)),
+  );
+  const running = new Map(
+    workloads
+      .filter((d) => {
+        const slot = d.metadata?.labels?.[LABELS.slot];
+        return slot === undefined || slot === slots.get(d.metadata?.labels?.[LABELS.name] ?? "");
+      })
+      .map((d) => [d.metadata?.labels?.[LABELS.service] ?? d.metadata?.labels?.[LABELS.name] ?? d.metadata?.name ?? "?", d]),
+  );
+  const idle = (service: string) => workloads.find((d) => d.metadata?.labels?.[LABELS.name] === service && d.metadata?.labels?.[LABELS.slot] !== undefined && d.metadata?.labels?.[LABELS.slot] !== slots.get(service));
   const rows = project.services.map((s) => {
     const d = running.get(s.name);
     const ready = d?.status?.readyReplicas ?? 0;
@@ -42,6 +54,7 @@ export default async function status(ctx: CommandContext): Promise<void> {
       desired,
       image: d?.spec?.template?.spec?.containers?.[0]?.image,
       urls,
+      ...(slots.get(s.name) ? { release: releaseLine(slots.get(s.name)!, idle(s.name)) } : {}),
       lastUpdate: lastUpdate(history.get(s.name)),
     };
   });
@@ -57,12 +70,22 @@ export default async function status(ctx: CommandContext): Promise<void> {
     `${"SERVICE".padEnd(width)}  ${"STATE".padEnd(12)}  READY  IMAGE`,
     ...rows.map((r) => {
       const why = r.lastUpdate ? [`last update: revision ${r.lastUpdate.revision}, ${r.lastUpdate.outcome} at ${r.lastUpdate.at}, because of ${r.lastUpdate.trigger.join(", ") || "?"}`] : [];
-      return `${r.service.padEnd(width)}  ${r.state.padEnd(12)}  ${`${r.ready}/${r.desired}`.padEnd(5)}  ${r.image ?? "-"}${[...r.urls, ...why].map((u) => `\n${" ".repeat(width + 2)}${u}`).join("")}`;
+      return `${r.service.padEnd(width)}  ${r.state.padEnd(12)}  ${`${r.ready}/${r.desired}`.padEnd(5)}  ${r.image ?? "-"}${[...(r.release ? [r.release] : []), ...r.urls, ...why].map((u) => `\n${" ".repeat(width + 2)}${u}`).join("")}`;
     }),
     ...ingressLines(ingress),
     ...nodeLines(nodes, project),
   ];
   ctx.out.result({ type: "status", message: lines.join("\n") });
+}
+
+/** blueGreen: which slot serves, and what the other one holds (idle, scaled to 0, or a release waiting for dev promote). */
+function releaseLine(live: string, other: Deployment | undefined): string {
+  const slot = other?.metadata?.labels?.[LABELS.slot];
+  if (!other || !slot) return `blueGreen: ${live} serves`;
+  const desired = other.spec?.replicas ?? 0;
+  const ready = other.status?.readyReplicas ?? 0;
+  const waiting = other.metadata?.annotations?.[ANNOTATIONS.promote] === "manual" && desired > 0;
+  return `blueGreen: ${live} serves; ${slot} ${desired === 0 ? "scaled to 0" : `${ready}/${desired} ready, ${waiting ? "waiting for dev promote (or dev abort)" : "idle (dev rollback switches back)"}`}`;
 }
 
 /** One line per node: ready or not, its role, and which of the project's services have pods there. */
