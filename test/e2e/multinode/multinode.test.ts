@@ -150,6 +150,21 @@ describe("multi-node cluster", () => {
     const cluster = doctor.events.find((e) => e.name === "cluster");
     expect(String(cluster?.detail)).toContain(`answers (3 nodes: ${CLUSTER}-control-plane, ${CLUSTER}-worker, ${CLUSTER}-worker2)`);
   });
+
+  it("dev drill node drains the node holding one website replica: the website (2 replicas, a PDB) loses no request", async () => {
+    const pods = json<{ items: Pod[] }>(["-n", project.name, "get", "pods", "-l", "app.kubernetes.io/name=website"]).items.filter((p) => p.status.phase === "Running");
+    const node = pods.map((p) => p.spec.nodeName!).find((n) => n !== `${CLUSTER}-control-plane`)!;
+    const { events, stderr } = await devJson(project.dir, ["drill", "node", node, "--seconds", "150"]);
+    const drill = ofType(events, "drill")[0] as { services?: Array<{ service: string; traffic: Array<{ via: string; requests: number; failed: number; longestGapMs: number }>; backToFullMs: number | null }> } | undefined;
+    const website = drill?.services?.find((s) => s.service === "website");
+    console.log(`drill node ${node}: ${drill?.services?.map((s) => `${s.service} ${s.traffic.map((t) => `${t.via} ${t.failed}/${t.requests} failed, gap ${t.longestGapMs} ms`).join("; ")}, back in ${s.backToFullMs} ms`).join(" | ")}`);
+    expect(website, stderr).toBeDefined();
+    expect(website!.traffic.map((t) => t.failed)).toEqual(website!.traffic.map(() => 0));
+    expect(website!.backToFullMs).not.toBeNull();
+    // Uncordoned afterwards.
+    const after = json<{ spec: { unschedulable?: boolean } }>(["get", "node", node]);
+    expect(after.spec.unschedulable ?? false).toBe(false);
+  }, 4 * 60_000);
 });
 
 function probeManifest(): string {
