@@ -8,7 +8,7 @@
 // shared clusters), and removes the project afterwards. Prints figures; does not pass or fail.
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -81,6 +81,9 @@ function timed(args: string[]): { ms: number; peakRssMb: number; stdout: string 
 const line = (label: string, ms: number, target?: number) =>
   console.log(`${label.padEnd(52)} ${(ms / 1000).toFixed(1).padStart(6)} s${target ? `   (target <= ${target / 1000} s: ${ms <= target ? "met" : "MISSED"})` : ""}`);
 
+// Figures mean little on a busy machine: say how busy it was.
+const load = () => `load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores`;
+console.log(`before: ${load()}`);
 try {
   // No image of this project yet: remove leftovers of earlier bench runs.
   const old = spawnSync("docker", ["images", "-q", "--filter", `reference=devup.local/${PROJECT}-*`], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
@@ -115,3 +118,4 @@ try {
   spawnSync(node, [cli, "down", "--cwd", dir], { stdio: "ignore" });
   rmSync(dir, { recursive: true, force: true });
 }
+console.log(`after: ${load()}`);
