@@ -2,7 +2,7 @@
  * The Kubernetes API handle: one KubeConfig pinned to one context, and the clients built from it.
  * Everything else in this package takes a `Kube` as its first argument.
  */
-import { AppsV1Api, CoreV1Api, KubernetesObjectApi, type KubeConfig } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubernetesObjectApi, type KubeConfig } from "./k8s.ts";
 import { DevupError, errorMessage } from "@devup/errors";
 import { PooledKubeConfig } from "./pooled-config.ts";
 

@@ -5,7 +5,7 @@
  * the handshakes were ~0.9 s of its CPU. The pool is kept per cluster and user, as client-node keeps
  * its own https.Agent for WebSockets (port-forward, exec).
  */
-import { KubeConfig, type RequestContext } from "@kubernetes/client-node";
+import { KubeConfig, type RequestContext } from "./k8s.ts";
 
 type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
 
