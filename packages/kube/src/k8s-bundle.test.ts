@@ -1,4 +1,4 @@
-// The bundled client (build/bundle-client.mjs) is client-node: same exports, class names kept, and
+// The bundled client (scripts/bundle-deps.mjs) is client-node: same exports, class names kept, and
 // it talks to an API server (a loopback stand-in) as the package does.
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as clientNode from "@kubernetes/client-node";
 
-const script = fileURLToPath(new URL("../build/bundle-client.mjs", import.meta.url));
+const script = fileURLToPath(new URL("../../../scripts/bundle-deps.mjs", import.meta.url));
+const source = fileURLToPath(new URL("k8s.ts", import.meta.url));
 
 describe("the bundled Kubernetes client", () => {
   it("exports what client-node exports, keeps class names, and lists namespaces", { timeout: 120_000 }, async () => {
@@ -21,7 +22,7 @@ describe("the bundled Kubernetes client", () => {
     });
     try {
       const out = join(dir, "k8s.js");
-      execFileSync(process.execPath, [script, out], { stdio: "inherit" });
+      execFileSync(process.execPath, [script, "--out", out, source], { stdio: "inherit" });
       const bundled = (await import(out)) as typeof clientNode;
       expect(Object.keys(bundled).sort()).toEqual(Object.keys(clientNode).sort());
       expect([bundled.KubeConfig.name, bundled.V1Pod.name, bundled.ApiException.name]).toEqual(["KubeConfig", "V1Pod", "ApiException"]);

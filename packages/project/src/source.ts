@@ -1,5 +1,5 @@
 /** YAML files with source positions: parse once, then map any path in the document to a line and column. */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, YAMLParseError, type Document, type Pair, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, YAMLParseError, type Document, type Pair, type YAMLMap } from "./yaml.ts";
 import type { Diagnostic, PathSegment } from "./diagnostics.ts";
 import { fastValue } from "./fast-parse.ts";
 
