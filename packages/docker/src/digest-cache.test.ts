@@ -52,4 +52,18 @@ describe("context digest cache", () => {
       Date.now = realNow;
     }
   });
+
+  it("remembers at most its limit of files; the others are read on every hash", async () => {
+    const cache = new DigestCache(2);
+    const realNow = Date.now;
+    Date.now = () => realNow() + 3600_000;
+    try {
+      const first = await hashBuildInputs(inputs(), cache);
+      expect(await hashBuildInputs(inputs(), cache)).toBe(first);
+      // Three files (a.txt, b.txt, Dockerfile), two remembered.
+      expect(cache).toMatchObject({ misses: 4, hits: 2 });
+    } finally {
+      Date.now = realNow;
+    }
+  });
 });
