@@ -72,7 +72,7 @@ export async function writeNewFiles(ctx: CommandContext, root: string, files: re
   for (const f of files) {
     const path = join(root, f.path);
     await mkdir(dirname(path), { recursive: true });
-    await writeInto(dirname(path), basename(path), f.content, 0o644);
+    writeInto(dirname(path), basename(path), f.content, 0o644);
     ctx.out.info({ type: "file", action: existing.includes(f) ? "overwrote" : "wrote", path: f.path, message: `${existing.includes(f) ? "overwrote" : "wrote"} ${f.path}` });
   }
 }

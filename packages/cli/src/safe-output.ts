@@ -6,7 +6,8 @@
  * regular files is ever opened (a FIFO or a device would hang or leak).
  */
 import { randomBytes } from "node:crypto";
-import { chmod, lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from "node:fs/promises";
+import { chmodSync, lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { lstat, mkdir, readdir, readFile, realpath } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, parse, resolve } from "node:path";
 import { DevupError, errorMessage } from "@devup/errors";
@@ -140,24 +141,32 @@ export async function claimOutputDir(dir: string, shown: string, isOwnFile: (nam
       }
     }
   }
-  await writeInto(dir, OUTPUT_MARKER, MARKER_TEXT, 0o644);
+  writeInto(dir, OUTPUT_MARKER, MARKER_TEXT, 0o644);
 }
 
 /**
  * Writes `name` in `dir` unless it already holds exactly this text with this mode: a temporary file
  * created exclusively in the same folder, then renamed over the old entry (a symlink is replaced).
+ * Synchronous: `dev render` writes a thousand small files, and a thread-pool round trip per system
+ * call cost more than the calls themselves.
  */
-export async function writeInto(dir: string, name: string, content: string, mode: number): Promise<"wrote" | "unchanged"> {
+export function writeInto(dir: string, name: string, content: string, mode: number): "wrote" | "unchanged" {
   const path = join(dir, name);
-  const st = await lstatOrUndefined(path);
-  if (st?.isFile() && (st.mode & 0o777) === mode && (await readFile(path, "utf8")) === content) return "unchanged";
+  let st;
+  try {
+    st = lstatSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    throw writeFailed(path, error);
+  }
+  // Same size first: a changed file is not read back.
+  if (st?.isFile() && (st.mode & 0o777) === mode && st.size === Buffer.byteLength(content) && readFileSync(path, "utf8") === content) return "unchanged";
   const temp = join(dir, `.${name}.${randomBytes(6).toString("hex")}.tmp`);
   try {
-    await writeFile(temp, content, { flag: "wx", mode });
-    await chmod(temp, mode); // exactly this mode, whatever the umask
-    await rename(temp, path);
+    writeFileSync(temp, content, { flag: "wx", mode });
+    chmodSync(temp, mode); // exactly this mode, whatever the umask
+    renameSync(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
     if (errno(error) === "EISDIR" || errno(error) === "ENOTEMPTY") throw new DevupError("usage", `will not replace the folder ${path} with a file`, { hint: "move it away and run again" });
     throw writeFailed(path, error);
   }

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import dockerignoreModule from "@balena/dockerignore";
+import { contextDigests, type DigestCache } from "./digest-cache.ts";
 
 // The package's types declare an ES default export; at runtime it is CommonJS `module.exports = factory`.
 const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
@@ -85,15 +86,15 @@ async function exists(p: string): Promise<boolean> {
 const HASH_CONCURRENCY = 16;
 
 /** A 16-hex-digit content hash of the build inputs: context files (path, exec bit, content), Dockerfile, args, target. */
-export async function hashBuildInputs(inputs: BuildInputs): Promise<string> {
+export async function hashBuildInputs(inputs: BuildInputs, cache: DigestCache = contextDigests): Promise<string> {
   const files = await listContextFiles(inputs.context, inputs.dockerfile);
   const h = createHash("sha256").update(`${HASH_VERSION}\0`);
   const digest = async (rel: string) => {
     const abs = join(inputs.context, rel);
-    const st = await lstat(abs);
-    const body = st.isSymbolicLink() ? `link:${await readlink(abs)}` : await readFile(abs);
-    const mode = st.mode & 0o111 ? "x" : "-";
-    return `${rel}\0${mode}\0${createHash("sha256").update(body).digest("hex")}\n`;
+    const st = await lstat(abs, { bigint: true });
+    const sum = st.isSymbolicLink() ? createHash("sha256").update(`link:${await readlink(abs)}`).digest("hex") : await cache.digest(abs, st);
+    const mode = st.mode & 0o111n ? "x" : "-";
+    return `${rel}\0${mode}\0${sum}\n`;
   };
   // A few files at a time: a context of tens of thousands of files must not be read into memory at once.
   const digests = new Array<string>(files.length);
@@ -105,6 +106,7 @@ export async function hashBuildInputs(inputs: BuildInputs): Promise<string> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, files.length) }, worker));
+  cache.keepOnly(join(inputs.context, sep), new Set(files.map((f) => join(inputs.context, f))));
   for (const d of digests) h.update(d);
   // The Dockerfile may live outside the context.
   h.update(`dockerfile\0${await readFile(inputs.dockerfile, "utf8")}\0`);

@@ -2,8 +2,8 @@
  * Server-side apply of devup's objects: Namespaces first, then in the order given, one request
  * per object, each reported as created, configured or unchanged.
  */
-import { PatchStrategy } from "@kubernetes/client-node";
 import { DevupError } from "@devup/errors";
+import { PatchStrategy } from "./k8s.ts";
 import { describeObject, httpStatus, kubeError } from "./api-error.ts";
 import type { Kube } from "./kube.ts";
 import type { KubeObject } from "./types.ts";

@@ -3,7 +3,7 @@
  * a check of a release through its preview Service before any traffic reaches it, and the switch.
  */
 import { request } from "node:http";
-import { PatchStrategy } from "@kubernetes/client-node";
+import { PatchStrategy } from "./k8s.ts";
 import { httpStatus, kubeError } from "./api-error.ts";
 import { forwardService } from "./forward.ts";
 import type { Kube } from "./kube.ts";

@@ -3,7 +3,7 @@
  * rolling restart (a pod template annotation, as `kubectl rollout restart` does), and how far a
  * Deployment is from full strength.
  */
-import { PatchStrategy } from "@kubernetes/client-node";
+import { PatchStrategy } from "./k8s.ts";
 import { kubeError } from "./api-error.ts";
 import type { Kube } from "./kube.ts";
 

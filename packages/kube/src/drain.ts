@@ -3,7 +3,7 @@
  * pod on it through the Eviction API, which honours PodDisruptionBudgets (a 429 means "not now":
  * tried again until the deadline); DaemonSet pods and static (mirror) pods stay. Uncordon undoes it.
  */
-import { PatchStrategy } from "@kubernetes/client-node";
+import { PatchStrategy } from "./k8s.ts";
 import { DevupError } from "@devup/errors";
 import { httpStatus, kubeError } from "./api-error.ts";
 import type { Kube } from "./kube.ts";

@@ -4,7 +4,7 @@
  * `restart`, a restart of the process by the PID 1 wrapper devup puts in front of the command.
  */
 import { Readable, Writable } from "node:stream";
-import { Exec, type V1Pod, type V1Status } from "@kubernetes/client-node";
+import { Exec, type V1Pod, type V1Status } from "./k8s.ts";
 import { DevupError } from "@devup/errors";
 import type { Kube } from "./kube.ts";
 import { labelSelector } from "./selector.ts";

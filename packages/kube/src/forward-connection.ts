@@ -9,7 +9,7 @@
  */
 import type { Socket } from "node:net";
 import { PassThrough, Writable } from "node:stream";
-import { PortForward } from "@kubernetes/client-node";
+import { PortForward } from "./k8s.ts";
 import type { Kube } from "./kube.ts";
 
 export interface Target {

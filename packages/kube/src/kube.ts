@@ -2,8 +2,9 @@
  * The Kubernetes API handle: one KubeConfig pinned to one context, and the clients built from it.
  * Everything else in this package takes a `Kube` as its first argument.
  */
-import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubernetesObjectApi, type KubeConfig } from "./k8s.ts";
 import { DevupError, errorMessage } from "@devup/errors";
+import { PooledKubeConfig } from "./pooled-config.ts";
 
 export interface Kube {
   /** The kubeconfig context every call goes to. */
@@ -26,7 +27,7 @@ export interface KubeOptions {
 }
 
 export function createKube(options: KubeOptions = {}): Kube {
-  const config = new KubeConfig();
+  const config = new PooledKubeConfig();
   const source = options.kubeconfigYaml !== undefined ? "the given kubeconfig" : (options.kubeconfigPath ?? "the default kubeconfig");
   try {
     if (options.kubeconfigYaml !== undefined) config.loadFromString(options.kubeconfigYaml);

@@ -4,8 +4,8 @@
  * restarted containers as they appear.
  */
 import { Writable } from "node:stream";
-import { Log } from "@kubernetes/client-node";
-import type { LogOptions } from "@kubernetes/client-node";
+import { Log } from "./k8s.ts";
+import type { LogOptions } from "./k8s.ts";
 import { kubeError } from "./api-error.ts";
 import type { Kube } from "./kube.ts";
 import { lineSplitter, splitTimestamp } from "./log-lines.ts";

@@ -1,5 +1,5 @@
 /** The cluster's nodes and which of a project's pods run on each (`dev status`). */
-import type { V1Node, V1Pod } from "@kubernetes/client-node";
+import type { V1Node, V1Pod } from "./k8s.ts";
 import type { Kube } from "./kube.ts";
 import { labelSelector } from "./selector.ts";
 

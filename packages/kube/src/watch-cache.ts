@@ -4,7 +4,7 @@
  * closes them too); this reconnects from the last resourceVersion, relists when the server says
  * it is too old (410 Gone), and after errors backs off and relists.
  */
-import { Watch } from "@kubernetes/client-node";
+import { Watch } from "./k8s.ts";
 import { httpStatus } from "./api-error.ts";
 import type { Kube } from "./kube.ts";
 import type { ObjectMeta } from "./types.ts";

@@ -1,5 +1,5 @@
 /** The project's workloads: its Deployments, found by label. */
-import type { V1Deployment } from "@kubernetes/client-node";
+import type { V1Deployment } from "./k8s.ts";
 import type { Kube } from "./kube.ts";
 import { labelSelector } from "./selector.ts";
 

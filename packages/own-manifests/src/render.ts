@@ -9,7 +9,6 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { DevupError } from "@devup/errors";
 import type { KubeObject } from "@devup/manifests";
 import type { ManifestSource, ResolvedProject, ResolvedService } from "@devup/project";
-import { execa } from "execa";
 import { parseObjects } from "./parse.ts";
 import { findTool, type Tool } from "./tools.ts";
 
@@ -99,6 +98,8 @@ async function runTool(tool: Tool, args: string[], cwd: string, options: RenderO
       hint: `install ${tool}, set DEVUP_${tool.toUpperCase()} to its path, or run scripts/cluster/ensure (the offline harness builds it)`,
     });
   }
+  // Loaded on first use: `dev render` and `dev validate` of a project without kustomize or Helm never need it.
+  const { execa } = await import("execa");
   const result = await execa(file, args, { cwd, env, extendEnv: false, reject: false, stdin: "ignore", timeout: TOOL_TIMEOUT_MS, ...(options.signal ? { cancelSignal: options.signal } : {}) });
   if (result.exitCode !== 0) {
     options.signal?.throwIfAborted();

@@ -3,7 +3,7 @@
  * formatting of everything else survive. Pure: text in, text out.
  */
 import { DevupError } from "@devup/errors";
-import { isMap, isScalar, LineCounter, parseDocument, YAMLMap } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, YAMLMap } from "./yaml.ts";
 import { DEFAULT_ENVIRONMENT } from "./validate.ts";
 
 /**

@@ -3,7 +3,7 @@
  * and the order of what stays). Pure: text in, text out, with what changed in words.
  */
 import { DevupError } from "@devup/errors";
-import { isMap, isSeq, parseDocument } from "yaml";
+import { isMap, isSeq, parseDocument } from "./yaml.ts";
 import type { ResolvedService } from "./model.ts";
 
 /** Keys the ejected YAML now holds (or that have no meaning beside it). */

@@ -1,5 +1,5 @@
 /** Turns zod's issues into diagnostics users can act on: position, spec path, what is wrong, what to do. */
-import type { z } from "zod";
+import type { z } from "./zod.ts";
 import type { Diagnostic, PathSegment } from "./diagnostics.ts";
 import { diagnosticAt, type Origin } from "./origin.ts";
 import { valueAt } from "./source.ts";

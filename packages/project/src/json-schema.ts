@@ -1,5 +1,5 @@
 /** JSON Schemas for editors, generated from the zod schema (the input form: defaults are optional). */
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { DevFile, ServiceFile } from "./schema.ts";
 
 function generate(schema: z.ZodType, id: string, title: string): Record<string, unknown> {

@@ -96,8 +96,9 @@ export function nodeProjectFs(root: string): ProjectFs {
     realPath(p) {
       let real: string;
       try {
-        realRoot ??= realpathSync(root);
-        real = realpathSync(abs(p));
+        // The C library's realpath: one call, where Node's JS version lstat's each path component.
+        realRoot ??= realpathSync.native(root);
+        real = realpathSync.native(abs(p));
       } catch {
         return undefined;
       }

@@ -76,10 +76,13 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
   if (f.build && f.image) error(["image"], "give either build or image, not both (image is for a prebuilt image)");
   if (!f.build && !f.image && !f.manifests) error([], "the service has neither build nor image: add build (a Dockerfile to build), image (a prebuilt image) or manifests (your own YAML, kustomize folder or Helm chart)");
   if (f.build?.image !== undefined && !f.manifests) error(["build", "image"], "build.image names the image your own objects refer to: it is for services with manifests: (a generated service's Deployment always runs its build)");
-  const where = (() => {
-    const d = diagnosticAt(origin, entry.manifestsPath ?? ["manifests"], "", { key: true });
-    return `${d.file}:${d.line}:${d.column}`;
-  })();
+  // Only a service with manifests: needs it; a position costs a parse with positions (source.ts).
+  const where = f.manifests
+    ? (() => {
+        const d = diagnosticAt(origin, entry.manifestsPath ?? ["manifests"], "", { key: true });
+        return `${d.file}:${d.line}:${d.column}`;
+      })()
+    : "";
   const manifests = resolveManifests(entry.name, dir, f, fs, (path, message) => error(path, message), where, entry.manifestsPath);
   if (f.build && !f.image) {
     const context = inProject(["build", "context"], dir, f.build.context, "build context");

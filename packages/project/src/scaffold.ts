@@ -1,6 +1,6 @@
 /** `dev init` without a compose file: a spec scaffolded from the Dockerfiles in the project. */
 import { posix } from "node:path";
-import { stringify } from "yaml";
+import { stringify } from "./yaml.ts";
 import type { GeneratedFile } from "./compose/convert.ts";
 import { toDnsLabel } from "./compose/values.ts";
 

@@ -2,7 +2,7 @@
  * The devup spec: one zod schema with descriptions and defaults. The JSON Schema that editors use
  * is generated from it (`pnpm gen`, checked in under schema/ and checked by a test).
  */
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { durationSeconds } from "./duration.ts";
 import { compareQuantities, configKeyProblem, envVarNameProblem, ingressHostProblem, INT32_MAX, labelValueProblem, mountedFileKeyProblem, parseQuantity, portNameProblem, qualifiedNameProblem, quantityProblem } from "./k8s-rules.ts";
 

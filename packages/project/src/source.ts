@@ -1,6 +1,7 @@
 /** YAML files with source positions: parse once, then map any path in the document to a line and column. */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, YAMLParseError, type Document, type Pair, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, YAMLParseError, type Document, type Pair, type YAMLMap } from "./yaml.ts";
 import type { Diagnostic, PathSegment } from "./diagnostics.ts";
+import { fastValue } from "./fast-parse.ts";
 
 export interface SourceFile {
   /** Path relative to the project root, "/"-separated. */
@@ -12,8 +13,9 @@ export interface SourceFile {
 
 export interface ParsedFile {
   file: SourceFile;
-  doc: Document.Parsed;
-  lines: LineCounter;
+  /** The document with source ranges: parsed on first use when the file was read by the fast path. */
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
   /** The plain JavaScript value of the document (undefined for an empty file). */
   value: unknown;
 }
@@ -40,6 +42,34 @@ export function parseYaml(file: SourceFile): { parsed: ParsedFile | undefined; e
   if (file.text.length > MAX_SOURCE_BYTES) return fail(tooLarge(file.text.length));
   const deep = tooDeep(file.text);
   if (deep) return fail(`YAML nesting deeper than ${MAX_NESTING} levels; real spec and compose files need a handful (is this the right file?)`, deep.line, deep.column);
+  const fast = fastValue(file.text, MAX_NESTING);
+  if (fast) return { parsed: withLazyPositions(file, fast.value), errors: [] };
+  return parseWithPositions(file);
+}
+
+/** A fast-parsed file whose Document (for positions and the text as written) is parsed when first asked for. */
+function withLazyPositions(file: SourceFile, value: unknown): ParsedFile {
+  let full: ParsedFile | undefined;
+  const positions = (): ParsedFile => {
+    full ??= parseWithPositions(file).parsed;
+    // The fast path takes only files yaml reads without an error (fast-parse.test.ts).
+    if (!full) throw new Error(`${file.path}: yaml refused a file js-yaml read`);
+    return full;
+  };
+  return {
+    file,
+    value,
+    get doc() {
+      return positions().doc;
+    },
+    get lines() {
+      return positions().lines;
+    },
+  };
+}
+
+function parseWithPositions(file: SourceFile): { parsed: ParsedFile | undefined; errors: Diagnostic[] } {
+  const fail = (message: string, line = 1, column = 1) => ({ parsed: undefined, errors: [{ severity: "error" as const, file: file.path, line, column, path: "", message }] });
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {

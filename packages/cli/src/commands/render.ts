@@ -32,7 +32,7 @@ export default async function render(ctx: CommandContext): Promise<void> {
   const counts = { wrote: 0, unchanged: 0, removed: 0 };
   for (const [i, f] of files.entries()) {
     // Secret files are the owner's alone, redacted or not.
-    const action = await writeInto(dir, f.name, f.content, objects[i]?.kind === "Secret" ? 0o600 : 0o644);
+    const action = writeInto(dir, f.name, f.content, objects[i]?.kind === "Secret" ? 0o600 : 0o644);
     const path = join(dir, f.name);
     counts[action]++;
     if (action === "wrote" || ctx.out.format === "json") ctx.out.info({ type: "file", action, path: shown(path), message: `${action.padEnd(9)} ${shown(path)}` });

@@ -1,7 +1,5 @@
 import { DevupError } from "@devup/errors";
 import { describeConflict, ingressConflicts } from "@devup/engine";
-import { listIngressRoutes } from "@devup/kube";
-import { existingCluster } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
 import { loadValidProject } from "../project.ts";
 
@@ -9,6 +7,8 @@ export default async function validate(ctx: CommandContext): Promise<void> {
   const project = loadValidProject(ctx);
   if (ctx.options.cluster === true && project.services.some((s) => s.ingress.length)) {
     // Routes are the one part of the spec that can collide with what other projects run on the cluster.
+    // The Kubernetes client loads only here: a plain `dev validate` does not need its ~900 modules.
+    const [{ listIngressRoutes }, { existingCluster }] = await Promise.all([import("@devup/kube"), import("../cluster-access.ts")]);
     const conflicts = ingressConflicts(project, await listIngressRoutes(await existingCluster(ctx, project)));
     if (conflicts.length) {
       const lines = conflicts.map((c) => describeConflict(c, project.services.find((s) => s.name === c.service)?.specFile ?? "its service.yaml"));

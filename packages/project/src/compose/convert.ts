@@ -3,7 +3,7 @@
  * does (files.ts), validates them against the compose-spec schema, carries what has a devup
  * equivalent and reports, with its line, what does not.
  */
-import { Document } from "yaml";
+import { Document } from "../yaml.ts";
 import { sortDiagnostics, type Diagnostic, type PathSegment } from "../diagnostics.ts";
 import { diagnosticAt } from "../origin.ts";
 import { loadCompose, type ComposeSources } from "./files.ts";
