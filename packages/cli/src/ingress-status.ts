@@ -14,7 +14,7 @@ type ControllerState = "ready" | "not ready" | "not installed" | "no host port" 
 
 export interface IngressView {
   controller: ControllerState;
-  /** `claimedBy`: an Ingress in another namespace with the same host and path ("Ingress NAME in namespace NS"): requests go to only one of them. */
+  /** `claimedBy`: the Ingresses in other namespaces with the same host and path ("Ingress NAME in namespace NS", comma-separated): requests go to only one of them. */
   routes: Array<IngressRoute & { claimedBy?: string | undefined }>;
 }
 
@@ -23,8 +23,8 @@ async function routesWithClaims(kube: Kube, project: ResolvedProject, routes: In
   if (!routes.length) return routes;
   const conflicts = ingressConflicts(project, await listIngressRoutes(kube).catch(() => []));
   return routes.map((r) => {
-    const c = conflicts.find((x) => x.service === r.service && x.host === r.host && x.path === r.path);
-    return c ? { ...r, claimedBy: `Ingress ${c.ingress} in namespace ${c.namespace}` } : r;
+    const claims = conflicts.filter((x) => x.service === r.service && x.host === r.host && x.path === r.path);
+    return claims.length ? { ...r, claimedBy: claims.map((c) => `Ingress ${c.ingress} in namespace ${c.namespace}`).join(", ") } : r;
   });
 }
 
