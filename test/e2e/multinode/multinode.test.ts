@@ -53,9 +53,14 @@ function inPod(pod: string, script: string): string {
   return kubectl(["-n", PROBE_NS, "exec", pod, "--", "sh", "-c", script]);
 }
 
-/** An HTTP/1.0 GET through nc, retried 45 times a second apart (a loaded machine converges slowly); the whole answer, or what the last try got. */
+/**
+ * An HTTP/1.0 GET through nc, retried 45 times a second apart (a loaded machine converges slowly); the
+ * whole answer, or what the last try got. nc's input stays open while the answer comes: a request
+ * whose sender half-closes at once is a request the client gave up on for Traefik (499) when the
+ * backend is slower than that.
+ */
 function httpGet(pod: string, ip: string, port: number, path: string, host: string): string {
-  const script = `for i in $(seq 1 45); do out=$(printf 'GET ${path} HTTP/1.0\\r\\nHost: ${host}\\r\\n\\r\\n' | nc -w 3 ${ip} ${port} 2>&1); case "$out" in "HTTP/1."*" 200 "*) printf '%s' "$out"; exit 0;; esac; sleep 1; done; printf '%s' "$out"; exit 0`;
+  const script = `for i in $(seq 1 45); do out=$( (printf 'GET ${path} HTTP/1.0\\r\\nHost: ${host}\\r\\n\\r\\n'; sleep 3) | nc -w 5 ${ip} ${port} 2>&1); case "$out" in "HTTP/1."*" 200 "*) printf '%s' "$out"; exit 0;; esac; sleep 1; done; printf '%s' "$out"; exit 0`;
   return inPod(pod, script);
 }
 
