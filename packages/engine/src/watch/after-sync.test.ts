@@ -86,12 +86,15 @@ describe("crashWatch", () => {
     const { store, actions } = stores();
     const timer = fakeTimer();
     const w = crashWatch(ports(c.sync), store, timer, { windowMs: 3000, pollMs: 1000 });
+    expect(w.watching("api")).toBe(false);
     w.watch("shop", "api", ["services/api/src/a.js"], ["a/0"], () => undefined);
+    expect(w.watching("api")).toBe(true);
     for (let i = 0; i < 6; i++) {
       timer.advance(1000);
       await flush();
     }
     expect(c.calls.pods).toBe(3);
+    expect(w.watching("api")).toBe(false); // the window ended
     c.pods[0] = { ...c.pods[0]!, restarts: 1 }; // a crash long after the sync is not blamed on it
     timer.advance(5000);
     await flush();

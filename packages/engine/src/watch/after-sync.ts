@@ -28,6 +28,8 @@ export interface CrashWatch {
   watch(namespace: string, service: string, files: readonly string[], current: readonly string[] | undefined, onCrash: () => void): void;
   /** Whether the service's last sync crashed it (and no fix has been synced since). */
   crashed(service: string): boolean;
+  /** Whether a sync into the service landed within the window and is still being watched. */
+  watching(service: string): boolean;
   /** Before a fix is synced into a crashed service: pods in crash back-off are replaced and awaited. */
   recover(namespace: string, service: string, signal?: AbortSignal): Promise<void>;
   close(): void;
@@ -90,6 +92,7 @@ export function crashWatch(ports: Ports, store: Store, timer: Timer, options: Cr
       later(() => void poll(), pollMs);
     },
     crashed: (service) => crashed.has(service),
+    watching: (service) => watches.has(service),
     async recover(namespace, service, signal) {
       if (!crashed.delete(service)) return;
       const sync = ports.sync;

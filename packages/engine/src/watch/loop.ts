@@ -99,6 +99,13 @@ export function watchProject(initial: ResolvedProject, ports: Ports, store: Stor
       if (r.pods) watchCrash(name, [...files.keys()], r.current);
       if (r.pods) log("info", `[${name}] re-synced ${files.size} file${files.size === 1 ? "" : "s"} into ${r.pods} restarted or new pod${r.pods === 1 ? "" : "s"}`);
     } catch (error) {
+      // Right after a sync, a container that restarted and cannot take the files is most likely crashing
+      // on them: a diagnosis (the crash watch reports it), not a reason to rebuild.
+      if (crashes.watching(name) || crashes.crashed(name)) {
+        core.hold(name);
+        log("warn", `[${name}] a restarted pod could not get the synced files again (${errorMessage(error)}) right after a sync: held until the next change (or r)`);
+        return;
+      }
       log("warn", `[${name}] a restarted pod could not get the synced files again (${errorMessage(error)}); rebuilding so it does not run stale code`);
       await rebuild(name, [...files.keys()]);
     }
