@@ -6,11 +6,7 @@
 import { PatchStrategy } from "./k8s.ts";
 import { kubeError } from "./api-error.ts";
 import type { Kube } from "./kube.ts";
-
-const labelSelector = (labels: Readonly<Record<string, string>>) =>
-  Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(",");
+import { labelSelector } from "./selector.ts";
 
 export interface Strength {
   ready: number;
