@@ -3,7 +3,7 @@ import { connectDocker, ensureImages, imageCommand, pingDocker } from "@devup/do
 import { clusterProvider, type ClusterProvider, type ClusterTarget } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, checkService, createKube, liveSlot, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForObjects, waitForRollout, type Kube } from "@devup/kube";
+import { applyObjects, checkService, createKube, liveSlot, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForObjects, waitForEndpoints, waitForRollout, type Kube } from "@devup/kube";
 import { LABELS, projectSelector, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import { renderOwnManifests } from "@devup/own-manifests";
 import type { ResolvedProject } from "@devup/project";
@@ -146,6 +146,9 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       },
       async waitReady(namespace, name, onProgress, signal) {
         await waitForRollout(needKube(), { namespace, name, timeoutMs: options.rolloutTimeoutMs, onProgress: (p) => onProgress(p.available, p.desired), ...(signal ? { signal } : {}) });
+      },
+      async waitServed(namespace, service, minimum, onWaiting, signal) {
+        await waitForEndpoints(needKube(), namespace, { [service]: minimum }, 120_000, { signal, onWaiting });
       },
       async forward(o) {
         const f = await forwardService(needKube(), {

@@ -78,6 +78,11 @@ export interface KubePort {
   waitObjects?(objects: readonly KubeObject[], onProgress: (summary: string) => void, signal?: AbortSignal): Promise<void>;
   /** Resolves when the Deployment is available; throws a DevupError that says why not. `signal` stops waiting (rejects). */
   waitReady(namespace: string, name: string, onProgress: (ready: number, desired: number) => void, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves once the Service `service` lists `minimum` ready pods among its endpoints (a Deployment is
+   * available a moment before its Service sends traffic to the new pods); `onWaiting` hears, once, that it waits.
+   */
+  waitServed?(namespace: string, service: string, minimum: number, onWaiting: () => void, signal?: AbortSignal): Promise<void>;
   /** blueGreen: the slot the service's Service selects now and the release it runs (its template hash); undefined when the Service is not there. */
   liveSlot?(namespace: string, service: string): Promise<{ slot: Slot; template?: string | undefined } | undefined>;
   /** blueGreen: one GET of `path` through the Service `service`'s port `port`; resolves on 2xx/3xx, throws saying what came back otherwise. */

@@ -70,6 +70,13 @@ export async function applyAndWait(
     if (own) await waitObjects!(objects, progress, signal);
     else await ports.kube.waitReady(namespace, release?.deployment.metadata.name ?? service, (ready, desired) => store.dispatch({ type: "replicas", service, ready, desired }), signal);
     if (release && held) await switchSlot(ports, store, namespace, service, release, held, live?.slot, signal);
+    // Ready means reachable by name: the Service lists the pods before a dependent (or a test) is started.
+    // (A blueGreen switch is checked through the Service by its verify: instead.)
+    const served = own || release ? 0 : servedReplicas(objects, service);
+    if (served > 0 && ports.kube.waitServed) {
+      const waiting = () => store.dispatch({ type: "log", level: "info", message: `[${service}] waiting: the Service ${service} does not list the ready pods yet` });
+      await ports.kube.waitServed(namespace, service, served, waiting, signal);
+    }
   } catch (error) {
     if (signal?.aborted) throw error; // stopped by the user: the rollout goes on in the cluster, unrecorded
     await recordDeploy(ports, store, namespace, service, record, "failed", now, toErrorReport(error).message);
@@ -77,6 +84,16 @@ export async function applyAndWait(
   }
   store.dispatch({ type: "ready", service, at: now() });
   return recordDeploy(ports, store, namespace, service, record, "ready", now);
+}
+
+/** How many ready pods the service's own Service should list once it is ready: 0 when it has no Service with a selector or runs no pod. */
+function servedReplicas(objects: readonly KubeObject[], service: string): number {
+  const svc = objects.find((o) => o.kind === "Service" && o.metadata.name === service);
+  const selector = (svc?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+  if (!selector || !Object.keys(selector).length) return 0;
+  const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === service);
+  const replicas = (deployment?.spec as { replicas?: number } | undefined)?.replicas;
+  return deployment ? (replicas ?? 1) : 0;
 }
 
 interface Release {

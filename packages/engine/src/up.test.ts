@@ -35,6 +35,8 @@ interface World {
   failRollout?: string;
   /** The API server refuses this service's Deployment. */
   refuse?: string;
+  /** In order: "apply Kind/name", "ready name", "served name min" — when given, what the cluster saw, in turn. */
+  timeline?: string[];
 }
 
 function fakes(world: World): Ports {
@@ -68,6 +70,7 @@ function fakes(world: World): Ports {
         const refused = objects.find((o) => o.kind === "Deployment" && o.metadata.name === world.refuse);
         if (refused) return Promise.reject(new DevupError("kube", `applying Deployment shop/${world.refuse}: spec.replicas: Invalid value`));
         if (!options?.dryRun) for (const o of objects) world.applied.push(`${o.kind}/${o.metadata.name}`);
+        if (!options?.dryRun) for (const o of objects) world.timeline?.push(`apply ${o.kind}/${o.metadata.name}`);
         return Promise.resolve();
       },
       prune: () => Promise.resolve([]),
@@ -76,6 +79,13 @@ function fakes(world: World): Ports {
         if (name === world.failRollout) throw new DevupError("rollout", `${name}: crash loop: the container exited with code 3`);
         onProgress(1, 1);
         world.ready.push(name);
+        world.timeline?.push(`ready ${name}`);
+      },
+      waitServed: async (_ns, service, minimum, onWaiting) => {
+        if (!world.timeline) return;
+        onWaiting();
+        await new Promise((r) => setTimeout(r, 5));
+        world.timeline.push(`served ${service} ${minimum}`);
       },
       forward: (o) => {
         o.onState("ready");
@@ -105,6 +115,20 @@ describe("up", () => {
     expect(world.applied.indexOf("Deployment/api")).toBeGreaterThan(world.applied.indexOf("Deployment/db"));
     expect(state.services.api!.forwards).toEqual([{ port: "http", localPort: 18080, url: "http://127.0.0.1:18080", status: "ready", message: undefined }]);
     expect(state.services.api!.phase).toBe("ready");
+  });
+
+  it("a service is ready once its Service lists the ready pods: a dependent is applied only after that", async () => {
+    const world = { ...newWorld(), timeline: [] as string[] };
+    const p = project({ "services/db/service.yaml": "image: example/db:1\nreplicas: 2\nports:\n  - port: 5432\n" });
+    const { actions } = await run(world, p);
+    const t = world.timeline;
+    expect(t).toContain("served db 2");
+    expect(t).toContain("served api 1");
+    expect(t.indexOf("served db 2")).toBeGreaterThan(t.indexOf("ready db"));
+    expect(t.indexOf("apply Deployment/api")).toBeGreaterThan(t.indexOf("served db 2"));
+    expect(t.indexOf("apply Deployment/web")).toBeGreaterThan(t.indexOf("served api 1"));
+    const logs = actions.flatMap((a) => (a.type === "log" ? [a.message] : []));
+    expect(logs).toContain("[db] waiting: the Service db does not list the ready pods yet");
   });
 
   it("says what each service waits for, from the plan: its dependsOn and the file that says so", async () => {

@@ -26,16 +26,30 @@ async function countReady(kube: Kube, namespace: string, service: string): Promi
   }
 }
 
-/** Resolves once each Service lists at least `minimum[service]` ready endpoints; throws a DevupError naming those that do not within `timeoutMs`. */
-export async function waitForEndpoints(kube: Kube, namespace: string, minimum: Readonly<Record<string, number>>, timeoutMs: number): Promise<void> {
+/**
+ * Resolves once each Service lists at least `minimum[service]` ready endpoints; throws a DevupError
+ * naming those that do not within `timeoutMs`. `onWaiting` hears, once, which still list too few
+ * after the first look; `signal` stops waiting (rejects with its reason).
+ */
+export async function waitForEndpoints(
+  kube: Kube,
+  namespace: string,
+  minimum: Readonly<Record<string, number>>,
+  timeoutMs: number,
+  options: { signal?: AbortSignal | undefined; onWaiting?: ((services: string[]) => void) | undefined } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let missing = Object.keys(minimum);
+  let told = false;
   for (;;) {
+    options.signal?.throwIfAborted();
     const counts = await Promise.all(missing.map(async (s) => [s, await countReady(kube, namespace, s)] as const));
     missing = counts.filter(([s, n]) => n < (minimum[s] ?? 1)).map(([s]) => s);
     if (!missing.length) return;
+    if (!told) options.onWaiting?.(missing);
+    told = true;
     if (Date.now() >= deadline) {
-      throw new DevupError("rollout", `the Services ${missing.join(", ")} list no ready pods after ${Math.round(timeoutMs / 1000)} s although their Deployments are ready`, {
+      throw new DevupError("rollout", `the Services ${missing.join(", ")} list fewer ready pods than their Deployments run, ${Math.round(timeoutMs / 1000)} s after the Deployments were ready`, {
         hint: `kubectl get endpointslices -n ${namespace} shows what they list; a Service whose selector matches no pod labels never does`,
       });
     }

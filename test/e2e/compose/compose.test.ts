@@ -105,7 +105,7 @@ describe("imported compose projects", () => {
     const began = Date.now();
     const run = await upAndForward(dirs["tcp-db"], "web");
     const page = await settled("http://127.0.0.1:24080/", (r) => r.status === 200);
-    expect(page.status).toBe(200);
+    expect(page.status, page.body).toBe(200);
     expect(page.body).toMatch(/^db says: rows=42 host=db-/); // the pod's name: it came from the cluster's db
     await stop(run);
     console.log(`compose e2e (a) tcp-db: dev up to answer ${seconds(began)}`);

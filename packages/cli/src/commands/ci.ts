@@ -4,7 +4,7 @@
  */
 import { DevupError, errorMessage } from "@devup/errors";
 import { runTests, servicesWithTests, summaryTable, up, type TestEvent } from "@devup/engine";
-import { runJob, waitForEndpoints } from "@devup/kube";
+import { runJob } from "@devup/kube";
 import { secondsOption, type CommandContext } from "../context.ts";
 import { attachPrinter } from "../printer.ts";
 import { loadValidProject } from "../project.ts";
@@ -42,9 +42,6 @@ export default async function ci(ctx: CommandContext): Promise<void> {
         hint: "the reasons are above; `dev ci --keep` leaves the namespace for a look (dev status, dev logs)",
       });
     }
-    // Ready Deployments, and their Services listing the ready pods, before a test reaches them by name.
-    const served = project.services.filter((s) => !s.manifests && s.ports.length > 0 && s.replicas > 0);
-    await waitForEndpoints(connection.kube(), project.namespace, Object.fromEntries(served.map((s) => [s.name, s.replicas])), 60_000);
     const tested = servicesWithTests(project);
     step("tests", tested.length ? `ci: all services ready; running the tests of ${tested.join(", ")} as Jobs` : "ci: all services ready; no service has a test command (test.command in its service.yaml)");
     const images = Object.fromEntries(project.services.flatMap((s) => (store.state.services[s.name]?.image ? [[s.name, store.state.services[s.name]!.image!]] : [])));

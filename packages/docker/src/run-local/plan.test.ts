@@ -72,6 +72,16 @@ describe("run-local container plans", () => {
     expect(healthcheck(service({ name: "t", ports: [{ name: "db", port: 5432, protocol: "TCP" }], health: { check: { kind: "tcp", port: "db" }, startupGraceSeconds: 0, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 1 } }))?.Test?.[1]).toContain("connect(5432,'127.0.0.1')");
   });
 
+  it("without a health check, ready means its first published TCP port answers; with one, the check decides", () => {
+    expect(users!.answersOn).toBeUndefined();
+    const [web, worker] = planContainers(
+      { ...project, services: [service({ name: "web", ports: [{ name: "dns", port: 53, protocol: "UDP", forward: 5353 }, { name: "http", port: 8080, protocol: "TCP", forward: 18080 }] }), service({ name: "worker", ports: [{ name: "http", port: 8080, protocol: "TCP" }] })] },
+      { web: "w:1", worker: "k:1" },
+    );
+    expect(web!.answersOn).toBe(18080);
+    expect(worker!.answersOn).toBeUndefined();
+  });
+
   it("keeps dependencies and runs one container per service", () => {
     expect(users!.dependsOn).toEqual(["accounts"]);
     expect(users!.replicasSkipped).toBe(1);

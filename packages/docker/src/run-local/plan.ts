@@ -41,6 +41,8 @@ export interface ContainerPlan {
   /** How long to wait for it to become healthy (or running, without a health check). */
   readyTimeoutMs: number;
   urls: string[];
+  /** Without a health check: the first TCP port published on 127.0.0.1, whose answering means ready (as the cluster's default probe). */
+  answersOn?: number | undefined;
   /** The spec asks for more replicas than run-local runs (one per service). */
   replicasSkipped: number;
   /** Docker named volumes the container mounts, created (with these labels) before it. They outlive the container. */
@@ -150,6 +152,7 @@ function planContainer(project: LocalProject, service: LocalService, image: stri
     create,
     readyTimeoutMs: h ? (Math.max(h.startupGraceSeconds, 10) + h.periodSeconds * h.failureThreshold) * 1000 : 30_000,
     urls: published.map((p) => `http://127.0.0.1:${p.forward}`),
+    answersOn: health ? undefined : published.find((p) => p.protocol === "TCP")?.forward,
     replicasSkipped: Math.max(0, service.replicas - 1),
     volumes: volumes.map(({ name, labels }) => ({ name, labels })),
   };

@@ -8,7 +8,7 @@ import type Docker from "dockerode";
 import { dockerError } from "../engine.ts";
 import { packFiles } from "@devup/files";
 import { demuxLines } from "./demux.ts";
-import { probeOnce } from "./probe.ts";
+import { portAnswers, probeOnce } from "./probe.ts";
 import { localLabels, networkName, type ContainerPlan, type LocalProject } from "./plan.ts";
 import { ensureLocalVolumes } from "./volumes.ts";
 
@@ -142,7 +142,7 @@ async function waitReady(docker: Docker, plan: ContainerPlan, options: StartLoca
     }
     const health = last.State.Health?.Status;
     const test = plan.create.Healthcheck?.Test;
-    if (health === "healthy" || (!test && last.State.Running)) return;
+    if (health === "healthy" || (!test && last.State.Running && (plan.answersOn === undefined || (await portAnswers(plan.answersOn))))) return;
     if (test && health === "starting" && last.State.Running && (await probeOnce(container, test, 5000))) return;
     if (Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, options.pollMs ?? 300));
@@ -158,7 +158,9 @@ async function notReady(container: Docker.Container, plan: ContainerPlan, state:
       ? `its process exited with code ${state.State.ExitCode}${state.RestartCount ? ` (restarted ${state.RestartCount} times)` : ""}`
       : state.RestartCount
         ? `it crashed and was restarted ${state.RestartCount} times`
-        : `its health check did not pass (${state.State.Health?.Status ?? "no health check"})`;
+        : plan.create.Healthcheck
+          ? `its health check did not pass (${state.State.Health?.Status ?? "no health check"})`
+          : `nothing answers on its port 127.0.0.1:${plan.answersOn} (it has no health check: ready means its first published port answers)`;
   const check = state?.State.Health?.Log?.at(-1);
   const lines = await lastLogLines(container, 20);
   return new DevupError("timeout", `${plan.service} did not become healthy within ${seconds} s: ${why}`, {

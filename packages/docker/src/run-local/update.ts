@@ -9,7 +9,7 @@ import { DevupError } from "@devup/errors";
 import { syncArchive } from "@devup/files";
 import type Docker from "dockerode";
 import { demuxLines } from "./demux.ts";
-import { probeOnce } from "./probe.ts";
+import { portAnswers, probeOnce } from "./probe.ts";
 import type { ContainerPlan } from "./plan.ts";
 
 export interface LocalSyncRequest {
@@ -87,11 +87,12 @@ export async function syncIntoContainer(docker: Docker, plan: ContainerPlan, req
 /** After a restart in place: the health check passes again (the process serves), or a DevupError. */
 async function waitHealthy(plan: ContainerPlan, container: Docker.Container, signal: AbortSignal | undefined): Promise<void> {
   const test = plan.create.Healthcheck?.Test;
-  if (!test) return;
+  const port = plan.answersOn;
+  if (!test && port === undefined) return;
   const deadline = Date.now() + plan.readyTimeoutMs;
-  while (!(await probeOnce(container, test, 5000))) {
+  while (!(await (test ? probeOnce(container, test, 5000) : portAnswers(port!)))) {
     signal?.throwIfAborted();
-    if (Date.now() > deadline) throw new DevupError("timeout", `${plan.service}: the restarted process did not pass its health check within ${Math.round(plan.readyTimeoutMs / 1000)} s`);
+    if (Date.now() > deadline) throw new DevupError("timeout", `${plan.service}: the restarted process did not pass its health check (or answer on its port) within ${Math.round(plan.readyTimeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
