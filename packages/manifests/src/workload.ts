@@ -132,11 +132,20 @@ export function serviceContainer(service: ResolvedService, image: string, option
   return { container, volumes };
 }
 
+/** How long a stopping pod with ports keeps serving before it is sent SIGTERM (within terminationGracePeriodSeconds). */
+const PRE_STOP_SECONDS = 2;
+
 export function deployment(project: ResolvedProject, service: ResolvedService, image: string): KubeObject {
   const selector = selectorLabels(project, service.name);
   const base = serviceContainer(service, image, { persistentVolumes: true });
   const volumes = base.volumes;
-  const container: Record<string, unknown> = { ...base.container, ...probes(service) };
+  const container: Record<string, unknown> = {
+    ...base.container,
+    ...probes(service),
+    // A stopping pod serves on for a moment: kube-proxy and the ingress controller drop it from their
+    // endpoints a little after it is marked terminating, and requests sent meanwhile would fail.
+    ...(service.ports.length ? { lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } } } : {}),
+  };
   const podAnnotations: Record<string, string> = { ...service.annotations };
   if (service.config || service.secrets) podAnnotations[ANNOTATIONS.configHash] = configHash(service, project.hashKey);
   if (service.metrics) {
