@@ -10,7 +10,7 @@ import type { ResolvedProject } from "@devup/project";
 import { guardContext } from "./cluster-access.ts";
 import type { HealthChecks } from "./health-watch.ts";
 import type { MachineTools } from "./machine.ts";
-import { ownPruneKinds } from "./own-kinds.ts";
+import { ownPruneKinds, ROUTE_PRUNE_KINDS } from "./own-kinds.ts";
 import { contentTag } from "./project.ts";
 
 export interface ConnectOptions {
@@ -131,7 +131,7 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       liveSlot: (namespace, service) => liveSlot(needKube(), namespace, service),
       check: (namespace, service, port, path) => checkService(needKube(), namespace, service, port, path),
       async prune(desired) {
-        const deleted = await pruneObjects(needKube(), desired, { selector: projectSelector(project, { managed: true }), namespace: project.namespace, extraKinds: ownPruneKinds(project, desired) });
+        const deleted = await pruneObjects(needKube(), desired, { selector: projectSelector(project, { managed: true }), namespace: project.namespace, extraKinds: [...ROUTE_PRUNE_KINDS, ...ownPruneKinds(project, desired)] });
         return deleted.map((r) => `${r.kind}/${r.name}`);
       },
       async waitObjects(objects, onProgress, signal) {
