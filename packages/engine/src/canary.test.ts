@@ -10,6 +10,7 @@ import type { Ports } from "./ports.ts";
 import { initialState, type Action } from "./state.ts";
 import { Store } from "./store.ts";
 import { applyAndWait } from "./steps.ts";
+import { up } from "./up.ts";
 
 function project(rollout: string): ResolvedProject {
   const result = validateFiles({
@@ -131,5 +132,51 @@ describe("canary releases in the engine", () => {
     expect(outcome).toBe("ok");
     expect(steps(world.timeline)).toEqual(["apply TraefikService api-green=100; Service/api → green"]);
     expect(splits).toEqual(["all on green"]);
+  });
+});
+
+describe("up with a canary service", () => {
+  /** up() against fakes where the ingress controller takes a moment to be ready: what the cluster saw, in order. */
+  async function timeline(rollout: string): Promise<string[]> {
+    const result = validateFiles({
+      "dev.yaml": "name: shop\ncluster:\n  ingress: { httpPort: 8000 }\n",
+      "services/api/service.yaml": `image: example/api:1\nports:\n  - port: 8080\ningress:\n  - { host: api.localhost }\n${rollout}`,
+    });
+    expect(result.errors).toEqual([]);
+    const p = result.value!;
+    const seen: string[] = [];
+    const base = ports({ timeline: [], checks: 0 });
+    const fake: Ports = {
+      ...base,
+      images: { tag: () => Promise.resolve("unused"), ensure: () => Promise.resolve([]) },
+      cluster: { ensure: () => Promise.resolve({ context: "kind-dev", created: false }), deliver: (images) => Promise.resolve(images.map((image) => ({ image, ref: image, action: "skipped" as const, durationMs: 0 }))) },
+      kube: {
+        ...base.kube,
+        apply: (objects, options) => (seen.push(...objects.map((o) => `${options?.dryRun ? "dry-run" : "apply"} ${o.kind}/${o.metadata.name}`)), Promise.resolve()),
+        waitReady: async (_ns, name, onProgress) => {
+          if (name === "traefik") await new Promise((r) => setTimeout(r, 30));
+          onProgress(1, 1);
+          seen.push(`ready ${name}`);
+        },
+      },
+      ingress: { site: { installsController: true, hostPort: 8000 }, controllerImage: () => ({ image: "traefik:v3.6.12", local: false }), hostPort: () => Promise.resolve(8000) },
+    };
+    const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
+    const outcome = await up(p, fake, store, { forward: false, trigger: ["dev up"] });
+    expect(outcome.failed).toEqual([]);
+    return seen;
+  }
+
+  it("waits for the ingress controller (and so Traefik's CRDs) before its route objects are checked or applied", async () => {
+    const seen = await timeline("rollout:\n  strategy: canary\n");
+    expect(seen.indexOf("apply CustomResourceDefinition/traefikservices.traefik.io")).toBeGreaterThanOrEqual(0);
+    expect(seen.indexOf("ready traefik")).toBeLessThan(seen.indexOf("dry-run TraefikService/api"));
+    expect(seen.indexOf("ready traefik")).toBeLessThan(seen.indexOf("apply IngressRoute/api"));
+  });
+
+  it("a project without a canary does not wait for the controller: its services come up beside it", async () => {
+    const seen = await timeline("");
+    expect(seen.indexOf("dry-run Deployment/api")).toBeGreaterThanOrEqual(0);
+    expect(seen.indexOf("dry-run Deployment/api")).toBeLessThan(seen.indexOf("ready traefik"));
   });
 });

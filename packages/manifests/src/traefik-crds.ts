@@ -25,6 +25,14 @@ export const TRAEFIK_KINDS: Readonly<Record<string, string>> = {
   TraefikService: "traefikservices",
 };
 
+const open = { type: "object", "x-kubernetes-preserve-unknown-fields": true };
+
+/**
+ * Open, but with `spec` declared: server-side apply builds its typed patch from the schema and refuses
+ * a field the root does not declare, even with preserve-unknown-fields there ("field not declared in schema").
+ */
+const OPEN_SCHEMA = { ...open, properties: { spec: open } };
+
 /** One namespaced CRD per kind, served and stored as v1alpha1; Traefik validates the contents itself. */
 export function traefikCrds(labels: Readonly<Record<string, string>>): KubeObject[] {
   return Object.entries(TRAEFIK_KINDS).map(([kind, plural]) => ({
@@ -35,7 +43,7 @@ export function traefikCrds(labels: Readonly<Record<string, string>>): KubeObjec
       group: TRAEFIK_GROUP,
       scope: "Namespaced",
       names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
-      versions: [{ name: "v1alpha1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
+      versions: [{ name: "v1alpha1", served: true, storage: true, schema: { openAPIV3Schema: OPEN_SCHEMA } }],
     },
   }));
 }
