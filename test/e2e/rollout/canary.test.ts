@@ -1,7 +1,8 @@
 // canary releases on a real kind cluster of their own (devup-canary, ingress on 127.0.0.1:18600)
 // through the real CLI: a release that fails its check never gets traffic (v1 keeps serving); a good
 // one gets 10 % of the ingress traffic, measured by counting answers by version over 200 requests;
-// dev abort sends it back; dev promote gives it all traffic. Prints the figures.
+// dev abort sends it back; dev promote gives it all traffic; dev rollback gives the previous release all
+// traffic at once. Prints the figures.
 //
 // Tolerance: 10 % ± 3 points (14 to 26 of 200). Traefik's weighted round robin is deterministic and
 // smooth (earliest-deadline-first over the weights), so 200 requests to a steady 90/10 split give 20
@@ -186,5 +187,16 @@ describe("canary releases", () => {
     expect(counts.get("v2")).toBe(REQUESTS);
     expect(await slotOf()).toBe("green");
     expect(await replicasOf("blue")).toBe(1); // idle, for dev rollback
+  }, 5 * 60_000);
+
+  it("dev rollback gives the previous release (v1) all traffic at once, no steps", async () => {
+    const r = await devJson(dir, ["rollback", "api"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(ofType(r.events, "engine.release").map((e) => [e.stable, e.canary, e.weight])).toEqual([["blue", undefined, 0]]);
+    await until("all v1 after the rollback", (a) => a.every((x) => x === "v1"), 30);
+    const counts = await sample(REQUESTS);
+    figures.push(`after dev rollback: ${show(counts)} of ${REQUESTS}`);
+    expect(counts.get("v1")).toBe(REQUESTS);
+    expect(await slotOf()).toBe("blue");
   }, 5 * 60_000);
 });
