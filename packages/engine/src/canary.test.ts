@@ -23,6 +23,8 @@ function project(rollout: string): ResolvedProject {
 
 interface World {
   live?: Slot | undefined;
+  /** What the cluster says of the canary slot now: its share of the traffic and the release its Deployment runs ("same": this one). */
+  inFlight?: { weight: number; template: "same" | "other" } | undefined;
   /** The check fails from this call on (1-based). */
   failCheckAt?: number;
   timeline: string[];
@@ -47,6 +49,7 @@ function ports(world: World): Ports {
       prune: () => Promise.resolve([]),
       waitReady: (_ns, name, onProgress) => (onProgress(1, 1), world.timeline.push(`ready ${name}`), Promise.resolve()),
       liveSlot: () => Promise.resolve(world.live ? { slot: world.live } : undefined),
+      canaryWeight: (_ns, _service, slot) => Promise.resolve(world.inFlight ? { weight: world.inFlight.weight, template: world.inFlight.template === "same" ? templateOf(slot) : "0000" } : undefined),
       check: (_ns, service, port, path) => {
         world.checks++;
         world.timeline.push(`check ${service} ${port} ${path}`);
@@ -57,8 +60,11 @@ function ports(world: World): Ports {
   };
 }
 
+let templateOf: (slot: Slot) => string | undefined = () => undefined;
+
 async function release(p: ResolvedProject, world: World, how: "apply" | "redeploy" = "apply") {
   const objects = objectsForService(p, p.services[0]!, "example/api:2", undefined, undefined, world.live ? { slot: world.live, template: "old" } : undefined);
+  templateOf = (slot) => objects.find((o) => o.kind === "Deployment" && o.metadata.name === `api-${slot}`)?.metadata.annotations?.["devup.dev/template"];
   const store = new Store(initialState(p.name, p.environment, p.namespace, p.cluster.name, p.services));
   const actions: Action[] = [];
   store.subscribe((_s, a) => actions.push(a));
@@ -124,6 +130,25 @@ describe("canary releases in the engine", () => {
     expect(steps(world.timeline)).toEqual(["apply TraefikService api-blue=90,api-green=10", "apply TraefikService api-blue=100; Deployment/api-green replicas=0"]);
     expect(splits).toEqual(["green 10% / blue", "all on blue"]);
     expect(state.services.api?.release).toEqual({ stable: "blue", weight: 0 });
+  });
+
+  it("dev up again while this very release is held at a step (manual): stays there, no reset to 0 %", async () => {
+    const world: World = { live: "blue", timeline: [], checks: 0, inFlight: { weight: 50, template: "same" } };
+    const { outcome, splits, logs } = await release(project("  promote: manual\n"), world);
+    expect(outcome).toBe("ok");
+    expect(world.timeline[0]).toContain("TraefikService api-blue=50,api-green=50");
+    expect(steps(world.timeline)).toEqual([]);
+    expect(splits).toEqual(["green 50% / blue"]);
+    expect(logs).toContain("[api] still holding at 50 %: dev promote api moves green to 100 %, dev abort api sends all traffic back to blue");
+  });
+
+  it("a release in flight goes on from its share with promote: auto; a different release in the slot starts over at 0 %", async () => {
+    const auto: World = { live: "blue", timeline: [], checks: 0, inFlight: { weight: 50, template: "same" } };
+    expect((await release(project(""), auto)).splits).toEqual(["all on green"]);
+    expect(steps(auto.timeline)).toEqual(["apply TraefikService api-green=100; Service/api → green"]);
+    const other: World = { live: "blue", timeline: [], checks: 0, inFlight: { weight: 50, template: "other" } };
+    expect((await release(project("  promote: manual\n"), other)).splits).toEqual(["green 10% / blue"]);
+    expect(other.timeline[0]).toContain("TraefikService api-blue=100");
   });
 
   it("a redeploy (dev rollback) gives the earlier release all traffic in one step", async () => {

@@ -45,11 +45,31 @@ interface Canary {
   stable: Slot;
 }
 
-/** Steps through the release (see the module comment); throws a DevupError when a check fails, after sending the traffic back. */
+/**
+ * The canary share of the ingress traffic when the canary slot already runs this very release (a
+ * `dev up` again while it is held at a step): that share, so the release goes on from there instead
+ * of starting over; 0 otherwise.
+ */
+export async function inFlight(ports: Ports, namespace: string, service: string, release: Release): Promise<number> {
+  const now = await ports.kube.canaryWeight?.(namespace, service, release.slot);
+  const template = release.deployment.metadata.annotations?.[ANNOTATIONS.template];
+  return now && now.weight > 0 && now.weight < 100 && template !== undefined && now.template === template ? now.weight : 0;
+}
+
+/**
+ * Steps through the release (see the module comment); throws a DevupError when a check fails, after
+ * sending the traffic back. `from`: the share it has already (a release in flight): with promote:
+ * manual it stays held there, otherwise it goes on with the next steps.
+ */
 export async function runCanary(ports: Ports, store: Store, c: Canary, signal?: AbortSignal, from = 0): Promise<void> {
   const { service, release, stable } = c;
   const say = (message: string) => store.dispatch({ type: "log", level: "info", message: `[${service}] ${message}` });
   const steps = release.steps ?? [100];
+  if (from > 0 && release.manual && steps.length > 1) {
+    store.dispatch({ type: "release", service, stable, canary: release.slot, weight: from });
+    say(`still holding at ${from} %: dev promote ${service} moves ${release.slot} to ${steps.find((w) => w > from) ?? 100} %, dev abort ${service} sends all traffic back to ${stable}`);
+    return;
+  }
   for (const weight of steps.filter((w) => w > from)) {
     await check(ports, store, c, weight, signal);
     await ports.kube.apply([...splitTraffic(c.objects, service, { stable, canary: release.slot, weight }), ...(weight === 100 && release.switch ? [release.switch] : [])]);

@@ -1,7 +1,7 @@
 /** Steps that `up` (all services) and `updateService` (one service) share. */
 import { DevupError, errorMessage, toErrorReport } from "@devup/errors";
 import { ANNOTATIONS, LABELS, previewServiceName, splitTraffic, type KubeObject, type Slot } from "@devup/manifests";
-import { canarySteps, runCanary, weightedServices, type Release } from "./canary.ts";
+import { canarySteps, inFlight, runCanary, weightedServices, type Release } from "./canary.ts";
 import type { ImagesPort, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
 
@@ -66,7 +66,9 @@ export async function applyAndWait(
   const switching = release && live && live.slot !== release.slot ? live.slot : undefined;
   // Held back until the switch: the Service switched to the new slot, and (canary) its all-traffic weights; the canary starts at 0 %.
   const held = switching && release ? [release.switch, ...(release.steps ? weightedServices(objects) : [])].filter((o) => o !== undefined) : [];
-  const start = switching && release?.steps ? splitTraffic(objects, service, { stable: switching, canary: release.slot, weight: 0 }) : [];
+  // canary: a release already in flight in its slot (dev up again, nothing changed) goes on from its share; a new one starts at 0 %.
+  const resume = switching && release?.steps ? await inFlight(ports, namespace, service, release) : 0;
+  const start = switching && release?.steps ? splitTraffic(objects, service, { stable: switching, canary: release.slot, weight: resume }) : [];
   const applied = objects.filter((o) => o.kind !== "CustomResourceDefinition" || !crds.length).filter((o) => !held.includes(o));
   await unlessAborted(ports.kube.apply([...applied, ...start]), signal);
   store.dispatch({ type: "applied", service, objects: objects.length });
@@ -76,7 +78,7 @@ export async function applyAndWait(
     if (own) await waitObjects!(objects, progress, signal);
     else await ports.kube.waitReady(namespace, release?.deployment.metadata.name ?? service, (ready, desired) => store.dispatch({ type: "replicas", service, ready, desired }), signal);
     if (release?.steps) {
-      if (switching) await runCanary(ports, store, { namespace, service, release, objects, stable: switching }, signal);
+      if (switching) await runCanary(ports, store, { namespace, service, release, objects, stable: switching }, signal, resume);
       else store.dispatch({ type: "release", service, stable: release.slot, weight: 0 });
     } else if (release?.switch && held.length) await switchSlot(ports, store, namespace, service, release, release.switch, switching, signal);
     // Ready means reachable by name: the Service lists the pods before a dependent (or a test) is started.

@@ -163,6 +163,13 @@ describe("canary releases", () => {
     expect(row?.release).toMatch(/^canary: green gets 10 % of the ingress traffic \(1\/1 ready\), blue 90 %/);
   }, 5 * 60_000);
 
+  it("dev apply again, nothing changed, leaves the canary held at 10 % (no start over)", async () => {
+    const r = await devJson(dir, ["apply"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(ofType(r.events, "engine.release").map((e) => e.weight)).toEqual([10]);
+    expect(messages(r.events)).toEqual(expect.arrayContaining([expect.stringMatching(/still holding at 10 %/)]));
+  }, 3 * 60_000);
+
   it("dev abort sends all traffic back to v1 and scales the canary to 0", async () => {
     const r = await devJson(dir, ["abort", "api"]);
     expect(r.code, r.stderr).toBe(0);
