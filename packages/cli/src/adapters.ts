@@ -3,14 +3,14 @@ import { connectDocker, ensureImages, imageCommand, pingDocker } from "@devup/do
 import { clusterProvider, type ClusterProvider, type ClusterTarget } from "@devup/cluster";
 import { DevupError } from "@devup/errors";
 import type { Ports } from "@devup/engine";
-import { applyObjects, checkService, createKube, liveSlot, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForObjects, waitForEndpoints, waitForRollout, type Kube } from "@devup/kube";
-import { LABELS, projectSelector, selectorLabels, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
+import { applyObjects, checkService, createKube, listWeightedServices, liveSlot, deletePods, forwardService, listIngressRoutes, listPodHealth, publishSyncedFiles, recentLogs, pruneObjects, recordRevision, syncIntoPods, waitForObjects, waitForEndpoints, waitForRollout, type Kube } from "@devup/kube";
+import { ANNOTATIONS, LABELS, projectSelector, selectorLabels, slotDeploymentName, splitOf, TRAEFIK_UPSTREAM_IMAGE } from "@devup/manifests";
 import { renderOwnManifests } from "@devup/own-manifests";
 import type { ResolvedProject } from "@devup/project";
 import { guardContext } from "./cluster-access.ts";
 import type { HealthChecks } from "./health-watch.ts";
 import type { MachineTools } from "./machine.ts";
-import { ownPruneKinds } from "./own-kinds.ts";
+import { ownPruneKinds, ROUTE_PRUNE_KINDS } from "./own-kinds.ts";
 import { contentTag } from "./project.ts";
 
 export interface ConnectOptions {
@@ -130,8 +130,14 @@ export function connect(project: ResolvedProject, options: ConnectOptions): Conn
       ingressRoutes: () => listIngressRoutes(needKube()),
       liveSlot: (namespace, service) => liveSlot(needKube(), namespace, service),
       check: (namespace, service, port, path) => checkService(needKube(), namespace, service, port, path),
+      async canaryWeight(namespace, service, slot) {
+        const [weighted] = await listWeightedServices(needKube(), namespace, projectSelector(project, { managed: true, service }));
+        if (!weighted) return undefined;
+        const d = await needKube().apps.readNamespacedDeployment({ name: slotDeploymentName(service, slot), namespace }).catch(() => undefined);
+        return { weight: splitOf(weighted, service)[slot] ?? 0, template: (d?.spec?.replicas ?? 0) > 0 ? d?.metadata?.annotations?.[ANNOTATIONS.template] : undefined };
+      },
       async prune(desired) {
-        const deleted = await pruneObjects(needKube(), desired, { selector: projectSelector(project, { managed: true }), namespace: project.namespace, extraKinds: ownPruneKinds(project, desired) });
+        const deleted = await pruneObjects(needKube(), desired, { selector: projectSelector(project, { managed: true }), namespace: project.namespace, extraKinds: [...ROUTE_PRUNE_KINDS, ...ownPruneKinds(project, desired)] });
         return deleted.map((r) => `${r.kind}/${r.name}`);
       },
       async waitObjects(objects, onProgress, signal) {

@@ -38,6 +38,19 @@ describe("dev render", () => {
     expect(readFileSync(join(dir, "out/20-secret-users-secrets.yaml"), "utf8")).toContain(Buffer.from("example-users-token").toString("base64"));
   });
 
+  it("renders a canary service: both slot Services, the weighted TraefikService and the IngressRoute, no Ingress", async () => {
+    const dir = await project();
+    await mkdir(join(dir, "services/api"), { recursive: true });
+    writeFileSync(join(dir, "dev.yaml"), "name: shop\n");
+    writeFileSync(join(dir, "services/api/service.yaml"), "image: example/api:1\nports:\n  - port: 8080\ningress:\n  - { host: api.localhost }\nrollout:\n  strategy: canary\n  steps: [10, 100]\n");
+    const r = await dev(["render", "--out", "-"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const objects = [...r.stdout.matchAll(/^kind: (\w+)\n(?:.*\n)*?metadata:\n(?: {2}.*\n)*? {2}name: ([\w-]+)$/gm)].map((m) => `${m[1]}/${m[2]}`);
+    expect(objects.sort()).toEqual(["Deployment/api-blue", "IngressRoute/api", "Namespace/shop", "Service/api", "Service/api-blue", "Service/api-green", "TraefikService/api"]);
+    expect(r.stdout).toContain('devup.dev/steps: "10,100"');
+    expect(r.stdout).toContain("# Why: api is released as a canary");
+  });
+
   it("streams YAML to stdout with --out -", async () => {
     const r = await dev(["render", "--out", "-"], await samples());
     expect(r.stdout.startsWith("---\napiVersion: v1\nkind: Namespace\n")).toBe(true);

@@ -157,7 +157,7 @@ export const commands: CommandSpec[] = [
   },
   {
     name: "promote",
-    summary: "blueGreen with promote: manual: switch SERVICE's traffic to the release waiting, ready, in its idle slot",
+    summary: "promote: manual: blueGreen: switch SERVICE's traffic to the release waiting, ready, in its idle slot; canary: check it and move it to the next step of ingress traffic",
     usage: "dev promote SERVICE [--env NAME]",
     args: ["SERVICE"],
     options: { env, "allow-context": allowContext },
@@ -165,7 +165,7 @@ export const commands: CommandSpec[] = [
   },
   {
     name: "abort",
-    summary: "blueGreen: scale the release waiting in SERVICE's idle slot to 0; traffic stays where it is",
+    summary: "blueGreen: scale the release waiting in SERVICE's idle slot to 0, traffic stays where it is; canary: all traffic back to the stable version, the canary scaled to 0",
     usage: "dev abort SERVICE [--env NAME]",
     args: ["SERVICE"],
     options: { env, "allow-context": allowContext },

@@ -28,6 +28,7 @@ const actions: { [K in Action["type"]]: Extract<Action, { type: K }> } = {
   services: { type: "services", services: [{ name: "api", replicas: 2 }] },
   log: { type: "log", level: "warn", message: "[api] something to know" },
   ingress: { type: "ingress", status: "ready", message: "ingress ready", routes: [{ url: "http://api.localhost:8080/", service: "api" }], durationMs: 7 },
+  release: { type: "release", service: "api", stable: "blue", canary: "green", weight: 10 },
 };
 
 /** Schema v1: each event's keys (nested objects as "field.key"), "?" after a key that is only there when it has a value. */
@@ -50,6 +51,7 @@ const SCHEMA: Record<string, string[]> = {
   "engine.spec-valid": ["files", "message", "type", "v"],
   "engine.services": ["message?", "services", "type", "v"],
   log: ["level", "message", "type", "v"],
+  "engine.release": ["canary?", "message", "service", "stable", "type", "v", "weight"],
   "engine.ingress": ["detail", "durationMs?", "error.code?", "error.details?", "error.hint?", "error.message?", "message", "routes", "status", "type", "v"],
 };
 

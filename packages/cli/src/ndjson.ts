@@ -62,6 +62,8 @@ export function ndjsonEvent(action: Action, message: string | undefined): Ndjson
       return event("engine.services", { services: action.services.map((s) => ({ name: s.name, replicas: s.replicas })) });
     case "log":
       return { type: "log", level: action.level, message: action.message };
+    case "release":
+      return event("engine.release", { service: action.service, stable: action.stable, canary: action.canary, weight: action.weight });
     case "ingress":
       return event("engine.ingress", {
         status: action.status,

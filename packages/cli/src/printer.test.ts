@@ -58,6 +58,10 @@ function samples(): { [K in Action["type"]]: Array<Extract<Action, { type: K }>>
       { type: "ingress", status: "ready", message: "ingress controller ready", routes: [{ url: "http://api.localhost:8080/v1", service: "api" }], durationMs: 5 },
       ...reports.map((error) => ({ type: "ingress" as const, status: "failed" as const, message: "the ingress controller did not start", routes: [], error })),
     ],
+    release: [
+      { type: "release", service: "api", stable: "blue", canary: "green", weight: 10 },
+      { type: "release", service: "api", stable: "green", weight: 0 },
+    ],
   };
 }
 
@@ -105,5 +109,13 @@ describe("the printer renders every error path in words", () => {
       "[api]     Error: boom",
       "[api]   hint: fix the file: the fix is synced at once (pods in crash back-off are replaced); until then the restarted pods run the image's code",
     ]);
+  });
+});
+
+describe("the printer says a canary's traffic split", () => {
+  it("names both versions and their shares, or the one taking all traffic", () => {
+    const [step, done] = samples().release;
+    expect(render(step!).text).toBe("[api] canary: green gets 10 % of the ingress traffic, blue 90 %");
+    expect(render(done!).text).toBe("[api] all traffic on green");
   });
 });

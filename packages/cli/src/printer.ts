@@ -75,6 +75,10 @@ export function describeAction(action: Action, state: EngineState): string | und
     }
     case "log":
       return action.message;
+    case "release":
+      return action.canary
+        ? `[${action.service}] canary: ${action.canary} gets ${action.weight} % of the ingress traffic, ${action.stable} ${100 - action.weight} %`
+        : `[${action.service}] all traffic on ${action.stable}`;
     default:
       return undefined;
   }

@@ -2,7 +2,7 @@
 import { deleteHistories, listClaims, pruneObjects, type Kube } from "@devup/kube";
 import { LABELS, MANAGED_BY, projectSelector } from "@devup/manifests";
 import type { ResolvedProject } from "@devup/project";
-import { ownPruneKinds } from "./own-kinds.ts";
+import { ownPruneKinds, ROUTE_PRUNE_KINDS } from "./own-kinds.ts";
 
 /** Whether the namespace still exists (terminating or not). */
 async function namespaceExists(kube: Kube, name: string): Promise<boolean> {
@@ -34,7 +34,7 @@ export async function removeWorkloads(kube: Kube, project: ResolvedProject, opti
   const selector = projectSelector(project, { managed: true });
   const own = project.services.some((s) => s.manifests);
   // The user's own objects: also their custom resources (the kinds of the CRDs this project applied).
-  const extraKinds = own ? [...ownPruneKinds(project), ...(await labelledCrdKinds(kube, selector))] : [];
+  const extraKinds = [...ROUTE_PRUNE_KINDS, ...(own ? [...ownPruneKinds(project), ...(await labelledCrdKinds(kube, selector))] : [])];
   const removed = await pruneObjects(kube, [], { selector, namespace: project.namespace, extraKinds });
   // Nothing left to roll back: the deploy histories go too (also when the namespace stays).
   await deleteHistories(kube, project.namespace, projectSelector(project));

@@ -91,11 +91,11 @@ export async function executeImages(project: ResolvedProject, ports: Ports, stor
   return { ...observed(), restart, rendered: { ...start.rendered, ...rendered }, slots: await observeSlots(only, ports) };
 }
 
-/** blueGreen services: which slot each one's Service selects now (and the release it runs). */
+/** blueGreen and canary services: which slot each one's Service selects now (and the release it runs). */
 async function observeSlots(project: ResolvedProject, ports: Ports): Promise<NonNullable<Observed["slots"]>> {
   const liveSlot = ports.kube.liveSlot?.bind(ports.kube);
   if (!liveSlot) return {};
-  const entries = await Promise.all(project.services.filter((s) => s.rollout.strategy === "blueGreen").map(async (s) => [s.name, await liveSlot(project.namespace, s.name)] as const));
+  const entries = await Promise.all(project.services.filter((s) => s.rollout.strategy !== "rolling").map(async (s) => [s.name, await liveSlot(project.namespace, s.name)] as const));
   return Object.fromEntries(entries.filter((e): e is [string, { slot: "blue" | "green"; template?: string | undefined }] => e[1] !== undefined));
 }
 
@@ -190,5 +190,6 @@ export interface RedeployOptions {
 export async function redeploy(ports: Ports, store: Store, options: RedeployOptions): Promise<number | undefined> {
   const now = options.now ?? Date.now;
   store.dispatch({ type: "update-start", service: options.service, trigger: options.trigger, at: now() });
-  return applyAndWait(ports, store, options.namespace, options.service, options.objects, now, undefined, options.record, options.own);
+  // A canary service's earlier release goes back to all traffic at once (no steps).
+  return applyAndWait(ports, store, options.namespace, options.service, options.objects, now, undefined, options.record, options.own, true);
 }

@@ -1,5 +1,5 @@
 export { Store, type Listener } from "./store.ts";
-export { crashMessage, initialState, reduce, type Action, type EngineState, type ServiceState, type Phase, type ForwardState, type IngressState } from "./state.ts";
+export { crashMessage, initialState, reduce, type Action, type EngineState, type ServiceState, type Phase, type ForwardState, type IngressState, type ReleaseSplit } from "./state.ts";
 export { up, type UpOptions, type UpResult } from "./up.ts";
 export { ForwardSet, wantedForwards } from "./forwards.ts";
 export type { Ports, ImagesPort, ClusterPort, KubePort, ImageRequest, BuildResult, DeliveryResult, ForwardHandle, PodHealth } from "./ports.ts";

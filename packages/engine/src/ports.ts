@@ -85,6 +85,8 @@ export interface KubePort {
   waitServed?(namespace: string, service: string, minimum: number, onWaiting: () => void, signal?: AbortSignal): Promise<void>;
   /** blueGreen: the slot the service's Service selects now and the release it runs (its template hash); undefined when the Service is not there. */
   liveSlot?(namespace: string, service: string): Promise<{ slot: Slot; template?: string | undefined } | undefined>;
+  /** canary: the share of the ingress traffic `slot` gets now (its TraefikService's weights) and the release (template hash) its Deployment runs; undefined when there is no such split. */
+  canaryWeight?(namespace: string, service: string, slot: Slot): Promise<{ weight: number; template?: string | undefined } | undefined>;
   /** blueGreen: one GET of `path` through the Service `service`'s port `port`; resolves on 2xx/3xx, throws saying what came back otherwise. */
   check?(namespace: string, service: string, port: string, path: string): Promise<void>;
   /** Every Ingress rule on the cluster (all namespaces); without it, ingress conflicts are not looked for. */

@@ -41,6 +41,14 @@ export interface ServiceState {
   updateDurationMs?: number | undefined;
   forwards: ForwardState[];
   error?: ErrorReport | undefined;
+  /** canary: the ingress traffic split (`weight` percent to `canary`, the rest to `stable`); no canary (weight 0): all on `stable`. */
+  release?: ReleaseSplit | undefined;
+}
+
+export interface ReleaseSplit {
+  stable: "blue" | "green";
+  canary?: "blue" | "green" | undefined;
+  weight: number;
 }
 
 export interface IngressState {
@@ -83,6 +91,8 @@ export type Action =
   /** The spec was edited: services added to it start pending, removed ones leave the state. */
   | { type: "services"; services: Array<{ name: string; replicas: number }> }
   | { type: "log"; level: "info" | "warn" | "error"; message: string }
+  /** canary: the ingress traffic split changed (a step; `canary` absent: all traffic on `stable`, the release done or sent back). */
+  | ({ type: "release"; service: string } & ReleaseSplit)
   | ({ type: "ingress"; durationMs?: number | undefined; error?: ErrorReport | undefined } & IngressState);
 
 export function initialState(project: string, environment: string, namespace: string, cluster: string, services: ReadonlyArray<{ name: string; replicas: number }>): EngineState {
@@ -167,6 +177,8 @@ export function reduce(state: EngineState, action: Action): EngineState {
           exitCode: ErrorCodes.rollout.exit,
         },
       }));
+    case "release":
+      return updateService(state, action.service, (s) => ({ ...s, release: { stable: action.stable, ...(action.canary ? { canary: action.canary } : {}), weight: action.weight } }));
     case "ingress":
       return { ...state, ingress: { status: action.status, message: action.message, routes: action.routes } };
     case "build-line":

@@ -1,6 +1,7 @@
 /** Steps that `up` (all services) and `updateService` (one service) share. */
 import { DevupError, errorMessage, toErrorReport } from "@devup/errors";
-import { ANNOTATIONS, LABELS, previewServiceName, type KubeObject, type Slot } from "@devup/manifests";
+import { ANNOTATIONS, LABELS, previewServiceName, splitTraffic, type KubeObject, type Slot } from "@devup/manifests";
+import { canarySteps, inFlight, runCanary, weightedServices, type Release } from "./canary.ts";
 import type { ImagesPort, Ports } from "./ports.ts";
 import type { Store } from "./store.ts";
 
@@ -35,6 +36,7 @@ export function buildProgress(store: Store): Parameters<ImagesPort["ensure"]>[1]
  * objects: CRDs applied and Established first, then every object ready by its status); throws what went wrong.
  * Either way the deploy is recorded in the service's history (for `dev rollback`): `record`, when
  * the history should hold other objects than those applied (a rollback keeps the current Secret).
+ * `allAtOnce`: a canary release (a redeploy of an earlier one) takes all the traffic in one step.
  */
 export async function applyAndWait(
   ports: Ports,
@@ -46,6 +48,7 @@ export async function applyAndWait(
   signal?: AbortSignal,
   record: readonly KubeObject[] = objects,
   own = false,
+  allAtOnce = false,
 ): Promise<number | undefined> {
   store.dispatch({ type: "phase", service, phase: "applying" });
   const waitObjects = ports.kube.waitObjects?.bind(ports.kube);
@@ -57,21 +60,29 @@ export async function applyAndWait(
     await unlessAborted(ports.kube.apply(crds), signal);
     await waitObjects!(crds, progress, signal);
   }
-  // blueGreen: the release comes up in its slot while the Service still selects the live one; the switch waits for ready and verify.
-  const release = own ? undefined : blueGreenRelease(objects, service);
+  // blueGreen and canary: the release comes up in its slot while the Service still selects the live one; the switch waits for ready and verify.
+  const release = own ? undefined : slotRelease(objects, service, allAtOnce);
   const live = release ? await ports.kube.liveSlot?.(namespace, service) : undefined;
-  const held = release && live?.slot !== release.slot ? release.switch : undefined;
-  const applied = objects.filter((o) => o.kind !== "CustomResourceDefinition" || !crds.length).filter((o) => o !== held);
-  await unlessAborted(ports.kube.apply(applied), signal);
+  const switching = release && live && live.slot !== release.slot ? live.slot : undefined;
+  // Held back until the switch: the Service switched to the new slot, and (canary) its all-traffic weights; the canary starts at 0 %.
+  const held = switching && release ? [release.switch, ...(release.steps ? weightedServices(objects) : [])].filter((o) => o !== undefined) : [];
+  // canary: a release already in flight in its slot (dev up again, nothing changed) goes on from its share; a new one starts at 0 %.
+  const resume = switching && release?.steps ? await inFlight(ports, namespace, service, release) : 0;
+  const start = switching && release?.steps ? splitTraffic(objects, service, { stable: switching, canary: release.slot, weight: resume }) : [];
+  const applied = objects.filter((o) => o.kind !== "CustomResourceDefinition" || !crds.length).filter((o) => !held.includes(o));
+  await unlessAborted(ports.kube.apply([...applied, ...start]), signal);
   store.dispatch({ type: "applied", service, objects: objects.length });
   store.dispatch({ type: "phase", service, phase: "starting" });
   try {
     // Generated objects: the service's Deployment; the user's own: every workload, Job and object with a Ready condition.
     if (own) await waitObjects!(objects, progress, signal);
     else await ports.kube.waitReady(namespace, release?.deployment.metadata.name ?? service, (ready, desired) => store.dispatch({ type: "replicas", service, ready, desired }), signal);
-    if (release && held) await switchSlot(ports, store, namespace, service, release, held, live?.slot, signal);
+    if (release?.steps) {
+      if (switching) await runCanary(ports, store, { namespace, service, release, objects, stable: switching }, signal, resume);
+      else store.dispatch({ type: "release", service, stable: release.slot, weight: 0 });
+    } else if (release?.switch && held.length) await switchSlot(ports, store, namespace, service, release, release.switch, switching, signal);
     // Ready means reachable by name: the Service lists the pods before a dependent (or a test) is started.
-    // (A blueGreen switch is checked through the Service by its verify: instead.)
+    // (A blueGreen switch or canary step is checked through a Service by its verify: instead.)
     const served = own || release ? 0 : servedReplicas(objects, service);
     if (served > 0 && ports.kube.waitServed) {
       const waiting = () => store.dispatch({ type: "log", level: "info", message: `[${service}] waiting: the Service ${service} does not list the ready pods yet` });
@@ -96,17 +107,8 @@ function servedReplicas(objects: readonly KubeObject[], service: string): number
   return deployment ? (replicas ?? 1) : 0;
 }
 
-interface Release {
-  slot: Slot;
-  deployment: KubeObject;
-  /** The Service switched to the slot. */
-  switch: KubeObject | undefined;
-  verify?: { port: string; path: string } | undefined;
-  manual: boolean;
-}
-
-/** A blueGreen service's release, from its objects: the slot's Deployment (labelled with the slot), the Service switched to it. */
-function blueGreenRelease(objects: readonly KubeObject[], service: string): Release | undefined {
+/** A blueGreen or canary service's release, from its objects: the slot's Deployment (labelled with the slot), the Service switched to it, the canary steps. */
+function slotRelease(objects: readonly KubeObject[], service: string, allAtOnce: boolean): Release | undefined {
   const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.labels?.[LABELS.slot] !== undefined);
   if (!deployment) return undefined;
   const slot = deployment.metadata.labels![LABELS.slot] as Slot;
@@ -117,6 +119,8 @@ function blueGreenRelease(objects: readonly KubeObject[], service: string): Rele
     switch: objects.find((o) => o.kind === "Service" && o.metadata.name === service),
     verify: verify && verify.length === 2 ? { port: verify[0]!, path: verify[1]! } : undefined,
     manual: deployment.metadata.annotations?.[ANNOTATIONS.promote] === "manual",
+    // A redeploy (dev rollback) of a canary takes all the traffic in one step.
+    steps: allAtOnce && canarySteps(deployment) ? [100] : canarySteps(deployment),
   };
 }
 

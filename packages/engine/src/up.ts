@@ -57,6 +57,8 @@ export async function up(project: ResolvedProject, ports: Ports, store: Store, o
   // The ingress controller comes up beside the services (after the services' delivery, so the
   // two deliveries do not run at once).
   const ingress = ensureIngress(project, ports, store, now);
+  // A canary's route objects are Traefik's custom resources: their CRDs come with the controller, so it goes first.
+  if (project.services.some((s) => s.rollout.strategy === "canary")) await ingress;
 
   // 3. Objects. Services whose image failed keep what runs now: their objects are not applied,
   //    but the prune leaves them alone; while a manifests service's objects are not known (its image

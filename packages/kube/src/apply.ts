@@ -2,6 +2,7 @@
  * Server-side apply of devup's objects: Namespaces first, then in the order given, one request
  * per object, each reported as created, configured or unchanged.
  */
+import { forTypedModel } from "./crd-schema.ts";
 import { DevupError } from "@devup/errors";
 import { PatchStrategy } from "./k8s.ts";
 import { describeObject, httpStatus, kubeError } from "./api-error.ts";
@@ -110,7 +111,7 @@ export async function applyObjects(kube: Kube, objects: readonly KubeObject[], o
     }
     let after: Snapshot;
     try {
-      after = await kube.objects.patch(object, undefined, dryRun ? "All" : undefined, fieldManager, force, PatchStrategy.ServerSideApply);
+      after = await kube.objects.patch(forTypedModel(object), undefined, dryRun ? "All" : undefined, fieldManager, force, PatchStrategy.ServerSideApply);
     } catch (error) {
       throw kubeError(`applying ${what}`, error, kube.server);
     }

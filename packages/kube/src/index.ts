@@ -39,3 +39,4 @@ export type { ObjectStatus, WaitForObjectsOptions } from "./object-ready.ts";
 export { budgetCovers, deleteServingPod, deploymentStrength, restartDeployment, type Strength } from "./disrupt.ts";
 export { cordonNode, evictable, evictNode } from "./drain.ts";
 export { checkService, liveSlot, scaleSlot, selectSlot } from "./blue-green.ts";
+export { listWeightedServices } from "./canary.ts";

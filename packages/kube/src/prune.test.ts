@@ -71,4 +71,23 @@ describe("pruneObjects and claims", () => {
     expect(deleted).toEqual(["PersistentVolumeClaim/db-data", "PersistentVolumeClaim/old-data"]);
     expect(await listClaims(kube, "shop", selector)).toEqual(["db-data", "old-data"]);
   });
+
+  it("retries a 503 (a CRD whose storage is re-initializing after a schema change) and then prunes what it lists", async () => {
+    const deleted: string[] = [];
+    let calls = 0;
+    const kube = {
+      server: "https://127.0.0.1:6443",
+      objects: {
+        list: (_v: string, kind: string) => {
+          if (kind !== "IngressRoute") return Promise.resolve({ items: [] });
+          calls++;
+          return calls < 3 ? Promise.reject(Object.assign(new Error("storage is (re)initializing"), { code: 503 })) : Promise.resolve({ items: [{ metadata: { name: "gone", namespace: "shop" } }] });
+        },
+        delete: (o: { kind: string; metadata: { name: string } }) => Promise.resolve(void deleted.push(`${o.kind}/${o.metadata.name}`)),
+      },
+    } as unknown as Kube;
+    await pruneObjects(kube, [], { selector, namespace: "shop", kinds: [], extraKinds: [{ kind: "IngressRoute", apiVersion: "traefik.io/v1alpha1" }] });
+    expect(calls).toBe(3);
+    expect(deleted).toEqual(["IngressRoute/gone"]);
+  });
 });

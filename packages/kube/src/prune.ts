@@ -77,6 +77,23 @@ export async function listClaims(kube: Kube, namespace: string, selector: Readon
   }
 }
 
+/**
+ * Lists a kind, retrying a 503 for a few seconds: a CRD whose schema just changed (devup updates
+ * Traefik's with its controller) answers "storage is (re)initializing" for a moment.
+ */
+async function listRetrying(kube: Kube, apiVersion: string, kind: string, namespace: string, selector: string, waitMs = 10_000): Promise<{ metadata?: ObjectMeta }[]> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const list = await kube.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, selector);
+      return list.items as { metadata?: ObjectMeta }[];
+    } catch (error) {
+      if (httpStatus(error) !== 503 || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /** Deletes what is no longer desired (propagation Background) and returns what it deleted. `desired`: objects, or only which objects (kind, namespace, name). */
 export async function pruneObjects(kube: Kube, desired: ReadonlyArray<KubeObject | ObjectRef>, options: PruneOptions): Promise<ObjectRef[]> {
   if (Object.keys(options.selector).length === 0) {
@@ -89,11 +106,11 @@ export async function pruneObjects(kube: Kube, desired: ReadonlyArray<KubeObject
   for (const [kind, apiVersion] of apiVersions) {
     let items: { metadata?: ObjectMeta }[];
     try {
-      const list = await kube.objects.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, selector);
-      items = list.items as { metadata?: ObjectMeta }[];
+      items = await listRetrying(kube, apiVersion, kind, options.namespace, selector);
     } catch (error) {
-      // A custom resource whose CRD is gone has nothing left to prune.
-      if (httpStatus(error) === 404 && !(kind in PRUNE_KINDS)) continue;
+      // A custom resource whose CRD is gone has nothing left to prune; one whose CRD storage is still
+      // re-initializing after a change (503 past the retries) is pruned next time.
+      if ((httpStatus(error) === 404 || httpStatus(error) === 503) && !(kind in PRUNE_KINDS)) continue;
       throw kubeError(`listing ${kind} objects in namespace ${options.namespace}`, error, kube.server);
     }
     for (const item of items) {

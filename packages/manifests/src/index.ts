@@ -16,3 +16,5 @@ export {
 } from "./ingress-controller.ts";
 export { injectObjects, imageRepository, userObjectOrder, clusterScopedKinds, type InjectResult } from "./inject.ts";
 export { ejectObjects, type EjectedFile } from "./eject.ts";
+export { slotServiceName, splitTraffic, splitOf, type TrafficSplit } from "./canary.ts";
+export { TRAEFIK_API_VERSION, TRAEFIK_KINDS } from "./traefik-crds.ts";

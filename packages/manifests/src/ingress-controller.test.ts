@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { validateFiles, type ResolvedProject } from "@devup/project";
+import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { IngressClass } from "kubernetes-models/networking.k8s.io/v1/IngressClass";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
@@ -13,7 +14,7 @@ import { ingressControllerObjects, ingressRoutes, TRAEFIK_CONTROLLER, TRAEFIK_UP
 import { buildObjects } from "./objects.ts";
 import type { KubeObject } from "./types.ts";
 
-const models: Record<string, new (data: never) => { validate(): void }> = { Deployment, IngressClass, ClusterRole, ClusterRoleBinding, Namespace, ServiceAccount, Ingress };
+const models: Record<string, new (data: never) => { validate(): void }> = { CustomResourceDefinition, Deployment, IngressClass, ClusterRole, ClusterRoleBinding, Namespace, ServiceAccount, Ingress };
 
 function project(dev: string, services: Record<string, string>): ResolvedProject {
   const files: Record<string, string> = { "dev.yaml": dev };
@@ -36,8 +37,8 @@ const byKind = (objects: KubeObject[], kind: string) => objects.filter((o) => o.
 describe("the ingress controller objects", () => {
   const objects = ingressControllerObjects({ image: "localhost:5001/traefik:v3.6.12", className: "traefik" });
 
-  it("are valid Kubernetes objects, namespace first", () => {
-    expect(objects.map((o) => o.kind)).toEqual(["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "IngressClass", "Deployment"]);
+  it("are valid Kubernetes objects, CRDs and namespace first", () => {
+    expect(objects.map((o) => o.kind)).toEqual([...Array<string>(10).fill("CustomResourceDefinition"), "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "IngressClass", "Deployment"]);
     for (const o of objects) new models[o.kind]!(o as never).validate();
     for (const o of objects) expect(o.metadata.labels).toMatchObject({ "app.kubernetes.io/managed-by": "devup", "app.kubernetes.io/part-of": "devup-ingress" });
     // No project labels: pruning and `dev down` of a project never select the shared controller.
@@ -50,10 +51,25 @@ describe("the ingress controller objects", () => {
     expect(TRAEFIK_CONTROLLER).toBe("traefik.io/ingress-controller");
   });
 
-  it("let Traefik read what its Kubernetes Ingress provider watches, and nothing more", () => {
+  it("define every kind Traefik's CRD provider watches (a missing one stalls it), served as traefik.io/v1alpha1 with an open schema", () => {
+    const crds = byKind(objects, "CustomResourceDefinition") as Array<KubeObject & { spec: { group: string; scope: string; names: { kind: string; plural: string }; versions: Array<{ name: string; served: boolean; storage: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }> } }>;
+    expect(crds.map((c) => c.spec.names.kind).sort()).toEqual(
+      ["IngressRoute", "IngressRouteTCP", "IngressRouteUDP", "Middleware", "MiddlewareTCP", "ServersTransport", "ServersTransportTCP", "TLSOption", "TLSStore", "TraefikService"].sort(),
+    );
+    for (const c of crds) {
+      expect(c.metadata.name).toBe(`${c.spec.names.plural}.traefik.io`);
+      expect(c.spec.scope).toBe("Namespaced");
+      // spec declared (server-side apply refuses a field the schema does not declare), its contents open.
+      const open = { type: "object", "x-kubernetes-preserve-unknown-fields": true };
+      expect(c.spec.versions).toEqual([{ name: "v1alpha1", served: true, storage: true, schema: { openAPIV3Schema: { ...open, properties: { spec: open } } } }]);
+    }
+  });
+
+  it("let Traefik read what its Kubernetes Ingress and CRD providers watch, and nothing more", () => {
     const [role] = byKind(objects, "ClusterRole") as Array<KubeObject & { rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> }>;
     const granted = role!.rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups[0] || "core"}/${res}`)).sort();
-    expect(granted).toEqual(["core/nodes", "core/secrets", "core/services", "discovery.k8s.io/endpointslices", "networking.k8s.io/ingressclasses", "networking.k8s.io/ingresses"]);
+    const traefik = ["ingressroutes", "ingressroutetcps", "ingressrouteudps", "middlewares", "middlewaretcps", "serverstransports", "serverstransporttcps", "tlsoptions", "tlsstores", "traefikservices"].map((r) => `traefik.io/${r}`);
+    expect(granted).toEqual(["core/configmaps", "core/nodes", "core/secrets", "core/services", "discovery.k8s.io/endpointslices", "networking.k8s.io/ingressclasses", "networking.k8s.io/ingresses", ...traefik].sort());
     for (const r of role!.rules) expect(r.verbs).toEqual(["get", "list", "watch"]);
     const [binding] = byKind(objects, "ClusterRoleBinding");
     expect(binding).toMatchObject({ roleRef: { name: role!.metadata.name }, subjects: [{ kind: "ServiceAccount", name: "traefik", namespace: "devup-ingress" }] });
@@ -72,7 +88,7 @@ describe("the ingress controller objects", () => {
     expect(c!.image).toBe("localhost:5001/traefik:v3.6.12");
     expect(c!.ports).toContainEqual({ name: "web", containerPort: 80, hostPort: 80, protocol: "TCP" });
     expect(c!.args).toEqual(
-      expect.arrayContaining(["--entryPoints.web.address=:80", "--ping=true", "--providers.kubernetesingress=true", "--providers.kubernetesingress.ingressClass=traefik", "--global.checkNewVersion=false"]),
+      expect.arrayContaining(["--entryPoints.web.address=:80", "--ping=true", "--providers.kubernetesingress=true", "--providers.kubernetesingress.ingressClass=traefik", "--providers.kubernetescrd=true", "--global.checkNewVersion=false"]),
     );
     expect(c!.readinessProbe).toEqual({ httpGet: { path: "/ping", port: "ping" }, periodSeconds: 2, failureThreshold: 3 });
     expect(c!.ports).toContainEqual({ name: "ping", containerPort: 9000, protocol: "TCP" });

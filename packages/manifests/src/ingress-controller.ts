@@ -1,10 +1,12 @@
 /**
  * The ingress controller `dev up` installs into kind clusters: Traefik with its Kubernetes Ingress
- * provider, in a namespace of its own, shared by every project on the cluster. It runs on the node
+ * provider (services' routes) and its CRD provider (canary releases: an IngressRoute over a weighted
+ * TraefikService, its CRDs in traefik-crds.ts), in a namespace of its own, shared by every project on the cluster. It runs on the node
  * labelled `ingress-ready=true` and binds that node's port 80 (hostPort), which the kind config
  * maps to 127.0.0.1:<cluster.ingress.httpPort>. Pure.
  */
 import type { ResolvedProject } from "@devup/project";
+import { TRAEFIK_GROUP, TRAEFIK_KINDS, traefikCrds } from "./traefik-crds.ts";
 import { LABELS, MANAGED_BY, type KubeObject } from "./types.ts";
 
 export const INGRESS_NAMESPACE = "devup-ingress";
@@ -42,24 +44,26 @@ export function wantsIngressController(project: ResolvedProject, site: IngressSi
   return site.installsController && project.cluster.ingress.className === "traefik" && project.services.some((s) => s.ingress.length > 0);
 }
 
-/** The controller's objects, in apply order. */
+/** The controller's objects, in apply order (its CRDs first: they must be Established before Traefik lists them). */
 export function ingressControllerObjects(options: IngressControllerOptions): KubeObject[] {
   const name = INGRESS_CONTROLLER_NAME;
   const namespace = INGRESS_NAMESPACE;
   const clusterName = `${INGRESS_NAMESPACE}-${name}`;
   const read = ["get", "list", "watch"];
   return [
+    ...traefikCrds(labels),
     { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } },
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace, labels } },
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "ClusterRole",
       metadata: { name: clusterName, labels },
-      // What the kubernetesingress provider watches (its informers), read-only.
+      // What the kubernetesingress and kubernetescrd providers watch (their informers), read-only.
       rules: [
-        { apiGroups: [""], resources: ["services", "secrets", "nodes"], verbs: read },
+        { apiGroups: [""], resources: ["services", "secrets", "nodes", "configmaps"], verbs: read },
         { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: read },
         { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "ingressclasses"], verbs: read },
+        { apiGroups: [TRAEFIK_GROUP], resources: Object.values(TRAEFIK_KINDS), verbs: read },
       ],
     },
     {
@@ -103,6 +107,8 @@ export function ingressControllerObjects(options: IngressControllerOptions): Kub
                   "--ping.entryPoint=traefik",
                   "--providers.kubernetesingress=true",
                   `--providers.kubernetesingress.ingressClass=${options.className}`,
+                  // canary releases: IngressRoutes over weighted TraefikServices.
+                  "--providers.kubernetescrd=true",
                   "--log.level=INFO",
                   // No calls home: the cluster may have no route out at all.
                   "--global.checkNewVersion=false",

@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { objectKey, type ResolvedProject, type ResolvedService } from "@devup/project";
 import { projectLabels, selectorLabels, serviceLabels } from "./labels.ts";
+import { canaryObjects } from "./canary.ts";
 import { ANNOTATIONS, LABELS, type KubeObject, type ObjectRef } from "./types.ts";
 import { claimName, configMapName, deployment, secretName } from "./workload.ts";
 
@@ -25,6 +26,8 @@ const KIND_RANK: Readonly<Record<string, number>> = {
   Job: 45,
   CronJob: 45,
   Ingress: 50,
+  TraefikService: 50,
+  IngressRoute: 55,
 };
 
 export function kindOrder(kind: string): number {
@@ -138,7 +141,7 @@ export const previewServiceName = (service: string) => `${service}-preview`;
  * its selector, the verify check and gate as annotations), the Service switched to the slot, and a
  * preview Service that reaches the slot whatever the Service selects.
  */
-function blueGreen(objects: KubeObject[], s: ResolvedService, slot: Slot): KubeObject[] {
+function blueGreen(objects: KubeObject[], s: ResolvedService, slot: Slot, preview = true): KubeObject[] {
   return objects.flatMap((o) => {
     if (o.kind === "Deployment") {
       const spec = o.spec as { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> } } };
@@ -160,7 +163,7 @@ function blueGreen(objects: KubeObject[], s: ResolvedService, slot: Slot): KubeO
     if (o.kind === "Service" && o.metadata.name === s.name) {
       const spec = o.spec as { selector: Record<string, string> };
       const switched = { ...o, spec: { ...spec, selector: { ...spec.selector, [LABELS.slot]: slot } } };
-      return [switched, { ...switched, metadata: { ...o.metadata, name: previewServiceName(s.name) } }];
+      return preview ? [switched, { ...switched, metadata: { ...o.metadata, name: previewServiceName(s.name) } }] : [switched];
     }
     return [o];
   });
@@ -169,13 +172,17 @@ function blueGreen(objects: KubeObject[], s: ResolvedService, slot: Slot): KubeO
 /**
  * One service's objects (config, secrets, claims, Service, Deployment running `image`, Ingress), in
  * apply order. blueGreen: the Deployment of `slot` (default blue), the Service switched to it, a preview Service.
+ * canary: the same slot Deployment and Service, a Service per slot, and an IngressRoute over weighted
+ * TraefikServices in place of the Ingress (canary.ts), all traffic on `slot`.
  */
 export function serviceObjects(project: ResolvedProject, s: ResolvedService, image: string, options: { slot?: Slot | undefined } = {}): KubeObject[] {
   // A service with manifests: brings its own objects (rendered and injected: inject.ts); only its
   // Secret (secrets:) is generated, so secret values never have to be written into YAML.
   if (s.manifests) return [secret(project, s)].filter((o) => o !== undefined);
   const objects = [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), disruptionBudget(project, s), deployment(project, s, image), ingress(project, s)].filter((o) => o !== undefined);
-  return sortObjects(s.rollout.strategy === "blueGreen" ? blueGreen(objects, s, options.slot ?? "blue") : objects);
+  const slot = options.slot ?? "blue";
+  if (s.rollout.strategy === "canary") return sortObjects(canaryObjects(blueGreen(objects, s, slot, false), s, slot));
+  return sortObjects(s.rollout.strategy === "blueGreen" ? blueGreen(objects, s, slot) : objects);
 }
 
 /**
@@ -186,12 +193,21 @@ export function serviceObjectRefs(project: ResolvedProject, s: ResolvedService):
   if (s.manifests) return [secret(project, s)].filter((o) => o !== undefined).map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: project.namespace }));
   const named = [configMap(project, s), secret(project, s), ...claims(project, s), service(project, s), disruptionBudget(project, s), ingress(project, s)].filter((o) => o !== undefined);
   const refs = named.map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: project.namespace }));
+  const slots = (["blue", "green"] as const).map((slot) => ({ kind: "Deployment", name: slotDeploymentName(s.name, slot), namespace: project.namespace }));
+  if (s.rollout.strategy === "canary") {
+    // Both slots, a Service per slot, and the route objects in place of the Ingress.
+    return [
+      ...refs.filter((r) => r.kind !== "Ingress"),
+      ...slots,
+      ...canaryObjects(named.filter((o) => o.kind !== "Deployment"), s, "blue").filter((o) => !named.includes(o)).map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: project.namespace })),
+    ];
+  }
   if (s.rollout.strategy !== "blueGreen") return [...refs, { kind: "Deployment", name: s.name, namespace: project.namespace }];
   // Both slots and the preview: the idle slot is what `dev rollback` switches back to.
   return [
     ...refs,
     { kind: "Service", name: previewServiceName(s.name), namespace: project.namespace },
-    ...(["blue", "green"] as const).map((slot) => ({ kind: "Deployment", name: slotDeploymentName(s.name, slot), namespace: project.namespace })),
+    ...slots,
   ];
 }
 

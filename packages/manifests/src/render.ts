@@ -40,5 +40,11 @@ function whyLines(o: KubeObject): string {
   if (o.kind === "Deployment" && spread) {
     return `# Why: replicas > 1 are spread over ${String(spread.topologyKey)} (maxSkew ${String(spread.maxSkew)}, ${String(spread.whenUnsatisfiable)}) so losing one node leaves pods serving (spread: in ${where})\n`;
   }
+  if (o.kind === "IngressRoute") {
+    return `# Why: ${o.metadata.name} is released as a canary (rollout.strategy: canary): its ingress: routes go through a weighted TraefikService instead of an Ingress, so the traffic can be split between two versions\n`;
+  }
+  if (o.kind === "TraefikService") {
+    return "# Why: rollout.strategy: canary: dev up moves these weights step by step (rollout.steps:); as rendered, all traffic goes to the slot the release runs in\n";
+  }
   return "";
 }

@@ -46,6 +46,8 @@ export const ANNOTATIONS = {
   promote: "devup.dev/promote",
   /** blueGreen, on the slot's Deployment: a hash of its pod template without the slot (which release it runs). */
   template: "devup.dev/template",
+  /** canary, on the slot's Deployment: the traffic steps ("10,50,100"), percent of ingress traffic. */
+  steps: "devup.dev/steps",
 } as const;
 
 export const MANAGED_BY = "devup";

@@ -99,11 +99,21 @@ const cases: Record<string, { errors: string[]; warnings?: string[] }> = {
     errors: [
       'services/accounts/service.yaml:3:19: error: services.accounts.rollout.maxUnavailable: maxUnavailable "150%" is more than 100%; give a percentage from 0% to 100% or a number of pods',
       'services/orders/service.yaml:3:19: error: services.orders.rollout.maxUnavailable: expected a number of pods (e.g. 1) or a percentage of the replicas (e.g. "25%"), got a string ("half")',
-      "services/pricing/service.yaml:5:12: error: services.pricing.rollout.promote: promote: manual gates a blueGreen release: set strategy: blueGreen, or remove promote:",
-      "services/pricing/service.yaml:7:5: error: services.pricing.rollout.verify: verify: checks the new version of a blueGreen release before the switch: set strategy: blueGreen, or remove verify:",
+      "services/pricing/service.yaml:5:12: error: services.pricing.rollout.promote: promote: manual gates a blueGreen or canary release: set strategy: blueGreen (or canary), or remove promote:",
+      "services/pricing/service.yaml:7:5: error: services.pricing.rollout.verify: verify: checks the new version of a blueGreen or canary release: set strategy: blueGreen (or canary), or remove verify:",
       "services/store/service.yaml:9:13: error: services.store.rollout.strategy: blueGreen runs two versions at once, and a volume (ReadWriteOnce) is mounted by one pod at a time: use strategy: rolling for a service with volumes",
       'services/store/service.yaml:11:33: error: services.store.rollout.verify.http.port: no port is named "admin"; the ports are http',
       "services/users/service.yaml:5:13: error: services.users.rollout.maxSurge: maxSurge and maxUnavailable cannot both be 0: no pod could be replaced; set maxSurge: 1 (start the new pod beside the old one)",
+    ],
+  },
+  // services/good is a valid canary (steps, verify, promote: manual): no error of its own.
+  "invalid-canary": {
+    errors: [
+      "services/backwards/service.yaml:8:15: error: services.backwards.rollout.steps[1]: step 10 after 50: the steps give a growing share of the traffic, so each one is more than the one before",
+      "services/stray/service.yaml:6:10: error: services.stray.rollout.steps: steps: are the traffic shares of a canary release: set strategy: canary, or remove steps:",
+      "services/unfinished/service.yaml:8:15: error: services.unfinished.rollout.steps[1]: the last step is 50: a canary ends with all traffic on the new version; end the steps with 100",
+      "services/unrouted/service.yaml:5:13: error: services.unrouted.rollout.strategy: canary splits the ingress traffic between the two versions, and this service has no ingress: routes; add a route (ingress: [{ host: ..., port: ... }]), or use strategy: blueGreen",
+      "services/zero/service.yaml:8:11: error: services.zero.rollout.steps[0]: a step sends at least 1% of the traffic to the new version, got a number (0)",
     ],
   },
   "invalid-placement": {

@@ -120,10 +120,13 @@ export interface ResolvedService {
     maxSurge: number | string;
     maxUnavailable: number | string;
     /** blueGreen: a Deployment per slot (blue, green), the Service switched after the new one is ready and verified. */
-    strategy: "rolling" | "blueGreen";
-    /** blueGreen: GET `path` on `port` (a port name) of the new version before the switch. */
+    /** canary: the same two slots, the ingress traffic moved to the new one in steps (Traefik weighted services), the Service switched at 100. */
+    strategy: "rolling" | "blueGreen" | "canary";
+    /** blueGreen and canary: GET `path` on `port` (a port name) of the new version before the switch (canary: at each step). */
     verify?: { path: string; port: string } | undefined;
     promote: "auto" | "manual";
+    /** canary: the percentages of ingress traffic the new version gets, strictly increasing, the last 100. */
+    steps?: number[] | undefined;
   };
   /** replicas > 1: how the pods spread over nodes (a topology spread constraint); unset for one replica. */
   spread?: { topologyKey: string; maxSkew: number; whenUnsatisfiable: "ScheduleAnyway" | "DoNotSchedule" } | undefined;
@@ -238,3 +241,6 @@ export function dependencyLayers(services: readonly ResolvedService[]): string[]
   }
   return layers;
 }
+
+/** canary: the traffic steps when the spec gives none. */
+export const DEFAULT_CANARY_STEPS: readonly number[] = [10, 50, 100];

@@ -3,7 +3,7 @@ import { posix } from "node:path";
 import { parseEnv } from "node:util";
 import type { Diagnostic, PathSegment } from "./diagnostics.ts";
 import type { ProjectFs, Unreadable } from "./fs.ts";
-import type { FileContent, ResolvedEnvValue, ResolvedHealth, ResolvedPort, ResolvedResources, ResolvedService, ResolvedSync, ResolvedVolume } from "./model.ts";
+import { DEFAULT_CANARY_STEPS, type FileContent, type ResolvedEnvValue, type ResolvedHealth, type ResolvedPort, type ResolvedResources, type ResolvedService, type ResolvedSync, type ResolvedVolume } from "./model.ts";
 import { diagnosticAt, type Origin } from "./origin.ts";
 import type { EnvValue, Resources, ServiceFields } from "./schema.ts";
 import { checkServiceObjects } from "./k8s-checks.ts";
@@ -249,14 +249,20 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
     error(["rollout", "maxSurge"], "maxSurge and maxUnavailable cannot both be 0: no pod could be replaced; set maxSurge: 1 (start the new pod beside the old one)");
   }
 
-  // blue/green: a Service to switch, and two Deployments that cannot share a ReadWriteOnce volume.
-  if (f.rollout.strategy === "blueGreen") {
-    if (f.ports.length === 0) error(["rollout", "strategy"], "blueGreen switches the service's Service from one version to the other: give the service a port (ports:), or use strategy: rolling");
-    if (f.volumes.length > 0) error(["rollout", "strategy"], "blueGreen runs two versions at once, and a volume (ReadWriteOnce) is mounted by one pod at a time: use strategy: rolling for a service with volumes");
+  // blue/green and canary: a Service to switch, and two Deployments that cannot share a ReadWriteOnce volume.
+  const strategy = f.rollout.strategy;
+  if (strategy === "blueGreen" || strategy === "canary") {
+    if (f.ports.length === 0) error(["rollout", "strategy"], `${strategy} switches the service's Service from one version to the other: give the service a port (ports:), or use strategy: rolling`);
+    if (f.volumes.length > 0) error(["rollout", "strategy"], `${strategy} runs two versions at once, and a volume (ReadWriteOnce) is mounted by one pod at a time: use strategy: rolling for a service with volumes`);
   } else {
-    if (f.rollout.verify) error(["rollout", "verify"], "verify: checks the new version of a blueGreen release before the switch: set strategy: blueGreen, or remove verify:");
-    if (f.rollout.promote === "manual") error(["rollout", "promote"], "promote: manual gates a blueGreen release: set strategy: blueGreen, or remove promote:");
+    if (f.rollout.verify) error(["rollout", "verify"], "verify: checks the new version of a blueGreen or canary release: set strategy: blueGreen (or canary), or remove verify:");
+    if (f.rollout.promote === "manual") error(["rollout", "promote"], "promote: manual gates a blueGreen or canary release: set strategy: blueGreen (or canary), or remove promote:");
   }
+  const steps = strategy === "canary" ? canarySteps(f.rollout.steps, error) : undefined;
+  if (strategy === "canary" && f.ports.length > 0 && f.ingress.length === 0) {
+    error(["rollout", "strategy"], "canary splits the ingress traffic between the two versions, and this service has no ingress: routes; add a route (ingress: [{ host: ..., port: ... }]), or use strategy: blueGreen");
+  }
+  if (strategy !== "canary" && f.rollout.steps) error(["rollout", "steps"], "steps: are the traffic shares of a canary release: set strategy: canary, or remove steps:");
   if (f.rollout.verify?.http.port !== undefined && !ports.some((p) => p.name === f.rollout.verify?.http.port)) {
     error(["rollout", "verify", "http", "port"], `no port is named ${JSON.stringify(f.rollout.verify.http.port)}; the ports are ${ports.map((p) => p.name).join(", ") || "none"}`);
   }
@@ -323,6 +329,7 @@ export function resolveService(entry: ServiceEntry, overlay: Overlay, fs: Projec
       strategy: f.rollout.strategy,
       ...(f.rollout.verify ? { verify: { path: f.rollout.verify.http.path, port: f.rollout.verify.http.port ?? ports[0]?.name ?? "" } } : {}),
       promote: f.rollout.promote,
+      ...(steps ? { steps } : {}),
     },
     ...resolvePlacement(f, overlay.replicas ?? f.replicas, error, warn),
     resources: resolveResources(overlay.resources ?? f.resources),
@@ -363,4 +370,16 @@ export function malformedEnvLines(text: string): number[] {
     if ((quote === '"' || quote === "'" || quote === "`") && !value.slice(1).includes(quote)) open = quote;
   });
   return bad;
+}
+
+/** canary: the traffic steps, strictly increasing and ending at 100 (default [10, 50, 100]); each problem said at its step. */
+function canarySteps(steps: readonly number[] | undefined, error: (path: PathSegment[], message: string) => void): number[] {
+  if (!steps) return [...DEFAULT_CANARY_STEPS];
+  steps.forEach((step, i) => {
+    const before = steps[i - 1];
+    if (before !== undefined && step <= before) error(["rollout", "steps", i], `step ${step} after ${before}: the steps give a growing share of the traffic, so each one is more than the one before`);
+  });
+  const last = steps.at(-1);
+  if (last !== undefined && last !== 100) error(["rollout", "steps", steps.length - 1], `the last step is ${last}: a canary ends with all traffic on the new version; end the steps with 100`);
+  return [...steps];
 }

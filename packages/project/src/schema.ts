@@ -245,10 +245,17 @@ const Rollout = z
       "Pods of the old version that may stop before their successors are ready. Default 0: the old pods keep serving until new ones pass their readiness check, so a broken build never takes a dev service down.",
     ),
     strategy: z
-      .enum(["rolling", "blueGreen"])
+      .enum(["rolling", "blueGreen", "canary"])
       .default("rolling")
       .describe(
-        "rolling (default): pods are replaced a few at a time. blueGreen: the new version comes up beside the old one as its own Deployment (<service>-blue or -green, reachable as <service>-preview), is checked (readiness, then verify:), and the Service switches to it at once; the old one keeps running (idle) until the next release, so dev rollback switches back.",
+        "rolling (default): pods are replaced a few at a time. blueGreen: the new version comes up beside the old one as its own Deployment (<service>-blue or -green, reachable as <service>-preview), is checked (readiness, then verify:), and the Service switches to it at once; the old one keeps running (idle) until the next release, so dev rollback switches back. canary: the new version comes up beside the old one the same way and takes a growing share of the ingress traffic (steps:, through Traefik's weighted services), each step checked (verify:); at 100 the Service switches to it too. A canary needs a port and ingress: routes (the weights apply to ingress traffic).",
+      ),
+    steps: z
+      .array(z.number({ error: "a step is a percentage of the ingress traffic, a whole number from 1 to 100" }).int({ error: "a step is a whole number from 1 to 100" }).min(1, { error: "a step sends at least 1% of the traffic to the new version" }).max(100, { error: "a step is at most 100 (all traffic)" }))
+      .min(1, { error: "give at least one step; the last one is 100" })
+      .optional()
+      .describe(
+        "canary: the percentages of ingress traffic the new version gets, one step after the other, strictly increasing, the last one 100. Default [10, 50, 100]. Each step is checked (verify:) and, with promote: manual, held until `dev promote SERVICE`.",
       ),
     verify: z
       .strictObject({
@@ -258,11 +265,15 @@ const Rollout = z
         }),
       })
       .optional()
-      .describe("blueGreen: a check of the new version, after its pods are ready and before any traffic reaches it. When it fails, traffic stays on the old version and the new one is scaled to 0."),
+      .describe(
+        "blueGreen and canary: a check of the new version (through a Service of its own), after its pods are ready and before any traffic reaches it (blueGreen), or at each step (canary). When it fails, all traffic stays on (goes back to) the old version and the new one is scaled to 0.",
+      ),
     promote: z
       .enum(["auto", "manual"])
       .default("auto")
-      .describe("blueGreen: auto (default) switches as soon as the new version passes; manual waits for `dev promote SERVICE` (or `dev abort SERVICE`)."),
+      .describe(
+        "blueGreen and canary: auto (default) switches (moves to the next step) as soon as the new version passes; manual waits for `dev promote SERVICE` at the switch (at each canary step), or `dev abort SERVICE`.",
+      ),
   })
   .describe("Update strategy: how a new version replaces the running one. maxSurge and maxUnavailable cannot both be 0.");
 

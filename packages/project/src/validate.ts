@@ -124,6 +124,12 @@ export function validateProject(sources: ProjectSources, fs: ProjectFs, options:
       });
     }
   }
+  // canary: the weights are Traefik's (IngressRoute, TraefikService); another ingress class would never see them.
+  for (const s of services) {
+    if (s.rollout.strategy === "canary" && cluster.ingress.className !== "traefik") {
+      diags.push(diagnosticAt(byName.get(s.name)!.origin, ["rollout", "strategy"], `canary splits the traffic with Traefik's weighted services, and the routes use ingress class ${JSON.stringify(cluster.ingress.className)}: set cluster.ingress.className: traefik, or use strategy: blueGreen`));
+    }
+  }
   if (cluster.provider === "context" && !cluster.context) {
     diags.push(diagnosticAt(devOrigin, overlay?.cluster ? ["environments", environment, "cluster"] : ["cluster"], "provider: context needs context: the name of a kubeconfig context"));
   }

@@ -157,6 +157,21 @@ describe("the dev up screen", () => {
     expect(t.frame()).toContain("no error");
   });
 
+  it("shows a canary's two versions and the traffic split in the row and the details, until it takes all traffic", async () => {
+    const t = setup();
+    t.store.dispatch({ type: "release", service: "users", stable: "blue", canary: "green", weight: 10 });
+    await settle();
+    expect(rowOf(t.frame(), "users")).toContain("canary green 10% ⇄ blue 90%");
+    await t.press("d");
+    expect(t.frame()).toContain("release: canary green 10% ⇄ blue 90% of the ingress traffic (blue is stable; dev promote / dev abort)");
+    await t.press(KEY.escape);
+    t.store.dispatch({ type: "release", service: "users", stable: "green", weight: 0 });
+    await settle();
+    expect(rowOf(t.frame(), "users")).not.toContain("canary");
+    await t.press("d");
+    expect(t.frame()).toContain("release: all traffic on green");
+  });
+
   it("r, s and q ask the CLI; what it answers shows in the status line", async () => {
     const t = setup();
     await t.press(KEY.down, "r");

@@ -7,7 +7,7 @@
 import { Box, Text, useInput, useWindowSize, type Key } from "ink";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { EngineState, ServiceState } from "@devup/engine";
-import { isBusy, lastUpdate, oneLine, phaseColor, seconds, shortPod, trigger, urls } from "./format.ts";
+import { isBusy, lastUpdate, oneLine, phaseColor, seconds, shortPod, split, trigger, urls } from "./format.ts";
 import type { Line, TuiModel } from "./model.ts";
 
 export interface Controls {
@@ -109,7 +109,7 @@ function TableHead({ w }: { w: Widths }): ReactNode {
 }
 
 function Row({ s, selected, w, now }: { s: ServiceState; selected: boolean; w: Widths; now: number }): ReactNode {
-  const why = s.phase === "failing" && s.error ? `✗ ${oneLine(s.error.message)}` : trigger(s);
+  const why = s.phase === "failing" && s.error ? `✗ ${oneLine(s.error.message)}` : [split(s), trigger(s)].filter(Boolean).join(" · ");
   return (
     <Text wrap="truncate" inverse={selected}>
       {selected ? "› " : "  "}
@@ -156,6 +156,7 @@ function Details({ s, height }: { s: ServiceState | undefined; height: number })
     lines.push(["no error", "green"]);
   }
   if (s.image) lines.push([`image: ${s.image}`, undefined]);
+  if (s.release) lines.push([s.release.canary ? `release: ${split(s)} of the ingress traffic (${s.release.stable} is stable; dev promote / dev abort)` : `release: all traffic on ${s.release.stable}`, undefined]);
   if (s.build) lines.push([`build: ${s.build.action} in ${seconds(s.build.durationMs)}`, undefined]);
   if (s.delivery) lines.push([`delivery: ${s.delivery.action}${s.delivery.method ? ` (${s.delivery.method})` : ""} in ${seconds(s.delivery.durationMs)}`, undefined]);
   if (s.trigger.length) lines.push([`last update because of: ${s.trigger.join(", ")}`, undefined]);

@@ -53,3 +53,9 @@ export function shortPod(service: string, pod: string): string {
   const rest = pod.startsWith(`${service}-`) ? pod.slice(service.length + 1) : pod;
   return rest.split("-").pop() ?? rest;
 }
+
+/** canary: both versions and the ingress split ("green 10% ⇄ blue 90%"); empty without a canary in flight. */
+export function split(s: ServiceState): string {
+  const r = s.release;
+  return r?.canary ? `canary ${r.canary} ${r.weight}% ⇄ ${r.stable} ${100 - r.weight}%` : "";
+}

@@ -33,10 +33,10 @@ function targetsOf(ctx: CommandContext, project: ResolvedProject, kind: Kind): R
   return [service];
 }
 
-/** The Deployment that serves a service and its pods' labels: a blueGreen service's live slot's. */
+/** The Deployment that serves a service and its pods' labels: a blueGreen (or canary) service's live slot's. */
 async function workload(kube: Kube, project: ResolvedProject, name: string): Promise<{ deployment: string; pods: Record<string, string> }> {
   const pods = projectSelector(project, { service: name });
-  if (project.services.find((s) => s.name === name)?.rollout.strategy !== "blueGreen") return { deployment: name, pods };
+  if ((project.services.find((s) => s.name === name)?.rollout.strategy ?? "rolling") === "rolling") return { deployment: name, pods };
   const slot = (await liveSlot(kube, project.namespace, name))?.slot ?? "blue";
   return { deployment: slotDeploymentName(name, slot), pods: { ...pods, [LABELS.slot]: slot } };
 }

@@ -1,6 +1,6 @@
 /** `dev status`: what runs in the cluster for this project and environment, and where to reach it. */
-import { clusterNodes, latestRevisions, liveSlot, type Deployment, type NodeView, type Revision } from "@devup/kube";
-import { ANNOTATIONS, LABELS, projectSelector } from "@devup/manifests";
+import { clusterNodes, latestRevisions, listWeightedServices, liveSlot, type Deployment, type NodeView, type Revision } from "@devup/kube";
+import { ANNOTATIONS, LABELS, projectSelector, splitOf } from "@devup/manifests";
 import { forwardedPorts, type ResolvedProject } from "@devup/project";
 import { existingCluster, projectWorkloads } from "../cluster-access.ts";
 import type { CommandContext } from "../context.ts";
@@ -25,9 +25,9 @@ export default async function status(ctx: CommandContext): Promise<void> {
   const holder = lockHolder(project);
   const forwarding = holder?.command === "dev up";
   // A manifests service's Deployment says whose it is with devup.dev/service (its own app.kubernetes.io/name may differ).
-  // blueGreen: the slot the Service selects is the one that serves; the other is idle or a release waiting.
+  // blueGreen and canary: the slot the Service selects is the one that serves; the other is idle, a release waiting, or a canary.
   const slots = new Map(
-    await Promise.all(project.services.filter((s) => s.rollout.strategy === "blueGreen").map(async (s) => [s.name, (await liveSlot(kube, project.namespace, s.name).catch(() => undefined))?.slot] as const)),
+    await Promise.all(project.services.filter((s) => s.rollout.strategy !== "rolling").map(async (s) => [s.name, (await liveSlot(kube, project.namespace, s.name).catch(() => undefined))?.slot] as const)),
   );
   const running = new Map(
     workloads
@@ -38,7 +38,17 @@ export default async function status(ctx: CommandContext): Promise<void> {
       .map((d) => [d.metadata?.labels?.[LABELS.service] ?? d.metadata?.labels?.[LABELS.name] ?? d.metadata?.name ?? "?", d]),
   );
   const idle = (service: string) => workloads.find((d) => d.metadata?.labels?.[LABELS.name] === service && d.metadata?.labels?.[LABELS.slot] !== undefined && d.metadata?.labels?.[LABELS.slot] !== slots.get(service));
-  const rows = project.services.map((s) => {
+  /** canary: the stable slot, the canary's share of the ingress traffic (its TraefikService's weights) and what the canary slot holds. */
+  const canaryLine = async (live: string, other: Deployment | undefined, service: string): Promise<string> => {
+    const [weighted] = await listWeightedServices(kube, project.namespace, projectSelector(project, { managed: true, service })).catch(() => []);
+    const shares = weighted ? splitOf(weighted, service) : {};
+    const slot = other?.metadata?.labels?.[LABELS.slot] as "blue" | "green" | undefined;
+    const share = slot ? (shares[slot] ?? 0) : 0;
+    if (!other || !slot || share === 0) return `canary: ${live} serves all traffic${slot ? `; ${slot} ${(other?.spec?.replicas ?? 0) === 0 ? "scaled to 0" : "idle (dev rollback switches back)"}` : ""}`;
+    const ready = `${other.status?.readyReplicas ?? 0}/${other.spec?.replicas ?? 0} ready`;
+    return `canary: ${slot} gets ${share} % of the ingress traffic (${ready}), ${live} ${100 - share} %${other.metadata?.annotations?.[ANNOTATIONS.promote] === "manual" ? "; dev promote moves it on, dev abort sends it back" : ""}`;
+  };
+  const rows = await Promise.all(project.services.map(async (s) => {
     const d = running.get(s.name);
     const ready = d?.status?.readyReplicas ?? 0;
     const desired = d?.spec?.replicas ?? 0;
@@ -54,10 +64,10 @@ export default async function status(ctx: CommandContext): Promise<void> {
       desired,
       image: d?.spec?.template?.spec?.containers?.[0]?.image,
       urls,
-      ...(slots.get(s.name) ? { release: releaseLine(slots.get(s.name)!, idle(s.name)) } : {}),
+      ...(slots.get(s.name) ? { release: s.rollout.strategy === "canary" ? await canaryLine(slots.get(s.name)!, idle(s.name), s.name) : releaseLine(slots.get(s.name)!, idle(s.name)) } : {}),
       lastUpdate: lastUpdate(history.get(s.name)),
     };
-  });
+  }));
   const ingress = await ingressView(kube, project);
   const nodes = await clusterNodes(kube, project.namespace, projectSelector(project, { managed: true }), (p) => p.metadata?.labels?.[LABELS.service] ?? p.metadata?.labels?.[LABELS.name] ?? "?");
   if (ctx.out.format === "json") {

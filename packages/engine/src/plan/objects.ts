@@ -28,8 +28,8 @@ export function objectsForService(
     return [...serviceObjects(project, service, image ?? "devup.invalid/unused"), ...injectOwn(project, service, rendered, service.build ? image : undefined)];
   }
   if (!image) throw new Error(`no image reference for service ${service.name}`);
-  if (service.rollout.strategy !== "blueGreen" || !live) return wrapForRestart(serviceObjects(project, service, image, { slot: live?.slot }), restart);
-  // blueGreen: a new release goes to the idle slot; the release the live slot runs already stays there (no switch).
+  if (service.rollout.strategy === "rolling" || !live) return wrapForRestart(serviceObjects(project, service, image, { slot: live?.slot }), restart);
+  // blueGreen and canary: a new release goes to the idle slot; the release the live slot runs already stays there (no switch).
   const inLive = wrapForRestart(serviceObjects(project, service, image, { slot: live.slot }), restart);
   const template = inLive.find((o) => o.kind === "Deployment")?.metadata.annotations?.[ANNOTATIONS.template];
   return template !== undefined && template === live.template ? inLive : wrapForRestart(serviceObjects(project, service, image, { slot: otherSlot(live.slot) }), restart);

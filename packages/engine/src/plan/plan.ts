@@ -36,7 +36,7 @@ export interface Observed {
   rendered?: Rendered;
   /** Plan only these services (an update of one service); default: all. */
   only?: readonly string[];
-  /** blueGreen services: the slot their Service selects now and the release it runs (absent: not deployed yet). */
+  /** blueGreen and canary services: the slot their Service selects now and the release it runs (absent: not deployed yet). */
   slots?: Readonly<Record<string, { slot: Slot; template?: string | undefined }>>;
 }
 
@@ -148,8 +148,8 @@ export function plan(project: ResolvedProject, observed: Observed = {}): Plan {
     const rendered = observed.rendered?.[p.name];
     return [...serviceObjectRefs(project, byName.get(p.name)!), ...(rendered ?? []).map(ownRef)];
   };
-  // A blueGreen service deploys one slot and keeps the other (the live one, or the idle one for dev rollback).
-  const blueGreen = (p: ServicePlan) => byName.get(p.name)?.rollout.strategy === "blueGreen";
+  // A blueGreen (or canary) service deploys one slot and keeps the other (the live one, or the idle one for dev rollback).
+  const blueGreen = (p: ServicePlan) => (byName.get(p.name)?.rollout.strategy ?? "rolling") !== "rolling";
   const keep: ObjectRef[] = [
     ref(namespaceObject(project)),
     ...services.flatMap((p) => (p.action === "deploy" ? [...p.objects.map(p.own ? ownRef : ref), ...(blueGreen(p) ? serviceObjectRefs(project, byName.get(p.name)!) : [])] : owned(p))),
