@@ -160,6 +160,33 @@ describe("canary releases in the engine", () => {
   });
 });
 
+describe("a blueGreen service's first release", () => {
+  const blueGreen = (): ResolvedProject => {
+    const result = validateFiles({
+      "dev.yaml": "name: shop\n",
+      "services/api/service.yaml": "image: example/api:1\nports:\n  - port: 8080\nrollout:\n  strategy: blueGreen\n  verify:\n    http: { path: /ok }\n",
+    });
+    expect(result.errors).toEqual([]);
+    return result.value!;
+  };
+
+  it("is checked before the Service selects it, although nothing serves yet", async () => {
+    const world: World = { timeline: [], checks: 0 };
+    const { outcome } = await release(blueGreen(), world);
+    expect(outcome).toBe("ok");
+    expect(world.timeline[0]).not.toContain("Service/api →");
+    expect(world.timeline.slice(1)).toEqual(["ready api-blue", "check api-preview http /ok", "apply Service/api → blue"]);
+  });
+
+  it("failing its check, is scaled to 0 and the Service is never applied", async () => {
+    const world: World = { timeline: [], checks: 0, failCheckAt: 1 };
+    const { outcome } = await release(blueGreen(), world);
+    expect(outcome).toMatch(/failed its check GET \/ok: HTTP 500; nothing serves yet and blue was scaled to 0/);
+    expect(world.timeline.join("\n")).not.toContain("Service/api →");
+    expect(world.timeline.at(-1)).toBe("apply Deployment/api-blue replicas=0");
+  });
+});
+
 describe("up with a canary service", () => {
   /** up() against fakes where the ingress controller takes a moment to be ready: what the cluster saw, in order. */
   async function timeline(rollout: string): Promise<string[]> {

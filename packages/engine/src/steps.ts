@@ -65,7 +65,9 @@ export async function applyAndWait(
   const live = release ? await ports.kube.liveSlot?.(namespace, service) : undefined;
   const switching = release && live && live.slot !== release.slot ? live.slot : undefined;
   // Held back until the switch: the Service switched to the new slot, and (canary) its all-traffic weights; the canary starts at 0 %.
-  const held = switching && release ? [release.switch, ...(release.steps ? weightedServices(objects) : [])].filter((o) => o !== undefined) : [];
+  // blueGreen's first release: nothing serves yet, and the Service waits for its check all the same.
+  const first = release && !release.steps && !live && release.switch ? [release.switch] : [];
+  const held = switching && release ? [release.switch, ...(release.steps ? weightedServices(objects) : [])].filter((o) => o !== undefined) : first;
   // canary: a release already in flight in its slot (dev up again, nothing changed) goes on from its share; a new one starts at 0 %.
   const resume = switching && release?.steps ? await inFlight(ports, namespace, service, release) : 0;
   const start = switching && release?.steps ? splitTraffic(objects, service, { stable: switching, canary: release.slot, weight: resume }) : [];
