@@ -72,7 +72,7 @@ describe("pruneObjects and claims", () => {
     expect(await listClaims(kube, "shop", selector)).toEqual(["db-data", "old-data"]);
   });
 
-  it("retries a 503 (a CRD whose storage is re-initializing after a schema change) and then prunes what it lists", async () => {
+  it("retries a 429 and a 503 (a CRD whose storage is (re)initializing: just created, or its schema changed) and then prunes what it lists", async () => {
     const deleted: string[] = [];
     let calls = 0;
     const kube = {
@@ -81,7 +81,7 @@ describe("pruneObjects and claims", () => {
         list: (_v: string, kind: string) => {
           if (kind !== "IngressRoute") return Promise.resolve({ items: [] });
           calls++;
-          return calls < 3 ? Promise.reject(Object.assign(new Error("storage is (re)initializing"), { code: 503 })) : Promise.resolve({ items: [{ metadata: { name: "gone", namespace: "shop" } }] });
+          return calls < 3 ? Promise.reject(Object.assign(new Error("storage is (re)initializing"), { code: calls === 1 ? 429 : 503 })) : Promise.resolve({ items: [{ metadata: { name: "gone", namespace: "shop" } }] });
         },
         delete: (o: { kind: string; metadata: { name: string } }) => Promise.resolve(void deleted.push(`${o.kind}/${o.metadata.name}`)),
       },

@@ -78,9 +78,13 @@ export async function listClaims(kube: Kube, namespace: string, selector: Readon
 }
 
 /**
- * Lists a kind, retrying a 503 for a few seconds: a CRD whose schema just changed (devup updates
- * Traefik's with its controller) answers "storage is (re)initializing" for a moment.
+ * A kind whose storage is not serving yet: a CRD just created, or whose schema just changed (devup
+ * updates Traefik's with its controller), answers "storage is (re)initializing" — 429 with a
+ * Retry-After while the watch cache fills (Kubernetes ≥ 1.31), 503 from older servers.
  */
+const initializing = (error: unknown): boolean => httpStatus(error) === 429 || httpStatus(error) === 503;
+
+/** Lists a kind, retrying for a few seconds while its storage initializes. */
 async function listRetrying(kube: Kube, apiVersion: string, kind: string, namespace: string, selector: string, waitMs = 10_000): Promise<{ metadata?: ObjectMeta }[]> {
   const deadline = Date.now() + waitMs;
   for (;;) {
@@ -88,7 +92,7 @@ async function listRetrying(kube: Kube, apiVersion: string, kind: string, namesp
       const list = await kube.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, selector);
       return list.items as { metadata?: ObjectMeta }[];
     } catch (error) {
-      if (httpStatus(error) !== 503 || Date.now() > deadline) throw error;
+      if (!initializing(error) || Date.now() > deadline) throw error;
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -109,8 +113,8 @@ export async function pruneObjects(kube: Kube, desired: ReadonlyArray<KubeObject
       items = await listRetrying(kube, apiVersion, kind, options.namespace, selector);
     } catch (error) {
       // A custom resource whose CRD is gone has nothing left to prune; one whose CRD storage is still
-      // re-initializing after a change (503 past the retries) is pruned next time.
-      if ((httpStatus(error) === 404 || httpStatus(error) === 503) && !(kind in PRUNE_KINDS)) continue;
+      // (re)initializing, past the retries, is pruned next time.
+      if ((httpStatus(error) === 404 || initializing(error)) && !(kind in PRUNE_KINDS)) continue;
       throw kubeError(`listing ${kind} objects in namespace ${options.namespace}`, error, kube.server);
     }
     for (const item of items) {
