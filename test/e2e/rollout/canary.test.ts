@@ -1,4 +1,5 @@
-// canary releases on a real kind cluster of their own (devup-canary, ingress on 127.0.0.1:18600)
+// canary releases on a real kind cluster of their own (devup-canary-e2e, ingress on 127.0.0.1:18600;
+// the shared e2e cluster maps no ingress port; deleted afterwards unless DEVUP_KEEP_CLUSTER)
 // through the real CLI: a release that fails its check never gets traffic (v1 keeps serving); a good
 // one gets 10 % of the ingress traffic, measured by counting answers by version over 200 requests;
 // dev abort sends it back; dev promote gives it all traffic; dev rollback gives the previous release all
@@ -19,7 +20,15 @@ import { offlineTools } from "../harness.ts";
 import { devJson, ofType } from "../up/project.ts";
 
 const NAME = "canary-shop";
-const CLUSTER = process.env.DEVUP_E2E_CLUSTER ?? "devup-canary";
+const CLUSTER = "devup-canary-e2e";
+
+function clusterExists(): boolean {
+  return execFileSync(offlineTools().kind, ["get", "clusters"], { encoding: "utf8" }).split("\n").includes(CLUSTER);
+}
+
+function deleteCluster(): void {
+  if (clusterExists()) execFileSync(offlineTools().kind, ["delete", "cluster", "--name", CLUSTER], { stdio: "inherit" });
+}
 const HTTP_PORT = 18600;
 const HOST = "shop.localhost";
 const SPEC = "services/api/service.yaml";
@@ -119,7 +128,8 @@ afterAll(async () => {
     await devJson(dir, ["down"]);
     await rm(dir, { recursive: true, force: true });
   }
-});
+  if (!process.env.DEVUP_KEEP_CLUSTER) deleteCluster();
+}, 3 * 60_000);
 
 describe("canary releases", () => {
   it("serves the first release (v1, blue) through the IngressRoute", async () => {
