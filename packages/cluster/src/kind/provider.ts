@@ -18,6 +18,7 @@ export const kindProvider: ClusterProvider<KindCluster> = {
       name: s.name,
       kind: tools.kind,
       nodeImage: s.nodeImage ?? tools.nodeImage,
+      controlPlanes: s.controlPlanes,
       workers: s.workers,
       httpPort: s.ingress.httpPort,
       registry,
