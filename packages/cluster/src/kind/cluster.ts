@@ -97,6 +97,11 @@ export async function kindNodes(name: string, options: KindCliOptions = {}): Pro
   return withoutLoadBalancer(await kindContainers(name, options));
 }
 
+/** kind names control-plane nodes <cluster>-control-plane[N] and workers <cluster>-worker[N]. */
+export function kindNodeRoles(nodes: readonly string[]): Record<string, "control-plane" | "worker"> {
+  return Object.fromEntries(nodes.map((n) => [n, /-control-plane\d*$/.test(n) ? "control-plane" : "worker"]));
+}
+
 /** kind names the load balancer of a cluster with several control planes <name>-external-load-balancer. */
 export function withoutLoadBalancer(containers: readonly string[]): string[] {
   return containers.filter((c) => !c.endsWith("-external-load-balancer"));

@@ -1,6 +1,6 @@
 import { DevupError } from "@devup/errors";
 import { describe, expect, it } from "vitest";
-import { cniChoice, cniOfLabels, withoutLoadBalancer } from "./cluster.ts";
+import { cniChoice, cniOfLabels, kindNodeRoles, withoutLoadBalancer } from "./cluster.ts";
 
 describe("node image pod network", () => {
   it("reads the labels of stock, older offline and multi-node offline images", () => {
@@ -35,5 +35,14 @@ describe("node image pod network", () => {
   it("leaves kind's API load balancer out of the nodes", () => {
     expect(withoutLoadBalancer(["ha-external-load-balancer", "ha-control-plane", "ha-control-plane2", "ha-worker"])).toEqual(["ha-control-plane", "ha-control-plane2", "ha-worker"]);
     expect(withoutLoadBalancer(["one-control-plane"])).toEqual(["one-control-plane"]);
+  });
+
+  it("tells control-plane nodes from workers by kind's names", () => {
+    expect(kindNodeRoles(["ha-control-plane", "ha-control-plane3", "ha-worker", "ha-worker2"])).toEqual({
+      "ha-control-plane": "control-plane",
+      "ha-control-plane3": "control-plane",
+      "ha-worker": "worker",
+      "ha-worker2": "worker",
+    });
   });
 });
