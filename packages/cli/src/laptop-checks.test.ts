@@ -29,6 +29,9 @@ describe("memory", () => {
   it("adds each service's limit per replica to what the kind node takes", () => {
     expect(memoryNeeded(undefined)).toBe(2 * GIB);
     expect(memoryNeeded({ services: [svc("512Mi", 2), svc("1Gi", 1), svc(undefined, 3)] })).toBe(4 * GIB);
+    // Each control plane after the first: its API server, etcd member and controllers.
+    expect(memoryNeeded({ services: [], cluster: { controlPlanes: 3 } })).toBe(3 * GIB);
+    expect(memoryNeeded({ services: [], cluster: { controlPlanes: 1 } })).toBe(2 * GIB);
   });
 
   it("warns when the engine has less memory or CPUs than the project needs, with the fix per VM", () => {

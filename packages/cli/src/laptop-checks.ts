@@ -29,9 +29,12 @@ export function memoryBytes(quantity: string): number | undefined {
   return m ? Number(m[1]) * UNITS[m[2] ?? ""]! : undefined;
 }
 
-/** Memory the project needs from the engine: the kind node plus each service's limit (else request) per replica. */
-export function memoryNeeded(project: Pick<ResolvedProject, "services"> | undefined): number {
-  let bytes = KIND_BASE_BYTES;
+/** What each control-plane node after the first takes (API server, etcd member, controllers): ~0.4–0.5 GiB measured. */
+const EXTRA_CONTROL_PLANE_BYTES = GIB / 2;
+
+/** Memory the project needs from the engine: the kind node(s) plus each service's limit (else request) per replica. */
+export function memoryNeeded(project: (Pick<ResolvedProject, "services"> & { cluster?: Pick<ResolvedProject["cluster"], "controlPlanes"> }) | undefined): number {
+  let bytes = KIND_BASE_BYTES + Math.max(0, (project?.cluster?.controlPlanes ?? 1) - 1) * EXTRA_CONTROL_PLANE_BYTES;
   for (const s of project?.services ?? []) {
     const q = s.resources?.limits?.memory ?? s.resources?.requests?.memory;
     bytes += (q ? (memoryBytes(q) ?? 0) : 0) * s.replicas;

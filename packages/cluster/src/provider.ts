@@ -42,6 +42,8 @@ export interface ClusterStatus {
   apiReady: boolean;
   /** Node names (kind: node containers). */
   nodes: string[];
+  /** Each node's role, when the provider can tell without the API (kind: from the container's name). */
+  roles?: Readonly<Record<string, "control-plane" | "worker">>;
 }
 
 /** Where the project's ingress routes are served. */

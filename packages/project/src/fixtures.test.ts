@@ -20,6 +20,12 @@ const cases: Record<string, { errors: string[]; warnings?: string[] }> = {
       'dev.yaml:3:9: error: YAML syntax: Nested mappings are not allowed in compact mappings (check the indentation and the ": " after each key)',
     ],
   },
+  "invalid-control-planes": {
+    errors: [
+      "dev.yaml:3:18: error: cluster.controlPlanes: must be 1 or 3: etcd (one member per control-plane node) needs a majority of its members, so an even count survives no more node failures than the odd count below it, and more than 3 control planes (each a full API server + etcd) do not fit a laptop, got a number (2)",
+      "dev.yaml:8:22: error: environments.big.cluster.controlPlanes: must be 1 or 3: etcd (one member per control-plane node) needs a majority of its members, so an even count survives no more node failures than the odd count below it, and more than 3 control planes (each a full API server + etcd) do not fit a laptop, got a number (5)",
+    ],
+  },
   "invalid-unknown-key": {
     errors: [
       'dev.yaml:2:1: error: clustr: unknown key "clustr"; did you mean "cluster"?',

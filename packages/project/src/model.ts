@@ -157,6 +157,8 @@ export interface ResolvedCluster {
   /** Contexts devup did not create that the spec allows by name. */
   allowedContexts: string[];
   nodeImage?: string | undefined;
+  /** Control-plane nodes (1 or 3). */
+  controlPlanes: number;
   workers: number;
   registry?: string | undefined;
   ingress: { className: string; httpPort: number };

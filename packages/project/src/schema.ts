@@ -366,6 +366,15 @@ export const ServiceFile = z
 /** A service listed inline in dev.yaml under services.<name>. */
 const InlineService = z.strictObject(serviceFields);
 
+/**
+ * Control-plane nodes: odd, because etcd (one member per control-plane node) needs a majority to
+ * work (2 members survive no failure, like 1; 4 survive one, like 3); at most 3, because each is a
+ * full API server + etcd + controllers, and 5 of them do not fit a laptop's 2 to 8 cores.
+ */
+const ControlPlanes = z.literal([1, 3], {
+  error: "must be 1 or 3: etcd (one member per control-plane node) needs a majority of its members, so an even count survives no more node failures than the odd count below it, and more than 3 control planes (each a full API server + etcd) do not fit a laptop",
+});
+
 const Cluster = z.strictObject({
   provider: z.enum(["kind", "context"]).default("kind").describe("kind: a local cluster devup manages; context: an existing kubeconfig context."),
   name: Name.optional().describe("kind cluster name. Default: devup."),
@@ -375,6 +384,9 @@ const Cluster = z.strictObject({
     .default([])
     .describe("kubeconfig contexts devup may deploy to although it did not create them (also: dev up --allow-context NAME)."),
   nodeImage: z.string().optional().describe("kind node image (also DEVUP_KIND_NODE_IMAGE)."),
+  controlPlanes: ControlPlanes.default(1).describe(
+    "kind control-plane nodes: 1 or 3. Each runs an API server and an etcd member; etcd needs a majority of its members, so an even count survives no more failures than the odd count below it. Above 1, kind puts a load balancer in front of the API servers.",
+  ),
   workers: z.number().int().min(0).max(8).default(0).describe("kind worker nodes besides the control plane."),
   registry: z.string().optional().describe("Registry to push images to (provider: context), e.g. registry.example.com/team."),
   ingress: z
@@ -393,6 +405,7 @@ const ClusterOverlay = z
     context: z.string().optional(),
     allowedContexts: z.array(z.string()).optional(),
     nodeImage: z.string().optional(),
+    controlPlanes: ControlPlanes.optional(),
     workers: z.number().int().min(0).max(8).optional(),
     registry: z.string().optional(),
     ingress: z.strictObject({ className: z.string().optional(), httpPort: PortNumber.optional() }).optional(),

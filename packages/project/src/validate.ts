@@ -111,6 +111,7 @@ export function validateProject(sources: ProjectSources, fs: ProjectFs, options:
     context: clusterSettings.context,
     allowedContexts: clusterSettings.allowedContexts ?? [],
     nodeImage: clusterSettings.nodeImage,
+    controlPlanes: clusterSettings.controlPlanes ?? 1,
     workers: clusterSettings.workers ?? 0,
     registry: clusterSettings.registry,
     ingress: { ...dev.cluster.ingress, ...overlay?.cluster?.ingress },

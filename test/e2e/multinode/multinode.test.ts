@@ -153,7 +153,7 @@ describe("multi-node cluster", () => {
 
     const doctor = await devJson(project.dir, ["doctor"]);
     const cluster = doctor.events.find((e) => e.name === "cluster");
-    expect(String(cluster?.detail)).toContain(`answers (3 nodes: ${CLUSTER}-control-plane, ${CLUSTER}-worker, ${CLUSTER}-worker2)`);
+    expect(String(cluster?.detail)).toContain(`answers (3 nodes: ${CLUSTER}-control-plane (control-plane), ${CLUSTER}-worker (worker), ${CLUSTER}-worker2 (worker))`);
   });
 
   it("dev drill node drains the node holding one website replica: the website (2 replicas, a PDB) loses no request through its forward", async () => {

@@ -1,7 +1,7 @@
 /** `dev doctor`: is everything `dev up` needs in place? Each check says what to do when it is not. */
 import { statfs } from "node:fs/promises";
 import { createServer } from "node:net";
-import { clusterProvider } from "@devup/cluster";
+import { clusterProvider, type ClusterStatus } from "@devup/cluster";
 import { connectDocker, findBuildx, pingDocker } from "@devup/docker";
 import { useDockerEndpoint } from "@devup/docker/endpoint";
 import { DevupError, errorMessage } from "@devup/errors";
@@ -95,7 +95,7 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
     add({
       name: "cluster",
       outcome: !s ? "warn" : !s.exists ? "warn" : s.apiReady ? "ok" : "fail",
-      detail: !s ? `could not ask ${provider.name}` : !s.exists ? `${cluster} does not exist yet` : s.apiReady ? `${cluster} answers (${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"}${s.nodes.length ? `: ${[...s.nodes].sort().join(", ")}` : ""})` : `${cluster} exists but does not answer`,
+      detail: !s ? `could not ask ${provider.name}` : !s.exists ? `${cluster} does not exist yet` : s.apiReady ? `${cluster} answers (${nodeList(s)})` : `${cluster} exists but does not answer`,
       hint: !s?.exists ? "dev up creates it" : "dev up restarts it, or dev up --recreate-cluster",
     });
   }
@@ -120,4 +120,11 @@ export default async function doctor(ctx: CommandContext): Promise<void> {
   const failed = checks.filter((c) => c.outcome === "fail");
   ctx.out.result({ type: "doctor", checks, message: failed.length ? `${failed.length} problem${failed.length === 1 ? "" : "s"} found` : "everything dev up needs is in place" });
   if (failed.length) throw new DevupError("command", `dev doctor found ${failed.length} problem${failed.length === 1 ? "" : "s"}: ${failed.map((c) => c.name).join(", ")}`);
+}
+
+/** "3 nodes: a-control-plane (control-plane), a-worker (worker), …" (the role where the provider tells it). */
+function nodeList(s: ClusterStatus): string {
+  const count = `${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"}`;
+  if (s.nodes.length === 0) return count;
+  return `${count}: ${[...s.nodes].sort().map((n) => (s.roles?.[n] ? `${n} (${s.roles[n]})` : n)).join(", ")}`;
 }

@@ -31,6 +31,8 @@ export interface KindClusterStatus {
   exists: boolean;
   /** Node container names. */
   nodes: string[];
+  /** Every container of the cluster: the nodes and kind's load balancer when there is one. */
+  containers: string[];
   /** Every node container runs. */
   running: boolean;
   /** The API server answers /readyz. */
@@ -41,6 +43,8 @@ export interface CreateKindClusterOptions extends KindCliOptions {
   name: string;
   /** Default: $DEVUP_KIND_NODE_IMAGE, else kind's own default image. */
   nodeImage?: string | undefined;
+  /** Control-plane nodes (default 1); above 1 kind runs a load balancer (scripts/cluster/lb-image) in front of them. */
+  controlPlanes?: number | undefined;
   workers?: number | undefined;
   /** Host port on 127.0.0.1 mapped to node port 80 (ingress). */
   httpPort?: number | undefined;
@@ -48,7 +52,7 @@ export interface CreateKindClusterOptions extends KindCliOptions {
   registry?: LocalRegistry | undefined;
   /**
    * Skip kind's default CNI. Default: $DEVUP_KIND_DISABLE_DEFAULT_CNI, else decided by the node image
-   * (see nodeImageCni): devup's offline image skips it on one node and uses it (flannel) with workers.
+   * (see nodeImageCni): devup's offline image skips it on one node and uses it (flannel) on several.
    */
   disableDefaultCNI?: boolean | undefined;
   /** How long kind waits for the control plane (default 3 minutes). */
@@ -82,26 +86,47 @@ async function kindClusterNames(options: KindCliOptions = {}): Promise<string[]>
   return lines(stdout);
 }
 
-export async function kindNodes(name: string, options: KindCliOptions = {}): Promise<string[]> {
+/** The cluster's containers: its nodes and, with several control planes, kind's API load balancer. */
+async function kindContainers(name: string, options: KindCliOptions = {}): Promise<string[]> {
   const { stdout } = await run(kindBin(options), ["get", "nodes", "--name", name], { what: `list the nodes of the kind cluster ${name}`, kind: "cluster", timeoutMs: 60_000 });
   return lines(stdout).filter((l) => !l.startsWith("No kind nodes"));
 }
 
+/** The Kubernetes nodes' containers (no kubelet, containerd or images in the load balancer). */
+export async function kindNodes(name: string, options: KindCliOptions = {}): Promise<string[]> {
+  return withoutLoadBalancer(await kindContainers(name, options));
+}
+
+/** kind names control-plane nodes <cluster>-control-plane[N] and workers <cluster>-worker[N]. */
+export function kindNodeRoles(nodes: readonly string[]): Record<string, "control-plane" | "worker"> {
+  return Object.fromEntries(nodes.map((n) => [n, /-control-plane\d*$/.test(n) ? "control-plane" : "worker"]));
+}
+
+/** kind names the load balancer of a cluster with several control planes <name>-external-load-balancer. */
+export function withoutLoadBalancer(containers: readonly string[]): string[] {
+  return containers.filter((c) => !c.endsWith("-external-load-balancer"));
+}
+
 export async function kindClusterStatus(name: string, options: KindCliOptions = {}): Promise<KindClusterStatus> {
-  if (!(await kindClusterNames(options)).includes(name)) return { name, exists: false, nodes: [], running: false, apiReady: false };
-  const nodes = await kindNodes(name, options);
-  const running = nodes.length > 0 && (await containersRunning(nodes)).every(Boolean);
+  if (!(await kindClusterNames(options)).includes(name)) return { name, exists: false, nodes: [], containers: [], running: false, apiReady: false };
+  const containers = await kindContainers(name, options);
+  const nodes = withoutLoadBalancer(containers);
+  // The load balancer counts: the kubeconfig (and kubectl on the nodes) reach the API through it.
+  const running = nodes.length > 0 && (await containersRunning(containers)).every(Boolean);
   const controlPlane = nodes.find((n) => n === `${name}-control-plane`) ?? nodes.find((n) => n.includes("control-plane"));
   const apiReady = running && controlPlane !== undefined && (await apiServerReady(controlPlane));
-  return { name, exists: true, nodes, running, apiReady };
+  return { name, exists: true, nodes, containers, running, apiReady };
 }
 
 export async function createKindCluster(options: CreateKindClusterOptions): Promise<KindCluster> {
   const { name } = options;
   const nodeImage = options.nodeImage ?? (process.env.DEVUP_KIND_NODE_IMAGE || undefined);
   const workers = options.workers ?? 0;
-  const disableDefaultCNI = options.disableDefaultCNI ?? envFlag(process.env.DEVUP_KIND_DISABLE_DEFAULT_CNI) ?? cniChoice(nodeImage, nodeImage ? await nodeImageCni(nodeImage) : "default", workers);
+  const controlPlanes = options.controlPlanes ?? 1;
+  const moreNodes = controlPlanes - 1 + workers;
+  const disableDefaultCNI = options.disableDefaultCNI ?? envFlag(process.env.DEVUP_KIND_DISABLE_DEFAULT_CNI) ?? cniChoice(nodeImage, nodeImage ? await nodeImageCni(nodeImage) : "default", moreNodes);
   const config = kindConfigYaml({
+    controlPlanes,
     workers: options.workers,
     httpPort: options.httpPort,
     registryConfigPath: options.registry !== undefined,
@@ -124,8 +149,11 @@ export async function createKindCluster(options: CreateKindClusterOptions): Prom
     const wiring = await wireRegistry(await kindNodes(name, options), options.registry);
     if (!wiring.ok) throw new DevupError("cluster", `could not wire the local registry into the kind cluster ${name}`, { details: [wiring.reason] });
   }
-  // kind waits for the control plane only; workers are Ready once their pod network is (flannel).
-  if (workers > 0) await waitForNodesReady(name, waitMs);
+  // kind waits for the first control plane only; the others are Ready once their pod network is (flannel).
+  if (moreNodes > 0) await waitForNodesReady(name, waitMs);
+  // kind lets pods onto the control plane of a one-node cluster only; with several control planes
+  // and no workers nothing could be scheduled, so do what kind does for one node.
+  if (controlPlanes > 1 && workers === 0) await untaintControlPlanes(name);
   return kindCluster(name, options);
 }
 
@@ -142,7 +170,7 @@ export async function ensureKindCluster(options: EnsureKindClusterOptions): Prom
   let action: EnsuredKindCluster["action"] = "reused";
   if (!status.apiReady) {
     if (!status.running) {
-      await run("docker", ["start", ...status.nodes], { what: `start the nodes of the kind cluster ${name}`, kind: "cluster", timeoutMs: 120_000 });
+      await run("docker", ["start", ...status.containers], { what: `start the nodes of the kind cluster ${name}`, kind: "cluster", timeoutMs: 120_000 });
       action = "restarted";
     }
     if (!(await waitForApi(name, options.waitMs ?? 180_000, options))) {
@@ -209,13 +237,16 @@ export function cniOfLabels(labels: Record<string, string>): NodeImageCni {
   return labels["devup.recipe"]?.startsWith("kind-node ") ? "own" : "default";
 }
 
-/** Whether kind must skip its default CNI; an image that cannot route between nodes is refused with workers. */
-export function cniChoice(image: string | undefined, cni: NodeImageCni, workers: number): boolean {
+/**
+ * Whether kind must skip its default CNI, given the nodes besides the first control plane (extra
+ * control planes + workers); an image that cannot route between nodes is refused for several.
+ */
+export function cniChoice(image: string | undefined, cni: NodeImageCni, moreNodes: number): boolean {
   if (cni === "default") return false;
-  if (cni === "own+default-multinode") return workers === 0;
-  if (workers > 0) {
-    throw new DevupError("cluster", `the node image ${image ?? "(default)"} has a pod network for one node only: ${workers} worker(s) could not reach each other's pods`, {
-      hint: "Rebuild the offline harness (scripts/cluster/ensure builds a node image with flannel for multi-node clusters), or set cluster.workers: 0.",
+  if (cni === "own+default-multinode") return moreNodes === 0;
+  if (moreNodes > 0) {
+    throw new DevupError("cluster", `the node image ${image ?? "(default)"} has a pod network for one node only: ${moreNodes + 1} nodes could not reach each other's pods`, {
+      hint: "Rebuild the offline harness (scripts/cluster/ensure builds a node image with flannel for multi-node clusters), or set cluster.workers: 0 and cluster.controlPlanes: 1.",
     });
   }
   return true;
@@ -229,6 +260,14 @@ async function waitForNodesReady(name: string, timeoutMs: number): Promise<void>
     kind: "cluster",
     hint: `A worker's pod network comes from the devup-flannel DaemonSet: \`kubectl --context kind-${name} -n kube-system logs ds/devup-flannel\`.`,
     timeoutMs: timeoutMs + 30_000,
+  });
+}
+
+async function untaintControlPlanes(name: string): Promise<void> {
+  await run("docker", ["exec", `${name}-control-plane`, "kubectl", "--kubeconfig=/etc/kubernetes/admin.conf", "taint", "nodes", "--all", "node-role.kubernetes.io/control-plane-"], {
+    what: `let pods onto the control-plane nodes of the kind cluster ${name}`,
+    kind: "cluster",
+    timeoutMs: 60_000,
   });
 }
 

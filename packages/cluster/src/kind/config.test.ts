@@ -33,8 +33,16 @@ describe("kind config", () => {
     );
   });
 
-  it("rejects impossible ports and worker counts", () => {
+  it("lists extra control-plane nodes after the first, which alone carries the ingress mapping", () => {
+    const yaml = kindConfigYaml({ controlPlanes: 3, workers: 1, httpPort: 8080 });
+    expect(yaml.split("\n").filter((l) => l.startsWith("  - role: "))).toEqual(["  - role: control-plane", "  - role: control-plane", "  - role: control-plane", "  - role: worker"]);
+    expect(yaml.match(/hostPort: 8080/g)).toHaveLength(1);
+    expect(yaml.indexOf("hostPort: 8080")).toBeLessThan(yaml.indexOf("  - role: control-plane", yaml.indexOf("hostPort")));
+  });
+
+  it("rejects impossible ports and node counts", () => {
     expect(() => kindConfigYaml({ httpPort: 70000 })).toThrow(RangeError);
     expect(() => kindConfigYaml({ workers: -1 })).toThrow(RangeError);
+    expect(() => kindConfigYaml({ controlPlanes: 0 })).toThrow(RangeError);
   });
 });

@@ -3,6 +3,8 @@
  */
 
 export interface KindConfigOptions {
+  /** Control-plane nodes (default 1); above 1 kind adds a load balancer in front of their API servers. */
+  controlPlanes?: number;
   /** Worker nodes besides the control plane (default 0). */
   workers?: number;
   /** Host port on 127.0.0.1 mapped to the control-plane node's port 80 (ingress); none when undefined. */
@@ -20,6 +22,8 @@ export const CERTS_D = "/etc/containerd/certs.d";
 export function kindConfigYaml(options: KindConfigOptions = {}): string {
   const workers = options.workers ?? 0;
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number >= 0, got ${workers}`);
+  const controlPlanes = options.controlPlanes ?? 1;
+  if (!Number.isInteger(controlPlanes) || controlPlanes < 1) throw new RangeError(`controlPlanes must be a whole number >= 1, got ${controlPlanes}`);
   const lines = ["kind: Cluster", "apiVersion: kind.x-k8s.io/v1alpha4"];
   if (options.disableDefaultCNI) {
     lines.push("networking:", "  disableDefaultCNI: true");
@@ -40,6 +44,8 @@ export function kindConfigYaml(options: KindConfigOptions = {}): string {
       "        protocol: TCP",
     );
   }
+  // The first control-plane node (kind names it <name>-control-plane) carries the ingress mapping.
+  for (let i = 1; i < controlPlanes; i++) lines.push("  - role: control-plane");
   for (let i = 0; i < workers; i++) lines.push("  - role: worker");
   if (options.registryConfigPath) {
     lines.push(

@@ -1,7 +1,7 @@
 /** The kind provider: a local cluster devup creates, restarts and deletes through the kind CLI. */
 import { DevupError } from "@devup/errors";
 import type { ClusterProvider } from "../provider.ts";
-import { deleteKindCluster, ensureKindCluster, kindClusterStatus, kindKubeconfig, kindNodes, type KindCluster } from "./cluster.ts";
+import { deleteKindCluster, ensureKindCluster, kindClusterStatus, kindKubeconfig, kindNodeRoles, kindNodes, type KindCluster } from "./cluster.ts";
 import { deliverToKind } from "./deliver.ts";
 import { kindIngressHostPort } from "./ingress-port.ts";
 import { findLocalRegistry } from "./registry.ts";
@@ -18,6 +18,7 @@ export const kindProvider: ClusterProvider<KindCluster> = {
       name: s.name,
       kind: tools.kind,
       nodeImage: s.nodeImage ?? tools.nodeImage,
+      controlPlanes: s.controlPlanes,
       workers: s.workers,
       httpPort: s.ingress.httpPort,
       registry,
@@ -37,7 +38,7 @@ export const kindProvider: ClusterProvider<KindCluster> = {
   },
   async status(s, tools) {
     const { exists, apiReady, nodes } = await kindClusterStatus(s.name, { kind: tools.kind });
-    return { exists, apiReady, nodes };
+    return { exists, apiReady, nodes, roles: kindNodeRoles(nodes) };
   },
   nodesExist: async (s, tools) => (await kindNodes(s.name, { kind: tools.kind })).length > 0,
   async delete(s, tools) {
