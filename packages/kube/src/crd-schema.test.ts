@@ -7,6 +7,7 @@ import { forTypedModel } from "./crd-schema.ts";
 import { createKube } from "./kube.ts";
 import { PatchStrategy } from "./k8s.ts";
 import type { KubeObject } from "./types.ts";
+import { fakeKubeconfig } from "./testing.ts";
 
 const open = { type: "object", "x-kubernetes-preserve-unknown-fields": true };
 const crd: KubeObject = {
@@ -41,14 +42,7 @@ async function fakeApi(): Promise<{ bodies: string[]; kubeconfigYaml: string }> 
   });
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
-  const kubeconfigYaml = [
-    "apiVersion: v1",
-    "kind: Config",
-    `clusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-    "users: [{name: fake, user: {}}]",
-    "contexts: [{name: fake, context: {cluster: fake, user: fake}}]",
-    "current-context: fake",
-  ].join("\n");
+  const kubeconfigYaml = fakeKubeconfig(port);
   return { bodies, kubeconfigYaml };
 }
 

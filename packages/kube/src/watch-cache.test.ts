@@ -11,6 +11,7 @@ import type { Kube } from "./kube.ts";
 import type { Pod } from "./types.ts";
 import { watchCache } from "./watch-cache.ts";
 import type { WatchCache } from "./watch-cache.ts";
+import { fakeKubeconfig } from "./testing.ts";
 
 type WatchHandler = (res: ServerResponse, query: URLSearchParams) => void;
 
@@ -54,14 +55,7 @@ async function fakeApi(): Promise<FakeApi> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
-  const kubeconfigYaml = [
-    "apiVersion: v1",
-    "kind: Config",
-    `clusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-    "users: [{name: fake, user: {}}]",
-    "contexts: [{name: fake, context: {cluster: fake, user: fake}}]",
-    "current-context: fake",
-  ].join("\n");
+  const kubeconfigYaml = fakeKubeconfig(port);
   return Object.assign(api, {
     kube: createKube({ kubeconfigYaml }),
     openWatches: () => open.size,

@@ -2,44 +2,20 @@
 // forward to the Service): a new release comes up in the idle slot and the Service switches with no
 // failed request; a release that fails its check is scaled to 0 and traffic stays; with promote:
 // manual the release waits until `dev promote`. Prints the figures.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { request } from "node:http";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createKube, forwardService, type Forward, type Kube } from "@devup/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { E2E_CLUSTER, e2eCluster } from "../harness.ts";
 import { devJson, ofType } from "../up/project.ts";
+import { editSpec, getVersion, replicasOf as replicasOfSlot, slotOf as slotOfService, writeReleaseApp } from "./release-app.ts";
 
 const NAME = "bg-shop";
-const SPEC = "services/api/service.yaml";
 let dir: string;
 let kube: Kube;
 let forward: Forward;
 const figures: string[] = [];
-
-async function edit(from: string | RegExp, to: string): Promise<void> {
-  const path = join(dir, SPEC);
-  const text = await readFile(path, "utf8");
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`edit of ${SPEC} changed nothing`);
-  await writeFile(path, next);
-}
-
-function get(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const req = request({ host: "127.0.0.1", port, path: "/", agent: false, timeout: 3000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve(res.statusCode === 200 ? body.trim() : `HTTP ${res.statusCode}`));
-      res.on("error", (e) => resolve(`error: ${e.message}`));
-    });
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", (e) => resolve(`error: ${e.message}`));
-    req.end();
-  });
-}
 
 /** Sequential GETs through the forward while `during` runs (at most 3000): the answers in order. */
 async function under<T>(during: () => Promise<T>): Promise<{ result: T; answers: string[] }> {
@@ -62,35 +38,17 @@ async function under<T>(during: () => Promise<T>): Promise<{ result: T; answers:
 }
 
 const failures = (answers: string[]) => answers.filter((a) => !/^v\d+$/.test(a));
-const slotOf = async () => (await kube.core.readNamespacedService({ name: "api", namespace: NAME })).spec?.selector?.["devup.dev/slot"];
-const replicasOf = async (slot: string) => (await kube.apps.readNamespacedDeployment({ name: `api-${slot}`, namespace: NAME })).spec?.replicas;
+const slotOf = () => slotOfService(kube, NAME);
+const replicasOf = (slot: string) => replicasOfSlot(kube, NAME, slot);
+const edit = (from: string | RegExp, to: string) => editSpec(dir, from, to);
+const get = (port: number) => getVersion(port);
 
 beforeAll(async () => {
   const cluster = e2eCluster();
   kube = createKube({ kubeconfigPath: cluster.kubeconfig, context: cluster.context });
   dir = await mkdtemp(join(tmpdir(), "devup-bg-"));
   await writeFile(join(dir, "dev.yaml"), `name: ${NAME}\ncluster:\n  name: ${E2E_CLUSTER}\n`);
-  await mkdir(join(dir, "services/api"), { recursive: true });
-  await writeFile(
-    join(dir, "services/api/server.js"),
-    [
-      'const http = require("node:http");',
-      "const broken = process.env.BROKEN === \"1\";",
-      "http.createServer((q, s) => {",
-      '  if (q.url === "/health") return s.end("ok");',
-      '  if (q.url === "/release-check") { s.statusCode = broken ? 500 : 200; return s.end(broken ? "broken" : "ok"); }',
-      "  s.end(process.env.VERSION);",
-      "}).listen(8080);",
-      "// A graceful stop: serve on for a second after SIGTERM.",
-      'process.on("SIGTERM", () => setTimeout(() => process.exit(0), 1000));',
-      "",
-    ].join("\n"),
-  );
-  await writeFile(join(dir, "services/api/Dockerfile"), 'FROM node:24-slim\nCOPY server.js /srv/server.js\nCMD ["node", "/srv/server.js"]\n');
-  await writeFile(
-    join(dir, SPEC),
-    "build:\n  context: .\nports:\n  - port: 8080\nenv:\n  VERSION: v1\n  BROKEN: \"0\"\nhealth:\n  http: { path: /health }\nrollout:\n  strategy: blueGreen\n  verify:\n    http: { path: /release-check }\n",
-  );
+  await writeReleaseApp(dir, "", "  strategy: blueGreen\n  verify:\n    http: { path: /release-check }\n");
   const first = await devJson(dir, ["apply"]);
   expect(first.code, `${first.stderr}\n${JSON.stringify(ofType(first.events, "error"))}`).toBe(0);
   forward = await forwardService(kube, { namespace: NAME, service: "api", port: "http", localPort: 0 });

@@ -10,14 +10,14 @@
 // answers from the canary; the band leaves room for a configuration reload mid-run (each one starts the
 // schedule afresh) while a split that is off (e.g. 50 %, or 0 %) still fails.
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { request } from "node:http";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createKube, type Kube } from "@devup/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offlineTools } from "../harness.ts";
 import { devJson, ofType } from "../up/project.ts";
+import { editSpec, getVersion, replicasOf as replicasOfSlot, slotOf as slotOfService, writeReleaseApp } from "./release-app.ts";
 
 const NAME = "canary-shop";
 const CLUSTER = "devup-canary-e2e";
@@ -31,35 +31,14 @@ function deleteCluster(): void {
 }
 const HTTP_PORT = 18600;
 const HOST = "shop.localhost";
-const SPEC = "services/api/service.yaml";
 const REQUESTS = 200;
 let dir: string;
 let kube: Kube;
 const figures: string[] = [];
 
-async function edit(from: string | RegExp, to: string): Promise<void> {
-  const path = join(dir, SPEC);
-  const text = await readFile(path, "utf8");
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`edit of ${SPEC} changed nothing`);
-  await writeFile(path, next);
-}
-
+const edit = (from: string | RegExp, to: string) => editSpec(dir, from, to);
 /** One GET through the ingress (127.0.0.1 only, Host header): the version that answered, or what went wrong. */
-function get(): Promise<string> {
-  return new Promise((resolve) => {
-    const req = request({ host: "127.0.0.1", port: HTTP_PORT, path: "/", headers: { host: HOST }, agent: false, timeout: 3000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve(res.statusCode === 200 ? body.trim() : `HTTP ${res.statusCode}`));
-      res.on("error", (e) => resolve(`error: ${e.message}`));
-    });
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", (e) => resolve(`error: ${e.message}`));
-    req.end();
-  });
-}
+const get = () => getVersion(HTTP_PORT, HOST);
 
 /** `count` sequential GETs, at most 60 s in all: answers counted by version. */
 async function sample(count: number): Promise<Map<string, number>> {
@@ -86,33 +65,14 @@ async function until(what: string, accept: (answers: string[]) => boolean, run =
 }
 
 const show = (counts: Map<string, number>) => [...counts].map(([k, v]) => `${k}: ${v}`).join(", ");
-const slotOf = async () => (await kube.core.readNamespacedService({ name: "api", namespace: NAME })).spec?.selector?.["devup.dev/slot"];
-const replicasOf = async (slot: string) => (await kube.apps.readNamespacedDeployment({ name: `api-${slot}`, namespace: NAME })).spec?.replicas;
+const slotOf = () => slotOfService(kube, NAME);
+const replicasOf = (slot: string) => replicasOfSlot(kube, NAME, slot);
 const messages = (events: Array<Record<string, unknown>>) => events.map((e) => (typeof e.message === "string" ? e.message : ""));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "devup-canary-"));
   await writeFile(join(dir, "dev.yaml"), `name: ${NAME}\ncluster:\n  name: ${CLUSTER}\n  ingress:\n    httpPort: ${HTTP_PORT}\n`);
-  await mkdir(join(dir, "services/api"), { recursive: true });
-  await writeFile(
-    join(dir, "services/api/server.js"),
-    [
-      'const http = require("node:http");',
-      'const broken = process.env.BROKEN === "1";',
-      "http.createServer((q, s) => {",
-      '  if (q.url === "/health") return s.end("ok");',
-      '  if (q.url === "/release-check") { s.statusCode = broken ? 500 : 200; return s.end(broken ? "broken" : "ok"); }',
-      "  s.end(process.env.VERSION);",
-      "}).listen(8080);",
-      'process.on("SIGTERM", () => setTimeout(() => process.exit(0), 1000));',
-      "",
-    ].join("\n"),
-  );
-  await writeFile(join(dir, "services/api/Dockerfile"), 'FROM node:24-slim\nCOPY server.js /srv/server.js\nCMD ["node", "/srv/server.js"]\n');
-  await writeFile(
-    join(dir, SPEC),
-    `build:\n  context: .\nports:\n  - port: 8080\ningress:\n  - host: ${HOST}\nenv:\n  VERSION: v1\n  BROKEN: "0"\nhealth:\n  http: { path: /health }\nrollout:\n  strategy: canary\n  steps: [10, 100]\n  promote: manual\n  verify:\n    http: { path: /release-check }\n`,
-  );
+  await writeReleaseApp(dir, `ingress:\n  - host: ${HOST}\n`, "  strategy: canary\n  steps: [10, 100]\n  promote: manual\n  verify:\n    http: { path: /release-check }\n");
   // The cluster is this test's own: dev apply creates it (with the ingress port mapping) when missing.
   const first = await devJson(dir, ["apply"]);
   expect(first.code, `${first.stderr}\n${JSON.stringify(ofType(first.events, "error"))}\n${JSON.stringify(ofType(first.events, "engine.failed"))}`).toBe(0);
