@@ -43,7 +43,8 @@ afterAll(async () => {
 describe("kind provider", () => {
   it("reports the shared cluster as existing, running and answering", async () => {
     const status = await kindClusterStatus(shared.name, { kind });
-    expect(status).toEqual({ name: shared.name, exists: true, nodes: expect.arrayContaining([`${shared.name}-control-plane`]) as string[], running: true, apiReady: true });
+    // One control plane: no load balancer, so the cluster's containers are its nodes.
+    expect(status).toEqual({ name: shared.name, exists: true, nodes: [`${shared.name}-control-plane`], containers: [`${shared.name}-control-plane`], running: true, apiReady: true });
     expect(await kindKubeconfig(shared.name, { kind })).toContain(`kind-${shared.name}`);
     const again = await ensureKindCluster({ name: shared.name, kind });
     expect(again.action).toBe("reused");
@@ -51,7 +52,7 @@ describe("kind provider", () => {
   });
 
   it("reports a missing cluster as missing", async () => {
-    expect(await kindClusterStatus("devup-e2e-no-such-cluster", { kind })).toEqual({ name: "devup-e2e-no-such-cluster", exists: false, nodes: [], running: false, apiReady: false });
+    expect(await kindClusterStatus("devup-e2e-no-such-cluster", { kind })).toEqual({ name: "devup-e2e-no-such-cluster", exists: false, nodes: [], containers: [], running: false, apiReady: false });
   });
 
   it("creates a cluster from the generated config, reuses it, restarts it when stopped, deletes it", async () => {
