@@ -54,11 +54,11 @@ async function get(url: string, init: RequestInit = {}): Promise<{ status: numbe
 }
 
 /**
- * The first answer that `done` accepts, or the last one after 60 s: a service is ready before every
+ * The first answer that `done` accepts, or the last one after `windowMs`: a service is ready before every
  * node's proxy rules send its Service's traffic to it (and compose promises no order without depends_on).
  */
-async function settled(url: string, done: (r: { status: number; body: string }) => boolean): Promise<{ status: number; body: string }> {
-  const deadline = Date.now() + 60_000;
+async function settled(url: string, done: (r: { status: number; body: string }) => boolean, windowMs = 60_000): Promise<{ status: number; body: string }> {
+  const deadline = Date.now() + windowMs;
   for (;;) {
     // A refused or reset connection is "not yet" too (a published port answers before its process
     // listens); after the deadline the last error is thrown.
@@ -104,7 +104,10 @@ describe("imported compose projects", () => {
   it("(a) a TCP database on 5432 with no declared port answers the web, which queries it by name", async () => {
     const began = Date.now();
     const run = await upAndForward(dirs["tcp-db"], "web");
-    const page = await settled("http://127.0.0.1:24080/", (r) => r.status === 200);
+    // devup starts web once db's Service lists its ready pod; kube-proxy may still refuse db's ClusterIP
+    // for a while after that (ECONNREFUSED: 2-20 s measured at low load, over 60 s once under the whole
+    // tier's load), which no API object shows. The wait is bounded at 150 s.
+    const page = await settled("http://127.0.0.1:24080/", (r) => r.status === 200, 150_000);
     expect(page.status, page.body).toBe(200);
     expect(page.body).toMatch(/^db says: rows=42 host=db-/); // the pod's name: it came from the cluster's db
     await stop(run);
