@@ -16,12 +16,22 @@ export function readyEndpoints(slices: readonly EndpointSlice[]): number {
   return slices.reduce((n, s) => n + (s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).length, 0);
 }
 
-async function countReady(kube: Kube, namespace: string, service: string): Promise<number> {
+/**
+ * An answer worth asking again within the wait: the API server busy (429 from its priority and
+ * fairness, 5xx) or the connection dropped (no status) — under load, one such answer must not fail a
+ * service that is up.
+ */
+const transient = (error: unknown): boolean => {
+  const status = httpStatus(error);
+  return status === undefined || status === 429 || status >= 500;
+};
+
+async function countReady(kube: Kube, namespace: string, service: string, lastChance: boolean): Promise<number> {
   try {
     const list = await kube.objects.list("discovery.k8s.io/v1", "EndpointSlice", namespace, undefined, undefined, undefined, undefined, `kubernetes.io/service-name=${service}`);
     return readyEndpoints(list.items as EndpointSlice[]);
   } catch (error) {
-    if (httpStatus(error) === 404) return 0;
+    if (httpStatus(error) === 404 || (!lastChance && transient(error))) return 0;
     throw kubeError(`reading the endpoints of Service ${namespace}/${service}`, error, kube.server);
   }
 }
@@ -43,7 +53,8 @@ export async function waitForEndpoints(
   let told = false;
   for (;;) {
     options.signal?.throwIfAborted();
-    const counts = await Promise.all(missing.map(async (s) => [s, await countReady(kube, namespace, s)] as const));
+    const lastChance = Date.now() >= deadline;
+    const counts = await Promise.all(missing.map(async (s) => [s, await countReady(kube, namespace, s, lastChance)] as const));
     missing = counts.filter(([s, n]) => n < (minimum[s] ?? 1)).map(([s]) => s);
     if (!missing.length) return;
     if (!told) options.onWaiting?.(missing);
