@@ -54,11 +54,11 @@ async function get(url: string, init: RequestInit = {}): Promise<{ status: numbe
 }
 
 /**
- * The first answer that `done` accepts, or the last one after `windowMs`: a service is ready before every
+ * The first answer that `done` accepts, or the last one after 60 s: a service is ready before every
  * node's proxy rules send its Service's traffic to it (and compose promises no order without depends_on).
  */
-async function settled(url: string, done: (r: { status: number; body: string }) => boolean, windowMs = 60_000): Promise<{ status: number; body: string }> {
-  const deadline = Date.now() + windowMs;
+async function settled(url: string, done: (r: { status: number; body: string }) => boolean): Promise<{ status: number; body: string }> {
+  const deadline = Date.now() + 60_000;
   for (;;) {
     // A refused or reset connection is "not yet" too (a published port answers before its process
     // listens); after the deadline the last error is thrown.
@@ -78,7 +78,10 @@ async function upAndForward(dir: string, service: string): Promise<DevProcess> {
   const deadline = Date.now() + 60_000;
   const ready = () => ofType(run.events, "engine.forward").some((e) => e.service === service && (e.forward as { status: string }).status === "ready");
   while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`the forward of ${service} is not ready: ${JSON.stringify(ofType(run.events, "engine.forward").slice(-3))}`);
+    if (Date.now() > deadline) {
+      const said = run.events.filter((e) => ["engine.forward", "summary", "error", "engine.failed", "log"].includes(e.type)).slice(-12);
+      throw new Error(`the forward of ${service} is not ready: ${JSON.stringify(said)}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return run;
@@ -104,10 +107,7 @@ describe("imported compose projects", () => {
   it("(a) a TCP database on 5432 with no declared port answers the web, which queries it by name", async () => {
     const began = Date.now();
     const run = await upAndForward(dirs["tcp-db"], "web");
-    // devup starts web once db's Service lists its ready pod; kube-proxy may still refuse db's ClusterIP
-    // for a while after that (ECONNREFUSED: 2-20 s measured at low load, over 60 s once under the whole
-    // tier's load), which no API object shows. The wait is bounded at 150 s.
-    const page = await settled("http://127.0.0.1:24080/", (r) => r.status === 200, 150_000);
+    const page = await settled("http://127.0.0.1:24080/", (r) => r.status === 200);
     expect(page.status, page.body).toBe(200);
     expect(page.body).toMatch(/^db says: rows=42 host=db-/); // the pod's name: it came from the cluster's db
     await stop(run);
